@@ -1,0 +1,316 @@
+//! Builds a [`ShopSeed`] piece by piece from the lists in `assets/demo.toml`.
+
+use crate::domain::{vin, BayKind, NewUser, RoStatus, Role};
+use crate::store::seed::*;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde::Deserialize;
+use std::ops::Range;
+
+#[derive(Deserialize)]
+struct DemoData {
+    shop_name: String,
+    chinese_names: Vec<String>,
+    latin_names: Vec<String>,
+    provinces: Vec<String>,
+    colours: Vec<String>,
+    concerns: Vec<String>,
+    models: Vec<ModelSpec>,
+}
+
+#[derive(Deserialize)]
+struct ModelSpec {
+    make: String,
+    model: String,
+    /// World manufacturer identifier: the VIN's first three characters.
+    wmi: String,
+}
+
+fn demo_data() -> DemoData {
+    toml::from_str(include_str!("../../assets/demo.toml"))
+        .expect("assets/demo.toml is valid TOML (checked by tests)")
+}
+
+/// The demo's fellow staff; the person running it is added as manager.
+const STAFF: [(&str, &str, Role); 6] = [
+    ("li.na", "李娜", Role::Advisor),
+    ("carlos", "Carlos Ruiz", Role::Advisor),
+    ("zhang.wei", "张伟", Role::Advisor),
+    ("wang.qiang", "王强", Role::Dispatcher),
+    ("chen.jing", "陈静", Role::CustomerCare),
+    ("zhao.min", "赵敏", Role::Cashier),
+];
+
+pub(super) const BAYS: [(&str, &str, BayKind, i64); 8] = [
+    ("B1", "Lift 1", BayKind::Lift, 1),
+    ("B2", "Lift 2", BayKind::Lift, 1),
+    ("B3", "Lift 3", BayKind::Lift, 1),
+    ("B4", "Lift 4", BayKind::Lift, 1),
+    ("AL", "Alignment", BayKind::Alignment, 1),
+    ("BP", "Body & paint", BayKind::BodyPaint, 2),
+    ("QS", "Quick service", BayKind::Quick, 1),
+    ("WA", "Wash bay", BayKind::Wash, 1),
+];
+
+pub(super) const GROUPS: [&str; 4] = ["Mech A", "Mech B", "Body shop", "Express"];
+
+pub(super) struct Builder {
+    pub rng: fastrand::Rng,
+    data: DemoData,
+    pub shop: ShopSeed,
+    pub now: DateTime<Utc>,
+    next_number: u32,
+    /// Index of the user running the demo.
+    pub me: usize,
+}
+
+impl Builder {
+    pub fn new(now: DateTime<Utc>, seed: u64) -> Builder {
+        Builder {
+            rng: fastrand::Rng::with_seed(seed),
+            data: demo_data(),
+            shop: ShopSeed::default(),
+            now,
+            next_number: 24001,
+            me: 0,
+        }
+    }
+
+    pub fn minutes(&self, m: i64) -> DateTime<Utc> {
+        self.now + Duration::minutes(m)
+    }
+
+    pub fn staff(&mut self, login: &str) {
+        let me = NewUser {
+            login: login.to_string(),
+            name: login.to_string(),
+            role: Role::Manager,
+        };
+        self.shop.users.push(me);
+        for (l, name, role) in STAFF.iter().filter(|(l, ..)| *l != login) {
+            self.shop.users.push(NewUser {
+                login: l.to_string(),
+                name: name.to_string(),
+                role: *role,
+            });
+        }
+    }
+
+    /// Indexes of the users who write repair orders (advisors and the manager).
+    pub fn advisors(&self) -> Vec<usize> {
+        (0..self.shop.users.len())
+            .filter(|&i| matches!(self.shop.users[i].role, Role::Advisor | Role::Manager))
+            .collect()
+    }
+
+    pub fn bays_and_groups(&mut self) {
+        for (code, name, kind, capacity) in BAYS {
+            self.shop.bays.push(SeedBay {
+                code: code.into(),
+                name: name.into(),
+                kind,
+                capacity,
+            });
+        }
+        self.shop.groups = GROUPS.iter().map(|g| g.to_string()).collect();
+    }
+
+    pub fn customers(&mut self, n: usize) {
+        for i in 0..n {
+            let name = self.customer_name(i);
+            let phone = format!(
+                "13{}{:08}",
+                self.rng.u8(0..10),
+                self.rng.u32(0..100_000_000)
+            );
+            let preferred_contact = ["phone", "phone", "wechat", "sms"][self.rng.usize(0..4)];
+            self.shop.customers.push(SeedCustomer {
+                name,
+                phone,
+                preferred_contact,
+            });
+            // About one customer in five owns a second car.
+            let cars = if self.rng.u8(0..5) == 0 { 2 } else { 1 };
+            for _ in 0..cars {
+                self.vehicle(i);
+            }
+        }
+    }
+
+    fn customer_name(&mut self, i: usize) -> String {
+        // Three Chinese names to two Latin ones, as in a southern Chinese city with expats.
+        let (cn, la) = (&self.data.chinese_names, &self.data.latin_names);
+        let round = i / (cn.len() + la.len());
+        let k = i % (cn.len() + la.len());
+        let base = if k % 5 < 3 && k * 3 / 5 < cn.len() {
+            cn[(k * 3 / 5) % cn.len()].clone()
+        } else {
+            la[(k * 2 / 5) % la.len()].clone()
+        };
+        if round == 0 {
+            base
+        } else {
+            format!("{base} {}", round + 1)
+        }
+    }
+
+    fn vehicle(&mut self, owner: usize) -> usize {
+        let spec = &self.data.models[self.rng.usize(0..self.data.models.len())];
+        let year = 2016 + self.rng.i32(0..10);
+        let stem: String = (0..14)
+            .map(|_| {
+                let alphabet = b"0123456789ABCDEFGHJKLMNPRSTUVWXYZ";
+                alphabet[self.rng.usize(0..alphabet.len())] as char
+            })
+            .collect();
+        let raw = format!("{}{}", spec.wmi, stem);
+        let vin = vin::with_check_digit(&raw).unwrap_or(raw);
+        let province = &self.data.provinces[self.rng.usize(0..self.data.provinces.len())];
+        let plate_tail: String = (0..5)
+            .map(|i| {
+                let alphabet: &[u8] = if i == 0 {
+                    b"ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+                } else {
+                    b"0123456789"
+                };
+                alphabet[self.rng.usize(0..alphabet.len())] as char
+            })
+            .collect();
+        let purchased_on =
+            NaiveDate::from_ymd_opt(year, 1 + self.rng.u32(0..12), 1 + self.rng.u32(0..28))
+                .unwrap_or_default();
+        let age_years = (self.now.date_naive() - purchased_on).num_days().max(30) / 365 + 1;
+        self.shop.vehicles.push(SeedVehicle {
+            owner,
+            vin,
+            plate: format!("{province}·{plate_tail}"),
+            make: spec.make.clone(),
+            model: spec.model.clone(),
+            year,
+            colour: self.data.colours[self.rng.usize(0..self.data.colours.len())].clone(),
+            purchased_on,
+            odometer_km: age_years * 12_000 + self.rng.i64(0..9_000),
+        });
+        self.shop.vehicles.len() - 1
+    }
+
+    pub fn concern(&mut self) -> String {
+        self.data.concerns[self.rng.usize(0..self.data.concerns.len())].clone()
+    }
+
+    fn next_number(&mut self) -> String {
+        let n = self.next_number;
+        self.next_number += 1;
+        format!("RO-{n}")
+    }
+
+    /// A repair order with sensible defaults; the caller sets status and times.
+    pub fn ro(&mut self, vehicle: usize, advisor: usize, status: RoStatus) -> &mut SeedRo {
+        let concern = self.concern();
+        let category = category_for(&concern);
+        let number = self.next_number();
+        let lines = self.lines(category);
+        let odometer_km = self.shop.vehicles[vehicle].odometer_km;
+        self.shop.repair_orders.push(SeedRo {
+            number,
+            vehicle,
+            advisor,
+            group: None,
+            bay: None,
+            status,
+            category,
+            concerns: concern,
+            odometer_km,
+            fuel_eighths: self.rng.i64(1..9),
+            times: SeedTimes::default(),
+            lines,
+        });
+        self.shop.repair_orders.last_mut().expect("just pushed")
+    }
+
+    fn lines(&mut self, category: &'static str) -> Vec<SeedLine> {
+        let payer = match category {
+            "warranty" | "recall_campaign" => "warranty",
+            "accident_insurance" => "insurer",
+            _ => "customer",
+        };
+        let hours = 50 + self.rng.i64(0..350);
+        vec![
+            SeedLine {
+                kind: "labour",
+                code: format!("OP-{}", 100 + self.rng.u32(0..800)),
+                description: "Labour".into(),
+                quantity_milli: 1000,
+                unit_price_minor: 0,
+                hours_centi: hours,
+                rate_minor: 180_00,
+                payer,
+            },
+            SeedLine {
+                kind: "part",
+                code: format!("P{:07}", self.rng.u32(0..10_000_000)),
+                description: "Parts".into(),
+                quantity_milli: 1000 * (1 + self.rng.i64(0..4)),
+                unit_price_minor: 50_00 + self.rng.i64(0..60_000),
+                hours_centi: 0,
+                rate_minor: 0,
+                payer,
+            },
+        ]
+    }
+
+    /// Past visits: `per_vehicle` delivered ROs per car over the last 18 months.
+    pub fn history(&mut self, per_vehicle: Range<usize>) {
+        let advisors = self.advisors();
+        for v in 0..self.shop.vehicles.len() {
+            let visits = self.rng.usize(per_vehicle.clone());
+            for _ in 0..visits {
+                let days_ago = self.rng.i64(8..540);
+                let adv = advisors[self.rng.usize(0..advisors.len())];
+                self.delivered(v, adv, days_ago);
+            }
+        }
+    }
+
+    pub fn delivered(&mut self, vehicle: usize, advisor: usize, days_ago: i64) {
+        let checked_in = self.minutes(-days_ago * 1440 - 600);
+        let est = 60 + self.rng.i64(0..300);
+        let ro = self.ro(vehicle, advisor, RoStatus::Delivered);
+        let t = &mut ro.times;
+        t.checked_in_at = Some(checked_in);
+        t.promised_at = Some(checked_in + Duration::minutes(est + 120));
+        t.estimated_minutes = Some(est);
+        t.work_started_at = Some(checked_in + Duration::minutes(30));
+        t.workshop_received_at = t
+            .work_started_at
+            .map(crate::domain::timing::round_to_ten_minutes);
+        t.progress_checked_at = Some(checked_in + Duration::minutes(30 + est * 3 / 4));
+        t.ready_at = Some(checked_in + Duration::minutes(est + 60));
+        t.pickup_called_at = Some(checked_in + Duration::minutes(est));
+        t.delivered_at = Some(checked_in + Duration::minutes(est + 150));
+    }
+
+    pub fn finish(mut self, demo: bool) -> ShopSeed {
+        self.shop.settings = vec![
+            ("shop_name".into(), self.data.shop_name.clone()),
+            ("currency_symbol".into(), "¥".into()),
+            ("tax_rate_bp".into(), "1300".into()),
+            ("demo".into(), if demo { "1" } else { "0" }.into()),
+        ];
+        self.shop
+    }
+}
+
+fn category_for(concern: &str) -> &'static str {
+    let c = concern.to_lowercase();
+    if c.contains("insurance") || c.contains("body") {
+        "accident_insurance"
+    } else if c.contains("recall") {
+        "recall_campaign"
+    } else if c.contains("accessory") {
+        "accessories"
+    } else if c.contains("service") || c.contains("maintenance") {
+        "maintenance"
+    } else {
+        "repair"
+    }
+}

@@ -1,0 +1,18 @@
+//! The trade's rules, free of screen and disk.
+//!
+//! Nothing in here knows ratatui or rusqlite: a person changing a pricing or
+//! timing rule should only need to open this folder.
+
+pub mod board;
+pub mod clock;
+pub mod dispatch;
+pub mod model;
+pub mod money;
+pub mod plate;
+pub mod status;
+pub mod text;
+pub mod timing;
+pub mod vin;
+
+pub use model::*;
+pub use status::RoStatus;

@@ -1,0 +1,105 @@
+//! A whole shop as plain data, written by [`super::Store::seed`]. The demo and
+//! the benchmark generator build one of these; indexes refer into the vectors.
+
+use crate::domain::{BayKind, NewUser, RoStatus};
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Debug, Clone, Default)]
+pub struct ShopSeed {
+    pub settings: Vec<(String, String)>,
+    pub users: Vec<NewUser>,
+    pub bays: Vec<SeedBay>,
+    pub groups: Vec<String>,
+    pub customers: Vec<SeedCustomer>,
+    pub vehicles: Vec<SeedVehicle>,
+    pub repair_orders: Vec<SeedRo>,
+    pub callbacks: Vec<SeedCallback>,
+    pub appointments: Vec<SeedAppointment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedBay {
+    pub code: String,
+    pub name: String,
+    pub kind: BayKind,
+    pub capacity: i64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedCustomer {
+    pub name: String,
+    pub phone: String,
+    pub preferred_contact: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedVehicle {
+    pub owner: usize,
+    pub vin: String,
+    pub plate: String,
+    pub make: String,
+    pub model: String,
+    pub year: i32,
+    pub colour: String,
+    pub purchased_on: NaiveDate,
+    pub odometer_km: i64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SeedTimes {
+    pub checked_in_at: Option<DateTime<Utc>>,
+    pub promised_at: Option<DateTime<Utc>>,
+    pub estimated_minutes: Option<i64>,
+    pub workshop_received_at: Option<DateTime<Utc>>,
+    pub work_started_at: Option<DateTime<Utc>>,
+    pub progress_checked_at: Option<DateTime<Utc>>,
+    pub pickup_called_at: Option<DateTime<Utc>>,
+    pub ready_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedRo {
+    pub number: String,
+    pub vehicle: usize,
+    pub advisor: usize,
+    pub group: Option<usize>,
+    pub bay: Option<usize>,
+    pub status: RoStatus,
+    pub category: &'static str,
+    pub concerns: String,
+    pub odometer_km: i64,
+    pub fuel_eighths: i64,
+    pub times: SeedTimes,
+    pub lines: Vec<SeedLine>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedLine {
+    pub kind: &'static str,
+    pub code: String,
+    pub description: String,
+    pub quantity_milli: i64,
+    pub unit_price_minor: i64,
+    pub hours_centi: i64,
+    pub rate_minor: i64,
+    pub payer: &'static str,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedCallback {
+    pub customer: usize,
+    pub vehicle: Option<usize>,
+    pub ro: Option<usize>,
+    pub kind: &'static str,
+    pub due_on: NaiveDate,
+}
+
+#[derive(Debug, Clone)]
+pub struct SeedAppointment {
+    pub customer: usize,
+    pub vehicle: usize,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub requested_work: String,
+}

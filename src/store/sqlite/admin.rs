@@ -1,0 +1,120 @@
+//! Settings, users, integrity check and backup.
+
+use super::audit;
+use crate::domain::{NewUser, Role, Settings, User};
+use crate::store::{Actor, StoreError, StoreResult};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use std::path::Path;
+
+pub fn settings(conn: &Connection) -> StoreResult<Settings> {
+    let mut s = Settings::default();
+    let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    for row in rows {
+        let (key, value) = row?;
+        match key.as_str() {
+            "shop_name" => s.shop_name = value,
+            "currency_symbol" => s.currency_symbol = value,
+            "tax_rate_bp" => s.tax_rate_bp = value.parse().unwrap_or(s.tax_rate_bp),
+            "demo" => s.is_demo = value == "1",
+            _ => {}
+        }
+    }
+    Ok(s)
+}
+
+fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
+    let role: String = r.get(3)?;
+    Ok(User {
+        id: r.get(0)?,
+        login: r.get(1)?,
+        name: r.get(2)?,
+        role: Role::from_code(&role).unwrap_or(Role::Advisor),
+    })
+}
+
+pub fn user_by_login(conn: &Connection, login: &str) -> StoreResult<Option<User>> {
+    Ok(conn
+        .prepare_cached("SELECT id, login, name, role FROM users WHERE login = ?1 AND active = 1")?
+        .query_row([login], user_from_row)
+        .optional()?)
+}
+
+pub fn users(conn: &Connection) -> StoreResult<Vec<User>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, login, name, role FROM users WHERE active = 1 ORDER BY login",
+    )?;
+    let rows = stmt.query_map([], user_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn add_user(tx: &Transaction<'_>, user: &NewUser, by: Actor<'_>) -> StoreResult<User> {
+    if user.login.trim().is_empty() {
+        return Err(StoreError::Invalid("a user needs a login".into()));
+    }
+    if user_by_login(tx, &user.login)?.is_some() {
+        return Err(StoreError::Invalid(format!(
+            "user {} already exists",
+            user.login
+        )));
+    }
+    tx.execute(
+        "INSERT INTO users (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![user.login, user.name, user.role.code(), by.at],
+    )?;
+    let id = tx.last_insert_rowid();
+    audit(
+        tx,
+        by,
+        "user",
+        id,
+        "create",
+        &format!("{} ({})", user.login, user.role.code()),
+    )?;
+    Ok(User {
+        id,
+        login: user.login.clone(),
+        name: user.name.clone(),
+        role: user.role,
+    })
+}
+
+/// SQLite's own integrity check plus the foreign-key check.
+pub fn integrity_check(conn: &Connection) -> StoreResult<Vec<String>> {
+    let mut problems: Vec<String> = conn
+        .prepare("PRAGMA integrity_check")?
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|line| line != "ok")
+        .collect();
+    let mut fk = conn.prepare("PRAGMA foreign_key_check")?;
+    let fk_rows = fk.query_map([], |r| {
+        Ok(format!(
+            "foreign key: {} row {} points at a missing {}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+            r.get::<_, String>(2)?
+        ))
+    })?;
+    for row in fk_rows {
+        problems.push(row?);
+    }
+    Ok(problems)
+}
+
+/// `VACUUM INTO` reads one consistent snapshot, so it is safe while other
+/// terminals keep writing, and the copy is compact.
+pub fn backup_to(conn: &Connection, path: &Path) -> StoreResult<()> {
+    if path.exists() {
+        return Err(StoreError::Invalid(format!(
+            "{} already exists; not overwriting it",
+            path.display()
+        )));
+    }
+    let target = path
+        .to_str()
+        .ok_or_else(|| StoreError::Invalid("the backup path is not valid UTF-8".into()))?;
+    conn.execute("VACUUM INTO ?1", [target])?;
+    Ok(())
+}

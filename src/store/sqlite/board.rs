@@ -1,0 +1,325 @@
+//! Queries and writes behind the service bay board.
+
+use super::audit;
+use crate::domain::dispatch::{plan_move, BayChoice, MoveError, RoState};
+use crate::domain::{
+    AuditEntry, Bay, BayKind, BoardCard, BoardSnapshot, JobTimes, MoveRequest, RoDetail, RoStatus,
+    WorkGroup,
+};
+use crate::store::{Actor, StoreError, StoreResult};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+const CARD_COLUMNS: &str = "ro.id, ro.number, ro.version, v.plate, trim(v.make || ' ' || v.model), c.name,
+    ro.advisor_id, coalesce(u.name, ''), ro.work_group_id, ro.bay_id, ro.status, ro.checked_in_at,
+    ro.promised_at, ro.estimated_minutes, ro.work_started_at, ro.progress_checked_at, ro.pickup_called_at";
+
+const CARD_FROM: &str = "FROM repair_orders ro
+    JOIN vehicles v ON v.id = ro.vehicle_id
+    JOIN customers c ON c.id = ro.customer_id
+    LEFT JOIN users u ON u.id = ro.advisor_id";
+
+fn status_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<RoStatus> {
+    let code: String = row.get(idx)?;
+    RoStatus::from_code(&code).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            idx,
+            rusqlite::types::Type::Text,
+            format!("unknown status {code}").into(),
+        )
+    })
+}
+
+fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BoardCard> {
+    Ok(BoardCard {
+        id: row.get(0)?,
+        number: row.get(1)?,
+        version: row.get(2)?,
+        plate: row.get(3)?,
+        model: row.get(4)?,
+        customer: row.get(5)?,
+        advisor_id: row.get(6)?,
+        advisor: row.get(7)?,
+        work_group_id: row.get(8)?,
+        bay_id: row.get(9)?,
+        times: JobTimes {
+            status: status_of(row, 10)?,
+            checked_in_at: row.get(11)?,
+            promised_at: row.get(12)?,
+            estimated_minutes: row.get(13)?,
+            work_started_at: row.get(14)?,
+            progress_checked_at: row.get(15)?,
+            pickup_called_at: row.get(16)?,
+        },
+    })
+}
+
+fn open_status_list() -> String {
+    RoStatus::OPEN
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub fn snapshot(conn: &Connection) -> StoreResult<BoardSnapshot> {
+    // The status list is our own constants, not user input.
+    let sql = format!(
+        "SELECT {CARD_COLUMNS} {CARD_FROM} WHERE ro.status IN ({})",
+        open_status_list()
+    );
+    let cards = conn
+        .prepare_cached(&sql)?
+        .query_map([], card_from_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(BoardSnapshot {
+        bays: bays(conn)?,
+        groups: groups(conn)?,
+        cards,
+    })
+}
+
+pub fn bays(conn: &Connection) -> StoreResult<Vec<Bay>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, code, name, kind, capacity FROM bays WHERE active = 1 ORDER BY sort, code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let kind: String = r.get(3)?;
+        Ok(Bay {
+            id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+            kind: BayKind::from_code(&kind).unwrap_or(BayKind::Lift),
+            capacity: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn groups(conn: &Connection) -> StoreResult<Vec<WorkGroup>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT id, name FROM work_groups WHERE active = 1 ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(WorkGroup {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn detail(conn: &Connection, ro_id: i64) -> StoreResult<RoDetail> {
+    let sql = format!(
+        "SELECT {CARD_COLUMNS}, v.vin, c.phone, ro.category, ro.concerns, ro.odometer_in_km, ro.fuel_eighths,
+                g.name, b.name, ro.workshop_received_at
+         {CARD_FROM} LEFT JOIN work_groups g ON g.id = ro.work_group_id LEFT JOIN bays b ON b.id = ro.bay_id
+         WHERE ro.id = ?1"
+    );
+    let detail = conn
+        .query_row(&sql, [ro_id], |r| {
+            Ok(RoDetail {
+                card: card_from_row(r)?,
+                vin: r.get(17)?,
+                phone: r.get(18)?,
+                category: r.get(19)?,
+                concerns: r.get(20)?,
+                odometer_km: r.get(21)?,
+                fuel_eighths: r.get(22)?,
+                work_group: r.get(23)?,
+                bay: r.get(24)?,
+                workshop_received_at: r.get(25)?,
+                history: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("repair order {ro_id}")))?;
+    Ok(RoDetail {
+        history: history(conn, ro_id)?,
+        ..detail
+    })
+}
+
+fn history(conn: &Connection, ro_id: i64) -> StoreResult<Vec<AuditEntry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT at, user_login, action, detail FROM audit_log
+         WHERE entity = 'repair_order' AND entity_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([ro_id], |r| {
+        Ok(AuditEntry {
+            at: r.get(0)?,
+            user_login: r.get(1)?,
+            action: r.get(2)?,
+            detail: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoState)> {
+    tx.query_row(
+        "SELECT number, status, version, bay_id, work_group_id, workshop_received_at, work_started_at,
+                ready_at, delivered_at FROM repair_orders WHERE id = ?1",
+        [ro_id],
+        |r| {
+            Ok((
+                r.get(0)?,
+                RoState {
+                    status: status_of(r, 1)?,
+                    version: r.get(2)?,
+                    bay_id: r.get(3)?,
+                    work_group_id: r.get(4)?,
+                    workshop_received_at: r.get(5)?,
+                    work_started_at: r.get(6)?,
+                    ready_at: r.get(7)?,
+                    delivered_at: r.get(8)?,
+                },
+            ))
+        },
+    )
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("repair order {ro_id}")))
+}
+
+/// The chosen bay and whether it is already full with other cars.
+fn bay_choice(tx: &Transaction<'_>, bay_id: i64, ro_id: i64) -> StoreResult<(Bay, Option<String>)> {
+    let bay = bays(tx)?
+        .into_iter()
+        .find(|b| b.id == bay_id)
+        .ok_or_else(|| StoreError::NotFound(format!("bay {bay_id}")))?;
+    let occupied: Vec<&str> = RoStatus::OPEN
+        .iter()
+        .filter(|s| s.occupies_bay())
+        .map(|s| s.code())
+        .collect();
+    let mut stmt = tx.prepare_cached(
+        "SELECT number FROM repair_orders
+         WHERE bay_id = ?1 AND id != ?2 AND status IN (?3, ?4, ?5, ?6) ORDER BY id",
+    )?;
+    let occupants = stmt
+        .query_map(
+            params![
+                bay_id,
+                ro_id,
+                occupied[0],
+                occupied[1],
+                occupied[2],
+                occupied[3]
+            ],
+            |r| r.get::<_, String>(0),
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    let full_with = (occupants.len() as i64 >= bay.capacity).then(|| occupants[0].clone());
+    Ok((bay, full_with))
+}
+
+pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
+    let (number, cur) = current_state(tx, req.ro_id)?;
+    let chosen = match req.bay_id {
+        Some(bay_id) => Some(bay_choice(tx, bay_id, req.ro_id)?),
+        None => None,
+    };
+    let choice = chosen.as_ref().map(|(bay, full)| BayChoice {
+        bay,
+        full_with: full.clone(),
+    });
+    let next = plan_move(&cur, req, choice, by.at)?;
+    tx.prepare_cached(
+        "UPDATE repair_orders SET status = ?2, bay_id = ?3, work_group_id = ?4, workshop_received_at = ?5,
+             work_started_at = ?6, ready_at = ?7, delivered_at = ?8, version = ?9, updated_at = ?10
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        req.ro_id,
+        next.status.code(),
+        next.bay_id,
+        next.work_group_id,
+        next.workshop_received_at,
+        next.work_started_at,
+        next.ready_at,
+        next.delivered_at,
+        next.version,
+        by.at
+    ])?;
+    let detail = move_detail(tx, &number, &cur, &next)?;
+    audit(tx, by, "repair_order", req.ro_id, "move", &detail)
+}
+
+/// "RO-10023 in_bay → quality_check; bay B3 → -; group Express" for the audit log.
+fn move_detail(
+    tx: &Transaction<'_>,
+    number: &str,
+    cur: &RoState,
+    next: &RoState,
+) -> StoreResult<String> {
+    let bay_code = |id: Option<i64>| -> StoreResult<String> {
+        Ok(match id {
+            Some(id) => tx.query_row("SELECT code FROM bays WHERE id = ?1", [id], |r| r.get(0))?,
+            None => "-".into(),
+        })
+    };
+    let mut text = format!("{number} {} → {}", cur.status, next.status);
+    if cur.bay_id != next.bay_id {
+        text += &format!(
+            "; bay {} → {}",
+            bay_code(cur.bay_id)?,
+            bay_code(next.bay_id)?
+        );
+    }
+    if cur.work_group_id != next.work_group_id {
+        if let Some(g) = next.work_group_id {
+            let name: String =
+                tx.query_row("SELECT name FROM work_groups WHERE id = ?1", [g], |r| {
+                    r.get(0)
+                })?;
+            text += &format!("; group {name}");
+        }
+    }
+    if cur.workshop_received_at != next.workshop_received_at {
+        if let Some(t) = next.workshop_received_at {
+            text += &format!("; workshop received {}", t.format("%Y-%m-%d %H:%M UTC"));
+        }
+    }
+    Ok(text)
+}
+
+/// Stamps one "who did it, when" column pair, refusing a stale version.
+fn stamp(
+    tx: &Transaction<'_>,
+    ro_id: i64,
+    version: i64,
+    by: Actor<'_>,
+    column: &str,
+    action: &str,
+) -> StoreResult<()> {
+    let (number, cur) = current_state(tx, ro_id)?;
+    if cur.version != version {
+        return Err(MoveError::Conflict {
+            expected: version,
+            found: cur.version,
+        }
+        .into());
+    }
+    // `column` is one of two constants below, never user input.
+    let sql = format!(
+        "UPDATE repair_orders SET {column}_at = ?2, {column}_by = ?3, version = version + 1, updated_at = ?2 WHERE id = ?1"
+    );
+    tx.execute(&sql, params![ro_id, by.at, by.user_id])?;
+    audit(tx, by, "repair_order", ro_id, action, &number)
+}
+
+pub fn record_progress_check(
+    tx: &Transaction<'_>,
+    ro_id: i64,
+    version: i64,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    stamp(tx, ro_id, version, by, "progress_checked", "progress_check")
+}
+
+pub fn record_pickup_call(
+    tx: &Transaction<'_>,
+    ro_id: i64,
+    version: i64,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    stamp(tx, ro_id, version, by, "pickup_called", "pickup_call")
+}

@@ -1,0 +1,32 @@
+//! Append-only migrations tracked by `PRAGMA user_version`, run in one
+//! exclusive transaction (the pattern of cargo's `util/sqlite.rs`).
+
+use crate::store::{StoreError, StoreResult};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Each entry moves the schema up by one. Never edit a shipped entry.
+const MIGRATIONS: &[&str] = &[include_str!("migrations/001_initial.sql")];
+
+pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn user_version(conn: &Connection) -> StoreResult<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the schema up to date. Safe to run again, and safe when two
+/// processes start at once: the version is re-read under the exclusive lock.
+pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
+    let current = user_version(&tx)?;
+    if current > LATEST_VERSION {
+        return Err(StoreError::Open(format!(
+            "the database was written by a newer frontdesk (schema {current}; this build knows up to {LATEST_VERSION})"
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! Drawing the service bay board: a summary line, column headers, then every
+//! lane with its cars. Columns are fitted by display width so that Chinese
+//! and Latin text line up.
+
+use super::board::{BoardPane, BoardRow};
+use super::i18n::Texts;
+use super::text::{fit, fit_right, width};
+use super::theme::Theme;
+use super::timefmt::{left, TimeFmt};
+use crate::domain::board::{counts, BoardFilter, Lane, LaneKind};
+use crate::domain::timing::{time_left, Alerts};
+use crate::domain::BoardCard;
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub struct View<'a> {
+    pub texts: &'a Texts,
+    pub theme: Theme,
+    pub time: TimeFmt,
+    pub now: DateTime<Utc>,
+}
+
+/// Column widths for a given screen width.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    plate: usize,
+    model: usize,
+    customer: usize,
+    advisor: usize,
+    group: usize,
+    status: usize,
+    due: usize,
+}
+
+const MARK: usize = 2;
+const RO: usize = 8;
+const LEFT: usize = 6;
+
+impl Columns {
+    fn for_width(w: usize) -> Columns {
+        let mut c = Columns {
+            plate: 9,
+            model: 8,
+            customer: 0,
+            advisor: 6,
+            group: 7,
+            status: 8,
+            due: 5,
+        };
+        if w >= 110 {
+            c = Columns {
+                plate: 10,
+                model: 14,
+                customer: 12,
+                advisor: 8,
+                group: 9,
+                status: 8,
+                due: 11,
+            };
+        }
+        // Anything between the two layouts goes to the model, up to a point.
+        let spare = w.saturating_sub(c.total() + 13);
+        c.model += spare.min(8);
+        c
+    }
+
+    fn total(&self) -> usize {
+        let customer = if self.customer > 0 {
+            self.customer + 1
+        } else {
+            0
+        };
+        MARK + RO
+            + 1
+            + self.plate
+            + 1
+            + self.model
+            + 1
+            + customer
+            + self.advisor
+            + 1
+            + self.group
+            + 1
+            + self.status
+            + 1
+            + self.due
+            + 1
+            + LEFT
+            + 1
+    }
+}
+
+pub fn render(board: &mut BoardPane, frame: &mut Frame<'_>, area: Rect, v: &View<'_>) {
+    if area.height < 3 {
+        return;
+    }
+    let cols = Columns::for_width(area.width as usize);
+    let body_height = area.height as usize - 2;
+    board.scroll_into_view(body_height);
+    let mut lines = vec![summary(board, v, area.width as usize), header(cols, v)];
+    let selected = board.selected_row();
+    for (i, row) in board
+        .rows
+        .iter()
+        .enumerate()
+        .skip(board.offset)
+        .take(body_height)
+    {
+        lines.push(match *row {
+            BoardRow::Lane(l) => lane_line(board, &board.lanes[l], v, area.width as usize),
+            BoardRow::Card(c) => card_line(
+                &board.snapshot.cards[c],
+                board,
+                cols,
+                v,
+                selected == Some(i),
+                area.width as usize,
+            ),
+        });
+    }
+    if board.rows.is_empty() {
+        lines.push(Line::from(Span::styled(
+            v.texts.get("board.empty").to_string(),
+            v.theme.dim(),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn summary(board: &BoardPane, v: &View<'_>, w: usize) -> Line<'static> {
+    let t = v.texts;
+    if board.searching || !board.query.is_empty() {
+        let cursor = if board.searching { "▏" } else { "" };
+        let text = format!("{}: {}{cursor}", t.get("board.search"), board.query);
+        return Line::from(Span::styled(fit(&text, w), v.theme.title()));
+    }
+    let filter = match board.filter.get() {
+        BoardFilter::All => t.get("board.filter.all").to_string(),
+        BoardFilter::Mine => t.get("board.filter.mine").to_string(),
+        BoardFilter::Bay(id) => board
+            .snapshot
+            .bay(id)
+            .map(|b| b.name.clone())
+            .unwrap_or_default(),
+    };
+    let c = counts(&board.snapshot.cards, v.now);
+    let mut spans = vec![Span::styled(
+        format!(
+            "{}: {filter} │ {} {} ",
+            t.get("board.filter"),
+            c.open,
+            t.get("board.open")
+        ),
+        v.theme.title(),
+    )];
+    let parts = [
+        (c.late, "board.late", v.theme.late()),
+        (c.progress_check_due, "board.check", v.theme.check()),
+        (c.pickup_call_due, "board.call", v.theme.call()),
+    ];
+    for (n, key, style) in parts {
+        spans.push(Span::raw("· "));
+        spans.push(Span::styled(
+            format!("{n} {} ", t.get(key)),
+            if n > 0 { style } else { Style::new() },
+        ));
+    }
+    Line::from(spans)
+}
+
+fn header(c: Columns, v: &View<'_>) -> Line<'static> {
+    let t = v.texts;
+    let mut s = format!(
+        "{}{} {} {} ",
+        " ".repeat(MARK),
+        fit(t.get("col.ro"), RO),
+        fit(t.get("col.plate"), c.plate),
+        fit(t.get("col.model"), c.model)
+    );
+    if c.customer > 0 {
+        s += &format!("{} ", fit(t.get("col.customer"), c.customer));
+    }
+    s += &format!(
+        "{} {} {} {} {} {}",
+        fit(t.get("col.advisor"), c.advisor),
+        fit(t.get("col.group"), c.group),
+        fit(t.get("col.status"), c.status),
+        fit(t.get("col.promised"), c.due),
+        fit_right(t.get("col.left"), LEFT),
+        t.get("col.flags")
+    );
+    Line::from(Span::styled(s, v.theme.header()))
+}
+
+fn lane_line(board: &BoardPane, lane: &Lane, v: &View<'_>, w: usize) -> Line<'static> {
+    let t = v.texts;
+    let title = match lane.kind {
+        LaneKind::Queue(status) => format!(
+            "{} ({})",
+            t.get(&format!("lane.{}", status.code())),
+            lane.cards.len()
+        ),
+        LaneKind::Bay(id) => bay_title(board, id, lane, t),
+    };
+    let head = format!("── {title} ");
+    let fill = w.saturating_sub(width(&head));
+    Line::from(Span::styled(
+        fit(&format!("{head}{}", "─".repeat(fill)), w),
+        v.theme.lane(),
+    ))
+}
+
+fn bay_title(board: &BoardPane, id: i64, lane: &Lane, t: &Texts) -> String {
+    let Some(bay) = board.snapshot.bay(id) else {
+        return String::new();
+    };
+    let occupants = board.snapshot.occupants(id, None);
+    let held: Vec<&str> = occupants
+        .iter()
+        .filter(|c| {
+            !lane
+                .cards
+                .iter()
+                .any(|&i| board.snapshot.cards[i].id == c.id)
+        })
+        .map(|c| c.number.as_str())
+        .collect();
+    let mut title = format!(
+        "{} {} {}/{}",
+        bay.code,
+        bay.name,
+        occupants.len(),
+        bay.capacity
+    );
+    if occupants.is_empty() {
+        title += &format!(" · {}", t.get("lane.free"));
+    }
+    if !held.is_empty() {
+        title += &format!(" · {} {}", t.get("lane.held"), held.join(", "));
+    }
+    title
+}
+
+fn card_line(
+    card: &BoardCard,
+    board: &BoardPane,
+    c: Columns,
+    v: &View<'_>,
+    selected: bool,
+    w: usize,
+) -> Line<'static> {
+    let t = v.texts;
+    let group = card
+        .work_group_id
+        .and_then(|g| board.snapshot.group(g))
+        .map(|g| g.name.as_str())
+        .unwrap_or("");
+    let due = card
+        .times
+        .promised_at
+        .map(|p| {
+            if c.due >= 11 {
+                v.time.medium(p)
+            } else {
+                v.time.short(p, v.now)
+            }
+        })
+        .unwrap_or_default();
+    let remaining = time_left(&card.times, v.now).map(left).unwrap_or_default();
+    let mark = if selected { "> " } else { "  " };
+    let mut text = format!(
+        "{mark}{} {} {} ",
+        fit(&card.number, RO),
+        fit(&card.plate, c.plate),
+        fit(&card.model, c.model)
+    );
+    if c.customer > 0 {
+        text += &format!("{} ", fit(&card.customer, c.customer));
+    }
+    text += &format!(
+        "{} {} {} {} {} ",
+        fit(&card.advisor, c.advisor),
+        fit(group, c.group),
+        fit(t.get(&format!("status.{}", card.status().code())), c.status),
+        fit(&due, c.due),
+        fit_right(&remaining, LEFT)
+    );
+    let base = if selected {
+        v.theme.selected()
+    } else {
+        Style::new()
+    };
+    let mut spans = vec![Span::styled(text.clone(), base)];
+    let alerts = Alerts::of(&card.times, v.now);
+    let flags = [
+        (alerts.late, "flag.late", v.theme.late()),
+        (alerts.progress_check_due, "flag.check", v.theme.check()),
+        (alerts.pickup_call_due, "flag.call", v.theme.call()),
+    ];
+    let mut used = width(&text);
+    for (on, key, style) in flags {
+        if on {
+            let word = format!("{} ", t.get(key));
+            let word = fit(&word, (w.saturating_sub(used)).min(width(&word)));
+            used += width(&word);
+            spans.push(Span::styled(word, base.patch(style)));
+        }
+    }
+    if selected && used < w {
+        spans.push(Span::styled(" ".repeat(w - used), base));
+    }
+    Line::from(spans)
+}

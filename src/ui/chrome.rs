@@ -1,0 +1,82 @@
+//! The tab bar, the status bar and the notices that replace a pane.
+
+use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
+use super::i18n::Texts;
+use super::text::{fit, width};
+use super::theme::Theme;
+use super::Pane;
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::Frame;
+
+/// "2 Board  3 RO …": the digit works as well as the F-key. The active pane
+/// is shown in brackets as well as reversed, so it shows without colour.
+pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, t: &Texts, theme: Theme) {
+    let mut spans = Vec::new();
+    for pane in Pane::ALL {
+        let label = format!(
+            "{} {}",
+            pane.function_key(),
+            t.get(&format!("pane.{}", pane.key()))
+        );
+        if pane == active {
+            spans.push(Span::styled(format!("[{label}]"), theme.selected()));
+        } else {
+            spans.push(Span::raw(format!(" {label} ")));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, now: DateTime<Utc>) {
+    let s = &app.session;
+    let who = match &s.user {
+        Some(u) => format!(" {} ({})", u.login, u.role.code()),
+        None => format!(" {} (?)", s.login),
+    };
+    let mut right = format!(
+        "{} │ {} ",
+        s.db_label,
+        app.time.local(now).format("%a %d %b %H:%M")
+    );
+    if s.read_only {
+        right = format!("{} │ {right}", app.texts.get("bar.read_only"));
+    }
+    right = format!("{} │ {right}", app.texts.get("bar.help"));
+    let w = area.width as usize;
+    let room = w.saturating_sub(width(&who) + width(&right) + 3);
+    let (msg, msg_style) = match &app.message {
+        Some(m) if m.error => (m.text.clone(), app.theme.error()),
+        Some(m) => (m.text.clone(), app.theme.bar()),
+        None => (String::new(), app.theme.bar()),
+    };
+    let line = Line::from(vec![
+        Span::styled(format!("{who} │ "), app.theme.bar()),
+        Span::styled(fit(&msg, room), app.theme.bar().patch(msg_style)),
+        Span::styled(
+            fit(&right, w.saturating_sub(width(&who) + 3 + room)),
+            app.theme.bar(),
+        ),
+    ]);
+    frame.render_widget(Paragraph::new(line).style(app.theme.bar()), area);
+}
+
+pub fn not_built(frame: &mut Frame<'_>, area: Rect, t: &Texts) {
+    let para = Paragraph::new(t.get("pane.not_built").to_string()).wrap(Wrap { trim: true });
+    frame.render_widget(para, area);
+}
+
+pub fn too_small(frame: &mut Frame<'_>, area: Rect, t: &Texts) {
+    let text = t.fill(
+        "msg.too_small",
+        &[
+            ("w", &area.width.to_string()),
+            ("h", &area.height.to_string()),
+            ("mw", &MIN_WIDTH.to_string()),
+            ("mh", &MIN_HEIGHT.to_string()),
+        ],
+    );
+    frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
+}
