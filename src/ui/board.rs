@@ -79,17 +79,14 @@ impl BoardPane {
         self.selected.and_then(|id| self.row_of(id))
     }
 
-    /// The card at or after `row`, else the last card before it.
+    /// The card nearest to `row` (the later one on a tie).
     fn nearest_card(&self, row: usize) -> Option<i64> {
-        let card_at = |r: &BoardRow| match r {
-            BoardRow::Card(c) => Some(self.snapshot.cards[*c].id),
-            BoardRow::Lane(_) => None,
+        let id_at = |r: usize| match self.rows.get(r) {
+            Some(BoardRow::Card(c)) => Some(self.snapshot.cards[*c].id),
+            _ => None,
         };
-        let row = row.min(self.rows.len());
-        self.rows[row..]
-            .iter()
-            .find_map(card_at)
-            .or_else(|| self.rows[..row].iter().rev().find_map(card_at))
+        (0..=self.rows.len())
+            .find_map(|d| id_at(row + d).or_else(|| row.checked_sub(d).and_then(id_at)))
     }
 
     pub fn selected_card(&self) -> Option<&BoardCard> {
@@ -296,7 +293,10 @@ impl BoardPane {
             bay_id,
         };
         let mut picker = Picker::new(t.get("pick.group"), &card.number, items, purpose);
-        picker.select_value(&PickValue::Group(card.work_group_id));
+        // Start on the car's group if it has one, else on the first group.
+        if card.work_group_id.is_some() {
+            picker.select_value(&PickValue::Group(card.work_group_id));
+        }
         Overlay::Picker(picker)
     }
 
