@@ -36,16 +36,20 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, now: DateTime<Ut
         Some(u) => format!(" {} ({})", u.login, u.role.code()),
         None => format!(" {} (?)", s.login),
     };
-    let mut right = format!(
-        "{} │ {} ",
-        s.db_label,
-        app.time.local(now).format("%a %d %b %H:%M")
-    );
+    let w = area.width as usize;
+    // Narrow screens keep the message readable: a short clock, no key hint.
+    let wide = w >= 100;
+    let clock = app
+        .time
+        .local(now)
+        .format(if wide { "%a %d %b %H:%M" } else { "%H:%M" });
+    let mut right = format!("{} │ {clock} ", s.db_label);
     if s.read_only {
         right = format!("{} │ {right}", app.texts.get("bar.read_only"));
     }
-    right = format!("{} │ {right}", app.texts.get("bar.help"));
-    let w = area.width as usize;
+    if wide {
+        right = format!("{} │ {right}", app.texts.get("bar.help"));
+    }
     let room = w.saturating_sub(width(&who) + width(&right) + 3);
     let (msg, msg_style) = match &app.message {
         Some(m) if m.error => (m.text.clone(), app.theme.error()),

@@ -2,6 +2,8 @@
 //! names, and reading text positions out of a ratatui buffer.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use frontdesk::domain::*;
 use frontdesk::ui::app::{App, Session};

@@ -1,0 +1,223 @@
+//! End-to-end: the real binary in a pseudo-terminal, driven by real keys,
+//! with more than one process on one database file.
+
+mod common;
+
+use common::pty::{base_env, make_demo, Tui};
+use rusqlite::Connection;
+use std::path::Path;
+
+const NOW: &str = "2026-11-22T10:00:00+08:00";
+
+fn ui_args(path: &Path) -> Vec<String> {
+    [
+        "--db",
+        path.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--utc-offset",
+        "+08:00",
+        "--pane",
+        "board",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+fn spawn(path: &Path, login: &str, cols: u16, rows: u16) -> Tui {
+    let args = ui_args(path);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Tui::spawn(&args, &base_env(login), cols, rows)
+}
+
+/// The RO number of a car waiting for a bay.
+fn waiting_for_bay(path: &Path) -> String {
+    let conn = Connection::open(path).unwrap();
+    conn.query_row(
+        "SELECT number FROM repair_orders WHERE status = 'waiting_for_bay' ORDER BY promised_at DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+/// Searches for the RO, assigns it to the only free lift and the default group.
+fn assign_to_free_lift(tui: &mut Tui, number: &str) {
+    tui.send("/");
+    tui.send(number);
+    tui.send("\r");
+    tui.wait_text(&format!("> {number}"));
+    tui.send("a");
+    tui.wait_text("Assign bay");
+    tui.wait_text("> B4  Lift 4 — free");
+    tui.send("\r");
+    tui.wait_text("Work group");
+    tui.send("\r");
+    tui.wait_text(&format!("{number} moved to in bay"));
+}
+
+#[test]
+fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let number = waiting_for_bay(&db);
+    let mut tui = spawn(&db, "tester", 80, 24);
+    tui.wait_text("Waiting for bay");
+    tui.wait_text("tester (manager)");
+    assign_to_free_lift(&mut tui, &number);
+    tui.send("\x1b"); // Esc clears the search
+    tui.wait_text("B4 Lift 4 1/1");
+    tui.send("q");
+    assert!(tui.wait_exit(), "q exits cleanly");
+
+    let conn = Connection::open(&db).unwrap();
+    let (status, bay, received): (String, String, String) = conn
+        .query_row(
+            "SELECT ro.status, b.code, ro.workshop_received_at FROM repair_orders ro JOIN bays b ON b.id = ro.bay_id WHERE ro.number = ?1",
+            [&number],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), bay.as_str()), ("in_bay", "B4"));
+    assert!(
+        received.contains(":00:00") || received.contains("0:00"),
+        "received at a ten-minute mark: {received}"
+    );
+    let (who, detail): (String, String) = conn
+        .query_row(
+            "SELECT user_login, detail FROM audit_log WHERE entity = 'repair_order' AND action = 'move' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(who, "tester");
+    assert!(
+        detail.contains(&number)
+            && detail.contains("waiting_for_bay → in_bay")
+            && detail.contains("B4"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn a_commit_by_any_sqlite_client_shows_on_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let tui = spawn(&db, "tester", 120, 40);
+    tui.wait_text("Waiting for bay");
+    let conn = Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE customers SET name = 'Live 林' WHERE id =
+           (SELECT customer_id FROM repair_orders WHERE status = 'checked_in' LIMIT 1)",
+        [],
+    )
+    .unwrap();
+    let took = tui.wait_text("Live 林");
+    eprintln!("external commit visible after {took:?}");
+}
+
+#[test]
+fn a_move_in_one_frontdesk_process_appears_on_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let number = waiting_for_bay(&db);
+    let wall = spawn(&db, "li.na", 120, 40); // the dispatcher's wall screen
+    let mut desk = spawn(&db, "tester", 80, 24);
+    wall.wait_text("B4 Lift 4 0/1 · free");
+    desk.wait_text("Waiting for bay");
+    assign_to_free_lift(&mut desk, &number);
+    let took = wall.wait_text("B4 Lift 4 1/1");
+    eprintln!("move visible on the other terminal after {took:?}");
+    let screen = wall.screen();
+    let row = screen
+        .lines()
+        .skip_while(|l| !l.contains("B4 Lift 4 1/1"))
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        row.contains(&number),
+        "the car sits under B4 on the wall screen:\n{screen}"
+    );
+}
+
+#[test]
+fn sigterm_and_sighup_restore_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    for signal in ["-TERM", "-HUP"] {
+        let mut tui = spawn(&db, "tester", 80, 24);
+        tui.wait_text("Waiting for bay");
+        let pid = tui.pid().to_string();
+        assert!(std::process::Command::new("kill")
+            .args([signal, &pid])
+            .status()
+            .unwrap()
+            .success());
+        assert!(tui.wait_exit(), "{signal}: exits cleanly");
+        let raw = String::from_utf8_lossy(&tui.raw_output()).into_owned();
+        let entered = raw
+            .find("\x1b[?1049h")
+            .expect("entered the alternate screen");
+        let left = raw
+            .rfind("\x1b[?1049l")
+            .expect("left the alternate screen on {signal}");
+        assert!(left > entered);
+    }
+}
+
+#[test]
+fn ctrl_c_quits_from_inside_a_dialog() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let mut tui = spawn(&db, "tester", 80, 24);
+    tui.wait_text("Waiting for bay");
+    tui.send("?");
+    tui.wait_text("Help");
+    tui.send("\x03");
+    assert!(tui.wait_exit());
+}
+
+#[test]
+fn a_read_only_file_opens_the_board_read_only_and_saves_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&db).unwrap();
+    let mut tui = spawn(&db, "tester", 80, 24);
+    tui.wait_text("READ-ONLY");
+    tui.send("c");
+    tui.wait_text("read-only: nothing can be saved");
+    tui.send("q");
+    assert!(tui.wait_exit());
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let mut tui = spawn(&db, "stranger", 80, 24);
+    tui.wait_text("stranger is not a registered user");
+    tui.send("t");
+    tui.wait_text("not a registered user");
+    tui.send("q");
+    assert!(tui.wait_exit());
+    let conn = Connection::open(&db).unwrap();
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE user_login = 'stranger'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(n, 0);
+}
