@@ -242,7 +242,7 @@ impl Builder {
                 quantity_milli: 1000,
                 unit_price_minor: 0,
                 hours_centi: hours,
-                rate_minor: 180_00,
+                rate_minor: 18_000, // ¥180.00 an hour
                 payer,
             },
             SeedLine {
@@ -250,7 +250,7 @@ impl Builder {
                 code: format!("P{:07}", self.rng.u32(0..10_000_000)),
                 description: "Parts".into(),
                 quantity_milli: 1000 * (1 + self.rng.i64(0..4)),
-                unit_price_minor: 50_00 + self.rng.i64(0..60_000),
+                unit_price_minor: 5_000 + self.rng.i64(0..60_000),
                 hours_centi: 0,
                 rate_minor: 0,
                 payer,

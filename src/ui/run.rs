@@ -44,7 +44,8 @@ pub fn run(
     }
     let mut watcher = store.watcher()?;
     app.reload(store);
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = ratatui::try_init()
+        .map_err(|e| anyhow::anyhow!("cannot start the interface: this needs a terminal ({e})"))?;
     let _restore = RestoreOnDrop;
     let mut dirty = true;
     let mut minute = minute_of(clock.now());
