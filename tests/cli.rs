@@ -232,3 +232,16 @@ fn the_interface_without_a_terminal_fails_clearly() {
     assert!(run(&["init", "--db", s(&db)]).status.success());
     assert_fails(&run(&["--db", s(&db)]), "needs a terminal");
 }
+
+#[test]
+fn a_bad_keymap_file_stops_start_up_with_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    assert!(run(&["init", "--db", s(&db)]).status.success());
+    let keys = dir.path().join("keys.toml");
+    std::fs::write(&keys, "[board]\nassign_bay = [\"hyper-q\"]\n").unwrap();
+    assert_fails(
+        &run(&["--db", s(&db), "--keymap", s(&keys)]),
+        "keys.toml: unknown key name 'hyper-q'",
+    );
+}

@@ -109,7 +109,7 @@ fn rebinding_from_toml_moves_the_key_and_help_shows_it() {
         .lines()
         .find(|l| l.contains("Assign to a bay"))
         .unwrap();
-    assert!(line.contains("b, Ctrl-b"), "{line}");
+    assert!(line.contains("b, Ctrl-B"), "{line}");
 }
 
 #[test]

@@ -215,3 +215,69 @@ fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
         .unwrap();
     assert_eq!(n, 0);
 }
+
+#[test]
+fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let args = ui_args(&db);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    for no_color in [true, false] {
+        let mut env = base_env("tester");
+        if no_color {
+            env.push(("NO_COLOR".into(), "1".into()));
+        }
+        let mut tui = Tui::spawn(&args, &env, 80, 24);
+        tui.wait_text("LATE");
+        tui.send("q");
+        assert!(tui.wait_exit());
+        let raw = String::from_utf8_lossy(&tui.raw_output()).into_owned();
+        let coloured = raw.contains("\x1b[38;5;") || raw.contains("\x1b[48;5;");
+        assert_eq!(coloured, !no_color, "NO_COLOR={no_color}");
+    }
+}
+
+#[test]
+fn a_stale_dialog_meets_a_conflict_and_overwrites_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    let number = waiting_for_bay(&db);
+    let mut tui = spawn(&db, "tester", 80, 24);
+    tui.wait_text("Waiting for bay");
+    tui.send("/");
+    tui.send(&number);
+    tui.send("\r");
+    tui.wait_text(&format!("> {number}"));
+    tui.send("a");
+    tui.wait_text("> B4  Lift 4 — free");
+    // Meanwhile another terminal saves this RO (a new promised time).
+    let conn = Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE repair_orders SET promised_at = datetime(promised_at, '+1 hour'), version = version + 1 WHERE number = ?1",
+        [&number],
+    )
+    .unwrap();
+    tui.send("\r");
+    tui.wait_text("Work group");
+    tui.send("\r");
+    tui.wait_text("someone else changed");
+    let status: String = conn
+        .query_row(
+            "SELECT status FROM repair_orders WHERE number = ?1",
+            [&number],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(status, "waiting_for_bay", "the stale move was not written");
+    // The board has reloaded, so trying again works.
+    tui.send("a");
+    tui.wait_text("> B4  Lift 4 — free");
+    tui.send("\r");
+    tui.wait_text("Work group");
+    tui.send("\r");
+    tui.wait_text(&format!("{number} moved to in bay"));
+    tui.send("q");
+    assert!(tui.wait_exit());
+}

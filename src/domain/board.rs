@@ -20,8 +20,9 @@ pub struct Lane {
     pub cards: Vec<usize>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum BoardFilter {
+    #[default]
     All,
     /// Cars whose advisor is the user at this terminal.
     Mine,

@@ -343,7 +343,14 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
-        chrome::tabs(frame, tabs, self.pane, &self.texts, self.theme);
+        chrome::tabs(
+            frame,
+            tabs,
+            self.pane,
+            &self.session.settings.shop_name,
+            &self.texts,
+            self.theme,
+        );
         match self.pane {
             Pane::Board => {
                 self.page = body.height.saturating_sub(3).max(1) as usize;

@@ -24,7 +24,7 @@ pub struct BoardCtx<'a> {
 #[derive(Debug, Default)]
 pub struct BoardPane {
     pub snapshot: BoardSnapshot,
-    pub filter: BoardFilterState,
+    pub filter: BoardFilter,
     pub query: String,
     pub searching: bool,
     /// The selected RO by id, so a reload never moves the cursor to another car.
@@ -34,15 +34,6 @@ pub struct BoardPane {
     pub lanes: Vec<Lane>,
     pub rows: Vec<BoardRow>,
     me: Option<i64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct BoardFilterState(pub Option<BoardFilter>);
-
-impl BoardFilterState {
-    pub fn get(self) -> BoardFilter {
-        self.0.unwrap_or(BoardFilter::All)
-    }
 }
 
 impl BoardPane {
@@ -56,7 +47,7 @@ impl BoardPane {
     }
 
     fn rebuild(&mut self, old_row: Option<usize>) {
-        self.lanes = build_lanes(&self.snapshot, self.filter.get(), self.me, &self.query);
+        self.lanes = build_lanes(&self.snapshot, self.filter, self.me, &self.query);
         self.rows.clear();
         for (i, lane) in self.lanes.iter().enumerate() {
             self.rows.push(BoardRow::Lane(i));
@@ -200,7 +191,7 @@ impl BoardPane {
 
     fn cycle_filter(&mut self) {
         let bays: Vec<i64> = self.snapshot.bays.iter().map(|b| b.id).collect();
-        let next = match self.filter.get() {
+        let next = match self.filter {
             BoardFilter::All => BoardFilter::Mine,
             BoardFilter::Mine => bays
                 .first()
@@ -210,7 +201,7 @@ impl BoardPane {
                 _ => BoardFilter::All,
             },
         };
-        self.filter = BoardFilterState(Some(next));
+        self.filter = next;
         self.offset = 0;
         let row = self.selected_row();
         self.rebuild(row);

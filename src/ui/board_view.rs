@@ -138,7 +138,7 @@ fn summary(board: &BoardPane, v: &View<'_>, w: usize) -> Line<'static> {
         let text = format!("{}: {}{cursor}", t.get("board.search"), board.query);
         return Line::from(Span::styled(fit(&text, w), v.theme.title()));
     }
-    let filter = match board.filter.get() {
+    let filter = match board.filter {
         BoardFilter::All => t.get("board.filter.all").to_string(),
         BoardFilter::Mine => t.get("board.filter.mine").to_string(),
         BoardFilter::Bay(id) => board

@@ -2,7 +2,7 @@
 
 use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
 use super::i18n::Texts;
-use super::text::{fit, width};
+use super::text::{fit, fit_right, width};
 use super::theme::Theme;
 use super::Pane;
 use chrono::{DateTime, Utc};
@@ -13,7 +13,7 @@ use ratatui::Frame;
 
 /// "2 Board  3 RO …": the digit works as well as the F-key. The active pane
 /// is shown in brackets as well as reversed, so it shows without colour.
-pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, t: &Texts, theme: Theme) {
+pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, shop: &str, t: &Texts, theme: Theme) {
     let mut spans = Vec::new();
     for pane in Pane::ALL {
         let label = format!(
@@ -26,6 +26,12 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, t: &Texts, theme: T
         } else {
             spans.push(Span::raw(format!(" {label} ")));
         }
+    }
+    // The shop's name on the right, when it fits.
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let room = (area.width as usize).saturating_sub(used + 2);
+    if room >= 8 {
+        spans.push(Span::styled(fit_right(shop, room + 1), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
