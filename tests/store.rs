@@ -217,6 +217,13 @@ fn the_demo_has_bays_groups_customers_and_every_open_state() {
             "no car is {status}"
         );
     }
+    let conn_statuses = store_statuses(&store);
+    for s in ["delivered", "declined", "cancelled"] {
+        assert!(
+            conn_statuses.contains(&s.to_string()),
+            "no {s} RO in the demo"
+        );
+    }
     let users = store.users().unwrap();
     let me = users
         .iter()
@@ -233,6 +240,21 @@ fn the_demo_has_bays_groups_customers_and_every_open_state() {
     plates.sort();
     plates.dedup();
     assert_eq!(plates.len(), snap.cards.len());
+}
+
+fn store_statuses(store: &SqliteStore) -> Vec<String> {
+    // The board shows open ROs only; closed ones are checked through a backup copy.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    store.backup_to(&copy).unwrap();
+    let conn = Connection::open(&copy).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT status FROM repair_orders")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
 }
 
 fn waiting_car(store: &SqliteStore) -> frontdesk::domain::BoardCard {

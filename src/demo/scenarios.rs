@@ -222,6 +222,7 @@ impl Builder {
             let due_on = (self.now - Duration::days(days_ago) + Duration::days(2)).date_naive();
             self.callback(customer, Some(vehicle), Some(ro), "three_day_call", due_on);
         }
+        self.closed_today(&advisors);
         let today = self.now.date_naive();
         for (i, kind) in [
             "declined_work",
@@ -248,6 +249,29 @@ impl Builder {
                 });
             }
         }
+    }
+
+    /// Visits that ended today without work: one customer declined the
+    /// estimate and left with an exit notice; one appointment was cancelled.
+    fn closed_today(&mut self, advisors: &[usize]) {
+        let now = self.now;
+        let vehicles = self.shop.vehicles.len();
+        let declined = self.ro(vehicles - 1, advisors[0], Declined);
+        declined.concerns = "Engine warning light on; customer declined the estimate".into();
+        declined.times.checked_in_at = Some(now - Duration::minutes(150));
+        declined.times.estimated_minutes = Some(180);
+        let declining = self.shop.repair_orders.len() - 1;
+        let customer = self.shop.vehicles[vehicles - 1].owner;
+        // Declined work is a reason to call later (003).
+        self.callback(
+            customer,
+            Some(vehicles - 1),
+            Some(declining),
+            "declined_work",
+            (now + Duration::days(7)).date_naive(),
+        );
+        let cancelled = self.ro(vehicles - 2, advisors[1 % advisors.len()], Cancelled);
+        cancelled.times.promised_at = Some(now + Duration::minutes(120));
     }
 
     fn callback(

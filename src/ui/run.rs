@@ -36,10 +36,12 @@ pub fn run(
     clock: &dyn Clock,
     opts: RunOptions,
 ) -> anyhow::Result<()> {
-    // SIGHUP is a dropped SSH link, SIGTERM a shutdown: leave the loop and
-    // restore the terminal instead of dying with it in raw mode.
+    // SIGHUP is a dropped SSH link, SIGTERM a shutdown, SIGINT/SIGQUIT a kill
+    // from another shell (Ctrl-C itself arrives as a key in raw mode): leave
+    // the loop and restore the terminal instead of dying with it in raw mode.
     let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGHUP, signal_hook::consts::SIGTERM] {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+    for sig in [SIGHUP, SIGTERM, SIGINT, SIGQUIT] {
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     let mut watcher = store.watcher()?;
