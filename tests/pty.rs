@@ -9,6 +9,14 @@ use std::path::Path;
 
 const NOW: &str = "2026-11-22T10:00:00+08:00";
 
+/// A demo shop in a fresh temporary folder (kept alive by the returned guard).
+fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    (dir, db)
+}
+
 fn ui_args(path: &Path) -> Vec<String> {
     [
         "--db",
@@ -59,9 +67,7 @@ fn assign_to_free_lift(tui: &mut Tui, number: &str) {
 
 #[test]
 fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
     let mut tui = spawn(&db, "tester", 80, 24);
     tui.wait_text("Waiting for bay");
@@ -103,9 +109,7 @@ fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_ro
 
 #[test]
 fn a_commit_by_any_sqlite_client_shows_on_the_board() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let tui = spawn(&db, "tester", 120, 40);
     tui.wait_text("Waiting for bay");
     let conn = Connection::open(&db).unwrap();
@@ -121,9 +125,7 @@ fn a_commit_by_any_sqlite_client_shows_on_the_board() {
 
 #[test]
 fn a_move_in_one_frontdesk_process_appears_on_another() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
     let wall = spawn(&db, "li.na", 120, 40); // the dispatcher's wall screen
     let mut desk = spawn(&db, "tester", 80, 24);
@@ -146,9 +148,7 @@ fn a_move_in_one_frontdesk_process_appears_on_another() {
 
 #[test]
 fn sigterm_and_sighup_restore_the_terminal() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     for (name, signal) in [("TERM", libc::SIGTERM), ("HUP", libc::SIGHUP)] {
         let mut tui = spawn(&db, "tester", 80, 24);
         tui.wait_text("Waiting for bay");
@@ -166,9 +166,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
 
 #[test]
 fn ctrl_c_quits_from_inside_a_dialog() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let mut tui = spawn(&db, "tester", 80, 24);
     tui.wait_text("Waiting for bay");
     tui.send("?");
@@ -180,9 +178,7 @@ fn ctrl_c_quits_from_inside_a_dialog() {
 #[test]
 fn a_read_only_file_opens_the_board_read_only_and_saves_nothing() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&db).unwrap();
     let mut tui = spawn(&db, "tester", 80, 24);
@@ -196,9 +192,7 @@ fn a_read_only_file_opens_the_board_read_only_and_saves_nothing() {
 
 #[test]
 fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let mut tui = spawn(&db, "stranger", 80, 24);
     tui.wait_text("stranger is not a registered user");
     tui.send("t");
@@ -218,9 +212,7 @@ fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
 
 #[test]
 fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let args = ui_args(&db);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     for no_color in [true, false] {
@@ -240,9 +232,7 @@ fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
 
 #[test]
 fn a_stale_dialog_meets_a_conflict_and_overwrites_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
+    let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
     let mut tui = spawn(&db, "tester", 80, 24);
     tui.wait_text("Waiting for bay");
