@@ -3,16 +3,24 @@
 //! Nothing in here knows ratatui or rusqlite: a person changing a pricing or
 //! timing rule should only need to open this folder.
 
+pub mod added_work;
 pub mod board;
 pub mod clock;
+pub mod conflict;
 pub mod dispatch;
 pub mod model;
 pub mod money;
 pub mod plate;
+pub mod pricing;
+pub mod repair_order;
+pub mod settlement;
 pub mod status;
 pub mod text;
 pub mod timing;
+pub mod validate;
 pub mod vin;
 
 pub use model::*;
+pub use money::Money;
+pub use repair_order::RepairOrder;
 pub use status::RoStatus;

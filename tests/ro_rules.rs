@@ -1,0 +1,415 @@
+//! Repair-order rules on their own: money, totals, tax and rounding, the
+//! payer split, the no-warranty notice, added work, odometer, VIN, phone,
+//! and conflict resolution.
+
+use chrono::{Duration, TimeZone, Utc};
+use frontdesk::domain::added_work::*;
+use frontdesk::domain::conflict::{diff, resolve, Resolution};
+use frontdesk::domain::pricing::*;
+use frontdesk::domain::repair_order::*;
+use frontdesk::domain::settlement::{balance, check_payment, Payment};
+use frontdesk::domain::validate::*;
+use frontdesk::domain::{Money, RoStatus};
+
+fn line(kind: LineKind, qty_milli: i64, price: i64, payer: Payer) -> RoLine {
+    RoLine {
+        kind,
+        description: "work".into(),
+        quantity_milli: qty_milli,
+        unit_price: Money(price),
+        payer,
+        ..Default::default()
+    }
+}
+
+#[test]
+fn line_amounts_round_half_away_from_zero_to_the_fen() {
+    // 1.5 h × ¥180.00 = ¥270.00 exactly.
+    assert_eq!(
+        line_amount(&line(LineKind::Labour, 1500, 18_000, Payer::Customer)),
+        Money(27_000)
+    );
+    // 0.333 × ¥0.05 = 0.01665 fen-hundredths → 1.665 fen → 2 fen.
+    assert_eq!(
+        line_amount(&line(LineKind::Part, 333, 5, Payer::Customer)),
+        Money(2)
+    );
+    // 1.005 × ¥1.00 = 100.5 fen → 101 (half rounds up).
+    assert_eq!(
+        line_amount(&line(LineKind::Part, 1005, 100, Payer::Customer)),
+        Money(101)
+    );
+    // 1.004 × ¥1.00 = 100.4 fen → 100.
+    assert_eq!(
+        line_amount(&line(LineKind::Part, 1004, 100, Payer::Customer)),
+        Money(100)
+    );
+    assert_eq!(
+        mul_div_round(-1005, 100, 1000),
+        -101,
+        "symmetric for negatives"
+    );
+    assert_eq!(
+        mul_div_round(i64::MAX / 2, 4, 4),
+        i64::MAX / 2,
+        "no overflow in the product"
+    );
+}
+
+#[test]
+fn totals_split_by_payer_with_discount_on_the_customer_only_and_tax_per_payer() {
+    let lines = vec![
+        line(LineKind::Labour, 2000, 18_000, Payer::Customer), // 360.00
+        line(LineKind::Part, 4000, 4_550, Payer::Customer),    // 182.00
+        line(LineKind::Part, 1000, 120_000, Payer::Warranty),  // 1200.00
+        line(LineKind::Fee, 1000, 5_000, Payer::Insurer),      // 50.00
+    ];
+    let t = totals(&lines, 1000, 1300); // 10 % discount, 13 % tax
+    let c = t.of(Payer::Customer);
+    assert_eq!(c.subtotal, Money(54_200));
+    assert_eq!(c.discount, Money(5_420));
+    assert_eq!(c.tax, Money(6_341)); // (54200-5420) × 13 % = 6341.4 → 6341
+    assert_eq!(c.total, Money(54_200 - 5_420 + 6_341));
+    let w = t.of(Payer::Warranty);
+    assert_eq!(
+        (w.discount, w.tax, w.total),
+        (Money(0), Money(15_600), Money(135_600))
+    );
+    assert_eq!(t.of(Payer::Insurer).total, Money(5_650));
+    assert_eq!(
+        t.total,
+        Money(c.total.0 + w.total.0 + 5_650),
+        "the bill adds up"
+    );
+    assert_eq!(t.customer_due(), c.total);
+}
+
+#[test]
+fn tax_rounds_per_payer_half_up() {
+    // ¥0.50 at 13 % = 6.5 fen → 7.
+    let t = totals(&[line(LineKind::Fee, 1000, 50, Payer::Customer)], 0, 1300);
+    assert_eq!(t.tax, Money(7));
+    // ¥0.49 at 13 % = 6.37 fen → 6.
+    let t = totals(&[line(LineKind::Fee, 1000, 49, Payer::Customer)], 0, 1300);
+    assert_eq!(t.tax, Money(6));
+}
+
+#[test]
+fn proposed_and_declined_lines_are_not_billed() {
+    let mut proposed = line(LineKind::Part, 1000, 10_000, Payer::Customer);
+    proposed.approval = Approval::Proposed;
+    let mut declined = proposed.clone();
+    declined.approval = Approval::Declined;
+    let mut approved = proposed.clone();
+    approved.approval = Approval::Approved;
+    let t = totals(&[proposed, declined, approved], 0, 0);
+    assert_eq!(t.total, Money(10_000));
+}
+
+#[test]
+fn a_hundred_percent_discount_leaves_only_the_other_payers() {
+    let lines = vec![
+        line(LineKind::Labour, 1000, 10_000, Payer::Customer),
+        line(LineKind::Labour, 1000, 10_000, Payer::Warranty),
+    ];
+    let t = totals(&lines, 10_000, 1300);
+    assert_eq!(t.customer_due(), Money(0));
+    assert_eq!(t.total, Money(11_300));
+}
+
+#[test]
+fn symptom_based_estimates_show_a_risk_margin() {
+    assert_eq!(
+        risk_margin(PricingMethod::Symptom, Money(100_000)),
+        Money(15_000)
+    );
+    assert_eq!(risk_margin(PricingMethod::System, Money(100_000)), Money(0));
+}
+
+fn ro() -> RepairOrder {
+    let mut ro = RepairOrder::new("li.na");
+    ro.customer = CustomerRef {
+        id: None,
+        name: "王伟".into(),
+        phone: "138 0013 8000".into(),
+    };
+    ro.vehicle = VehicleRef {
+        id: None,
+        vin: "1M8GDM9AXKP042788".into(),
+        plate: "粤A·12345".into(),
+        last_odometer_km: Some(40_000),
+        ..Default::default()
+    };
+    ro.odometer_in_km = Some(41_000);
+    ro.concerns = "Brake noise".into();
+    ro.promised_at = Some(Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap());
+    ro
+}
+
+#[test]
+fn customer_parts_or_aftermarket_on_critical_systems_need_the_no_warranty_notice() {
+    let mut r = ro();
+    let mut part = line(LineKind::Part, 1000, 100, Payer::Customer);
+    r.lines = vec![part.clone()];
+    assert!(
+        !r.needs_no_warranty_notice(),
+        "a shop OEM part is guaranteed"
+    );
+    part.grade = Grade::Aftermarket;
+    r.lines = vec![part.clone()];
+    assert!(
+        !r.needs_no_warranty_notice(),
+        "aftermarket on a non-critical system is fine"
+    );
+    part.critical_system = true;
+    r.lines = vec![part.clone()];
+    assert!(r.needs_no_warranty_notice());
+    let mut own = line(LineKind::Part, 1000, 0, Payer::Customer);
+    own.supplier = Supplier::Customer;
+    r.lines = vec![own.clone()];
+    assert!(r.needs_no_warranty_notice());
+    own.approval = Approval::Declined;
+    r.lines = vec![own];
+    assert!(
+        !r.needs_no_warranty_notice(),
+        "a declined line is not fitted"
+    );
+}
+
+#[test]
+fn added_work_moves_the_car_to_approval_and_back() {
+    let mut r = ro();
+    r.status = RoStatus::InBay;
+    r.lines = vec![line(LineKind::Labour, 1000, 18_000, Payer::Customer)];
+    assert_eq!(propose(&mut r, vec![]), Err(AddedWorkError::NoLines));
+    propose(
+        &mut r,
+        vec![line(LineKind::Part, 1000, 30_000, Payer::Customer)],
+    )
+    .unwrap();
+    assert_eq!(r.status, RoStatus::AwaitingApproval);
+    assert_eq!(r.lines[1].approval, Approval::Proposed);
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+    let mut call = AddedWorkCall {
+        asked_at: t0,
+        answered_at: t0 + Duration::minutes(5),
+        decision: Decision::Approved,
+        channel: Channel::Phone,
+        workshop_told: "".into(),
+        workshop_told_at: t0 + Duration::minutes(6),
+        delay_minutes: 60,
+    };
+    assert_eq!(
+        record_decision(&mut r, &call),
+        Err(AddedWorkError::WorkshopNotTold)
+    );
+    call.workshop_told = "王强".into();
+    let promised = r.promised_at.unwrap();
+    record_decision(&mut r, &call).unwrap();
+    assert_eq!(r.status, RoStatus::InBay);
+    assert_eq!(r.lines[1].approval, Approval::Approved);
+    assert_eq!(
+        r.promised_at,
+        Some(promised + Duration::minutes(60)),
+        "the agreed delay moves the promise"
+    );
+    assert_eq!(
+        record_decision(&mut r, &call),
+        Err(AddedWorkError::NothingProposed)
+    );
+}
+
+#[test]
+fn declined_added_work_stays_on_the_ro_and_keeps_the_promise() {
+    let mut r = ro();
+    r.status = RoStatus::InBay;
+    propose(
+        &mut r,
+        vec![line(LineKind::Part, 2000, 9_000, Payer::Customer)],
+    )
+    .unwrap();
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+    let call = AddedWorkCall {
+        asked_at: t0,
+        answered_at: t0,
+        decision: Decision::Declined,
+        channel: Channel::InPerson,
+        workshop_told: "王强".into(),
+        workshop_told_at: t0,
+        delay_minutes: 30,
+    };
+    let promised = r.promised_at;
+    record_decision(&mut r, &call).unwrap();
+    assert_eq!(declined_lines(&r).count(), 1);
+    assert_eq!(r.promised_at, promised);
+    assert_eq!(totals(&r.lines, 0, 0).total, Money(0));
+}
+
+#[test]
+fn added_work_only_while_the_car_is_in_a_bay() {
+    let mut r = ro();
+    r.status = RoStatus::ReadyForPickup;
+    let err = propose(&mut r, vec![line(LineKind::Part, 1000, 1, Payer::Customer)]).unwrap_err();
+    assert!(matches!(err, AddedWorkError::Transition(_)));
+}
+
+#[test]
+fn odometer_rules() {
+    assert!(
+        check_odometer(Some(40_000), Some(40_000), "").is_ok(),
+        "equal is fine"
+    );
+    let e = check_odometer(Some(39_999), Some(40_000), "").unwrap_err();
+    assert!(
+        e.message.contains("lower than the last reading, 40000 km"),
+        "{}",
+        e.message
+    );
+    assert!(check_odometer(Some(12), Some(40_000), "cluster replaced").is_ok());
+    assert!(
+        check_odometer(Some(12), Some(40_000), "   ").is_err(),
+        "a blank reason is no reason"
+    );
+    assert!(check_odometer(None, None, "").is_err());
+    assert!(check_odometer(Some(-5), None, "").is_err());
+    assert!(check_odometer(Some(3_000_000), None, "").is_err());
+}
+
+#[test]
+fn vin_rules_with_override() {
+    assert!(check_vin("1M8GDM9AXKP042788", "").is_ok());
+    let e = check_vin("1M8GDM9A1KP042788", "").unwrap_err();
+    assert!(e.message.contains("check digit"), "{}", e.message);
+    assert!(check_vin("1M8GDM9AXKP0427Q8", "")
+        .unwrap_err()
+        .message
+        .contains("letter Q"));
+    assert!(check_vin("SHORT", "")
+        .unwrap_err()
+        .message
+        .contains("17 characters"));
+    assert!(check_vin("OLD-IMPORT-1987", "imported 1987, no ISO VIN").is_ok());
+}
+
+#[test]
+fn phone_rules() {
+    assert!(check_phone("138 0013 8000").is_ok());
+    assert!(check_phone("+86 (20) 8888-6666").is_ok());
+    assert!(check_phone("138O0138000")
+        .unwrap_err()
+        .message
+        .contains("'O'"));
+    assert!(check_phone("123").is_err());
+    assert!(check_phone("12+345678").is_err());
+}
+
+#[test]
+fn whole_ro_checks_name_their_fields() {
+    let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
+    assert_eq!(check_ro(&ro(), now, false, true), vec![]);
+    let mut bad = ro();
+    bad.promised_at = Some(now - Duration::minutes(1));
+    bad.discount_bp = 10_001;
+    bad.lines = vec![
+        line(LineKind::Part, -1000, 100, Payer::Customer),
+        line(LineKind::Labour, 500_000, 100, Payer::Customer),
+    ];
+    let fields: Vec<Field> = check_ro(&bad, now, true, true)
+        .into_iter()
+        .map(|e| e.field)
+        .collect();
+    assert_eq!(
+        fields,
+        vec![
+            Field::Promised,
+            Field::Discount,
+            Field::Line(0),
+            Field::Line(1)
+        ]
+    );
+    assert!(
+        check_ro(&bad, now, true, false)
+            .iter()
+            .all(|e| e.field != Field::Promised),
+        "an unchanged promise is not re-checked"
+    );
+    let mut signed = ro();
+    signed.signed_at = Some(now);
+    signed.concerns = "  ".into();
+    assert_eq!(
+        check_ro(&signed, now, false, false)[0].field,
+        Field::Concerns
+    );
+}
+
+#[test]
+fn discounts_over_the_threshold_need_a_manager() {
+    assert!(check_discount(1000, false).is_ok());
+    assert!(check_discount(1001, false)
+        .unwrap_err()
+        .message
+        .contains("manager"));
+    assert!(check_discount(1001, true).is_ok());
+    assert!(check_discount(-1, true).is_err());
+}
+
+#[test]
+fn money_and_quantities_parse_as_typed_at_a_desk() {
+    assert_eq!(parse_money("180"), Some(Money(18_000)));
+    assert_eq!(parse_money("¥1,234.5"), Some(Money(123_450)));
+    assert_eq!(parse_money("0.05"), Some(Money(5)));
+    assert_eq!(parse_money("1.234"), None);
+    assert_eq!(parse_money("abc"), None);
+    assert_eq!(parse_money(""), None);
+    assert_eq!(parse_milli("1.5"), Some(1500));
+    assert_eq!(parse_milli("2"), Some(2000));
+    assert_eq!(parse_milli("-1"), Some(-1000));
+    assert_eq!(parse_milli("1.2345"), None);
+    assert_eq!(parse_milli("x"), None);
+}
+
+#[test]
+fn settlement_keeps_arrears_and_refuses_overpayment() {
+    let now = Utc::now();
+    let pay = |a| Payment {
+        amount: Money(a),
+        method: "cash".into(),
+        paid_at: now,
+    };
+    assert_eq!(balance(Money(10_000), &[pay(4_000)]), Money(6_000));
+    assert_eq!(balance(Money(10_000), &[pay(4_000), pay(6_000)]), Money(0));
+    assert!(check_payment(Money(7_000), Money(6_000)).is_err());
+    assert!(check_payment(Money(0), Money(6_000)).is_err());
+    assert!(check_payment(Money(6_000), Money(6_000)).is_ok());
+}
+
+#[test]
+fn a_conflict_lists_both_versions_and_resolution_is_explicit() {
+    let mut mine = ro();
+    mine.version = 3;
+    let mut theirs = ro();
+    theirs.version = 4;
+    mine.concerns = "Brake noise, front left".into();
+    theirs.diagnosis = "Pads worn".into();
+    let d = diff(&mine, &theirs);
+    let fields: Vec<&str> = d.iter().map(|f| f.field).collect();
+    assert_eq!(fields, vec!["concerns", "diagnosis"]);
+    assert_eq!(d[0].mine, "Brake noise, front left");
+    assert_eq!(d[1].theirs, "Pads worn");
+    let kept = resolve(mine.clone(), theirs.clone(), Resolution::KeepMine);
+    assert_eq!(
+        (kept.version, kept.concerns.as_str()),
+        (4, "Brake noise, front left")
+    );
+    let taken = resolve(mine, theirs.clone(), Resolution::TakeTheirs);
+    assert_eq!(taken, theirs);
+}
+
+#[test]
+fn an_ro_survives_a_draft_round_trip() {
+    let mut r = ro();
+    r.lines = vec![line(LineKind::Part, 1500, 4_550, Payer::Warranty)];
+    let json = serde_json::to_string(&r).unwrap();
+    let back: RepairOrder = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, r);
+}
