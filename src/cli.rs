@@ -182,6 +182,11 @@ fn init(path: &Path, by: Actor<'_>) -> Result<()> {
         role: Role::Manager,
     };
     store.add_user(&me, by)?;
+    let defaults = crate::store::ShopSeed {
+        canned_jobs: crate::store::seed::default_canned_jobs(),
+        ..Default::default()
+    };
+    store.seed(&defaults, by)?;
     println!("created {} with {} as manager", path.display(), by.login);
     Ok(())
 }

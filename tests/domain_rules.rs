@@ -209,6 +209,7 @@ fn state(status: RoStatus, bay: Option<i64>) -> RoState {
         work_started_at: None,
         ready_at: None,
         delivered_at: None,
+        exit_notice_at: None,
     }
 }
 
@@ -366,4 +367,20 @@ fn moving_between_bays_is_a_reassignment_not_a_refused_transition() {
         t(9, 0, 0)
     )
     .is_ok());
+}
+
+#[test]
+fn a_car_is_handed_over_only_with_its_exit_notice() {
+    let err = plan_move(
+        &state(ReadyForPickup, None),
+        &request(Delivered, None),
+        None,
+        t(9, 0, 0),
+    )
+    .unwrap_err();
+    assert_eq!(err, MoveError::ExitNoticeFirst);
+    let mut ready = state(ReadyForPickup, None);
+    ready.exit_notice_at = Some(t(8, 50, 0));
+    let next = plan_move(&ready, &request(Delivered, None), None, t(9, 0, 0)).unwrap();
+    assert_eq!(next.delivered_at, Some(t(9, 0, 0)));
 }

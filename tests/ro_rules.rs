@@ -306,7 +306,13 @@ fn phone_rules() {
 #[test]
 fn whole_ro_checks_name_their_fields() {
     let now = Utc.with_ymd_and_hms(2026, 11, 22, 9, 0, 0).unwrap();
-    assert_eq!(check_ro(&ro(), now, false, true), vec![]);
+    let ctx = |is_manager, promise_changed| CheckContext {
+        now,
+        is_manager,
+        discount_threshold_bp: 1000,
+        promise_changed,
+    };
+    assert_eq!(check_ro(&ro(), &ctx(false, true)), vec![]);
     let mut bad = ro();
     bad.promised_at = Some(now - Duration::minutes(1));
     bad.discount_bp = 10_001;
@@ -314,7 +320,7 @@ fn whole_ro_checks_name_their_fields() {
         line(LineKind::Part, -1000, 100, Payer::Customer),
         line(LineKind::Labour, 500_000, 100, Payer::Customer),
     ];
-    let fields: Vec<Field> = check_ro(&bad, now, true, true)
+    let fields: Vec<Field> = check_ro(&bad, &ctx(true, true))
         .into_iter()
         .map(|e| e.field)
         .collect();
@@ -328,7 +334,7 @@ fn whole_ro_checks_name_their_fields() {
         ]
     );
     assert!(
-        check_ro(&bad, now, true, false)
+        check_ro(&bad, &ctx(true, false))
             .iter()
             .all(|e| e.field != Field::Promised),
         "an unchanged promise is not re-checked"
@@ -337,20 +343,25 @@ fn whole_ro_checks_name_their_fields() {
     signed.signed_at = Some(now);
     signed.concerns = "  ".into();
     assert_eq!(
-        check_ro(&signed, now, false, false)[0].field,
+        check_ro(&signed, &ctx(false, false))[0].field,
         Field::Concerns
     );
 }
 
 #[test]
 fn discounts_over_the_threshold_need_a_manager() {
-    assert!(check_discount(1000, false).is_ok());
-    assert!(check_discount(1001, false)
+    assert!(check_discount(1000, 1000, false).is_ok());
+    assert!(check_discount(1001, 1000, false)
         .unwrap_err()
         .message
         .contains("manager"));
-    assert!(check_discount(1001, true).is_ok());
-    assert!(check_discount(-1, true).is_err());
+    assert!(check_discount(1001, 1000, true).is_ok());
+    assert!(
+        check_discount(2000, 2500, false).is_ok(),
+        "the threshold comes from settings"
+    );
+    assert!(check_discount(-1, 1000, true).is_err());
+    assert!(check_discount(10_001, 1000, true).is_err(), "over 100 %");
 }
 
 #[test]

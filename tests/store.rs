@@ -362,10 +362,10 @@ fn progress_check_and_pickup_call_are_recorded_and_clear_their_flags() {
     assert_eq!(after.history.last().unwrap().action, "progress_check");
     // Stale version: refused.
     assert!(store
-        .record_pickup_call(due.id, due.version, actor("x"))
+        .record_pickup_call(due.id, due.version, "", actor("x"))
         .is_err());
     store
-        .record_pickup_call(due.id, after.card.version, actor("li.na"))
+        .record_pickup_call(due.id, after.card.version, "", actor("li.na"))
         .unwrap();
     assert!(!frontdesk::domain::timing::pickup_call_due(
         &store.ro_detail(due.id).unwrap().card.times,

@@ -239,10 +239,8 @@ impl Builder {
                 kind: "labour",
                 code: format!("OP-{}", 100 + self.rng.u32(0..800)),
                 description: "Labour".into(),
-                quantity_milli: 1000,
-                unit_price_minor: 0,
-                hours_centi: hours,
-                rate_minor: 18_000, // ¥180.00 an hour
+                quantity_milli: hours * 10,
+                unit_price_minor: 18_000, // ¥180.00 an hour
                 payer,
             },
             SeedLine {
@@ -251,8 +249,6 @@ impl Builder {
                 description: "Parts".into(),
                 quantity_milli: 1000 * (1 + self.rng.i64(0..4)),
                 unit_price_minor: 5_000 + self.rng.i64(0..60_000),
-                hours_centi: 0,
-                rate_minor: 0,
                 payer,
             },
         ]
@@ -296,6 +292,7 @@ impl Builder {
             ("tax_rate_bp".into(), "1300".into()),
             ("demo".into(), if demo { "1" } else { "0" }.into()),
         ];
+        self.shop.canned_jobs = crate::store::seed::default_canned_jobs();
         self.shop
     }
 }

@@ -19,6 +19,7 @@ pub struct RoState {
     pub work_started_at: Option<DateTime<Utc>>,
     pub ready_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
+    pub exit_notice_at: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +39,8 @@ pub enum MoveError {
         bay: String,
         status: RoStatus,
     },
+    /// Step 11: the car leaves with its exit notice.
+    ExitNoticeFirst,
 }
 
 impl fmt::Display for MoveError {
@@ -54,6 +57,9 @@ impl fmt::Display for MoveError {
             MoveError::BayFull { bay, occupant } => write!(f, "{bay} is taken by {occupant}"),
             MoveError::WrongBayKind { bay, status } => {
                 write!(f, "{bay} is not a bay for a car that is {status}")
+            }
+            MoveError::ExitNoticeFirst => {
+                write!(f, "issue the exit notice before handing the car over")
             }
         }
     }
@@ -85,6 +91,9 @@ pub fn plan_move(
     let reassign = cur.status == req.to && req.to.occupies_bay();
     if !reassign {
         check_transition(cur.status, req.to).map_err(MoveError::Transition)?;
+    }
+    if req.to == RoStatus::Delivered && cur.exit_notice_at.is_none() {
+        return Err(MoveError::ExitNoticeFirst);
     }
     let mut next = cur.clone();
     next.status = req.to;

@@ -8,6 +8,7 @@ pub mod board;
 pub mod clock;
 pub mod conflict;
 pub mod dispatch;
+pub mod draft;
 pub mod model;
 pub mod money;
 pub mod plate;

@@ -219,6 +219,10 @@ pub struct Settings {
     pub currency_symbol: String,
     /// Tax rate in basis points (1300 = 13 %).
     pub tax_rate_bp: i64,
+    /// The shop's labour rate per hour, for canned jobs.
+    pub labour_rate: super::money::Money,
+    /// Discounts above this need a manager's role.
+    pub discount_threshold_bp: i64,
     pub is_demo: bool,
 }
 
@@ -228,6 +232,8 @@ impl Default for Settings {
             shop_name: "Service department".into(),
             currency_symbol: "¥".into(),
             tax_rate_bp: 1300,
+            labour_rate: super::money::Money(18_000),
+            discount_threshold_bp: super::validate::DISCOUNT_THRESHOLD_BP,
             is_demo: false,
         }
     }

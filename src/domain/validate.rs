@@ -116,20 +116,30 @@ pub fn check_promise(
     }
 }
 
-pub fn check_discount(bp: i64, is_manager: bool) -> Result<(), FieldError> {
+pub fn check_discount(bp: i64, threshold_bp: i64, is_manager: bool) -> Result<(), FieldError> {
     if !(0..=10_000).contains(&bp) {
         return Err(err(Field::Discount, "a discount is between 0 % and 100 %"));
     }
-    if bp > DISCOUNT_THRESHOLD_BP && !is_manager {
+    if bp > threshold_bp && !is_manager {
         return Err(err(
             Field::Discount,
             format!(
                 "a discount over {} % needs a manager",
-                DISCOUNT_THRESHOLD_BP / 100
+                threshold_bp as f64 / 100.0
             ),
         ));
     }
     Ok(())
+}
+
+/// What the checks need to know besides the RO itself.
+#[derive(Debug, Clone, Copy)]
+pub struct CheckContext {
+    pub now: DateTime<Utc>,
+    pub is_manager: bool,
+    pub discount_threshold_bp: i64,
+    /// The promise is only checked against "now" when it was set or changed.
+    pub promise_changed: bool,
 }
 
 pub fn check_line(i: usize, line: &RoLine) -> Result<(), FieldError> {
@@ -175,12 +185,7 @@ pub fn check_line(i: usize, line: &RoLine) -> Result<(), FieldError> {
 }
 
 /// Every problem that stops this RO from being saved.
-pub fn check_ro(
-    ro: &RepairOrder,
-    now: DateTime<Utc>,
-    is_manager: bool,
-    promise_changed: bool,
-) -> Vec<FieldError> {
+pub fn check_ro(ro: &RepairOrder, ctx: &CheckContext) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if ro.customer.name.trim().is_empty() {
         errors.push(err(Field::CustomerName, "the customer's name is required"));
@@ -198,8 +203,8 @@ pub fn check_ro(
         )
         .err(),
     );
-    if promise_changed {
-        errors.extend(check_promise(ro.promised_at, now).err());
+    if ctx.promise_changed {
+        errors.extend(check_promise(ro.promised_at, ctx.now).err());
     }
     if ro
         .estimated_minutes
@@ -210,7 +215,7 @@ pub fn check_ro(
             "the estimate is between 1 minute and 60 days",
         ));
     }
-    errors.extend(check_discount(ro.discount_bp, is_manager).err());
+    errors.extend(check_discount(ro.discount_bp, ctx.discount_threshold_bp, ctx.is_manager).err());
     if !ro.is_estimate() && ro.concerns.trim().is_empty() {
         errors.push(err(
             Field::Concerns,

@@ -5,12 +5,18 @@
 pub mod seed;
 pub mod sqlite;
 
+use crate::domain::added_work::AddedWorkCall;
 use crate::domain::dispatch::MoveError;
-use crate::domain::{BoardSnapshot, MoveRequest, NewUser, RoDetail, Settings, User};
+use crate::domain::draft::{Draft, SearchHit};
+use crate::domain::repair_order::RoLine;
+use crate::domain::settlement::Payment;
+use crate::domain::{
+    BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Settings, User,
+};
 use chrono::{DateTime, Utc};
 use std::path::Path;
 
-pub use seed::ShopSeed;
+pub use seed::{CannedJob, ShopSeed};
 pub use sqlite::{OpenMode, SqliteStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -22,6 +28,9 @@ pub enum StoreError {
     ReadOnly,
     #[error("{0}")]
     Move(#[from] MoveError),
+    /// Someone else saved the record after it was loaded; nothing was written.
+    #[error("{0}")]
+    Conflict(String),
     #[error("{0} not found")]
     NotFound(String),
     #[error("{0}")]
@@ -58,8 +67,53 @@ pub trait Store {
     /// Records that the workshop was asked about progress (step 8).
     fn record_progress_check(&mut self, ro_id: i64, version: i64, by: Actor<'_>)
         -> StoreResult<()>;
-    /// Records that the customer was called about pickup (step 10).
-    fn record_pickup_call(&mut self, ro_id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
+    /// Records that the customer was called about pickup (step 10); a late
+    /// car's call carries the reason.
+    fn record_pickup_call(
+        &mut self,
+        ro_id: i64,
+        version: i64,
+        late_reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+
+    fn load_ro(&self, id: i64) -> StoreResult<RepairOrder>;
+    fn ro_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
+    /// Saves the editor's RO, new or existing (a stale version is a
+    /// conflict), deletes the saver's draft of it, and returns it reloaded.
+    fn save_ro(&mut self, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<RepairOrder>;
+    fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>>;
+    fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()>;
+    fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
+    fn propose_added_work(
+        &mut self,
+        id: i64,
+        version: i64,
+        lines: Vec<RoLine>,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    fn record_added_work_call(
+        &mut self,
+        id: i64,
+        version: i64,
+        call: &AddedWorkCall,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// Takes a payment and returns what is still owed.
+    fn add_payment(
+        &mut self,
+        id: i64,
+        amount: Money,
+        method: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<Money>;
+    fn payments(&self, id: i64) -> StoreResult<Vec<Payment>>;
+    fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
+    fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>>;
+
+    fn save_draft(&mut self, draft: &Draft) -> StoreResult<()>;
+    fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>>;
+    fn delete_draft(&mut self, login: &str, ro_id: i64) -> StoreResult<()>;
 
     /// Writes a whole shop (demo or benchmark data) in one transaction.
     fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<()>;

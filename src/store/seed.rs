@@ -15,6 +15,29 @@ pub struct ShopSeed {
     pub repair_orders: Vec<SeedRo>,
     pub callbacks: Vec<SeedCallback>,
     pub appointments: Vec<SeedAppointment>,
+    pub canned_jobs: Vec<CannedJob>,
+}
+
+/// A standard job: op code, description and book hours.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct CannedJob {
+    pub op_code: String,
+    pub description: String,
+    /// Book time in thousandths of an hour.
+    pub hours_milli: i64,
+    pub category: String,
+}
+
+#[derive(serde::Deserialize)]
+struct CannedFile {
+    job: Vec<CannedJob>,
+}
+
+/// The default canned jobs shipped in `assets/canned_jobs.toml`.
+pub fn default_canned_jobs() -> Vec<CannedJob> {
+    let file: CannedFile = toml::from_str(include_str!("../../assets/canned_jobs.toml"))
+        .expect("assets/canned_jobs.toml is valid (tested)");
+    file.job
 }
 
 #[derive(Debug, Clone)]
@@ -81,8 +104,6 @@ pub struct SeedLine {
     pub description: String,
     pub quantity_milli: i64,
     pub unit_price_minor: i64,
-    pub hours_centi: i64,
-    pub rate_minor: i64,
     pub payer: &'static str,
 }
 

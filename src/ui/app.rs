@@ -324,7 +324,7 @@ impl App {
                 Ok(t.fill("msg.checked", &[("ro", &number(*ro_id))]))
             }
             Effect::PickupCalled { ro_id, version } => {
-                store.record_pickup_call(*ro_id, *version, by)?;
+                store.record_pickup_call(*ro_id, *version, "", by)?;
                 Ok(t.fill("msg.called", &[("ro", &number(*ro_id))]))
             }
             Effect::LoadDetail(_) => Ok(String::new()),

@@ -16,6 +16,10 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
             "shop_name" => s.shop_name = value,
             "currency_symbol" => s.currency_symbol = value,
             "tax_rate_bp" => s.tax_rate_bp = value.parse().unwrap_or(s.tax_rate_bp),
+            "labour_rate_minor" => s.labour_rate.0 = value.parse().unwrap_or(s.labour_rate.0),
+            "discount_threshold_bp" => {
+                s.discount_threshold_bp = value.parse().unwrap_or(s.discount_threshold_bp)
+            }
             "demo" => s.is_demo = value == "1",
             _ => {}
         }
@@ -117,4 +121,19 @@ pub fn backup_to(conn: &Connection, path: &Path) -> StoreResult<()> {
         .ok_or_else(|| StoreError::Invalid("the backup path is not valid UTF-8".into()))?;
     conn.execute("VACUUM INTO ?1", [target])?;
     Ok(())
+}
+
+pub fn canned_jobs(conn: &Connection) -> StoreResult<Vec<crate::store::CannedJob>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT op_code, description, hours_milli, category FROM canned_jobs ORDER BY op_code",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(crate::store::CannedJob {
+            op_code: r.get(0)?,
+            description: r.get(1)?,
+            hours_milli: r.get(2)?,
+            category: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

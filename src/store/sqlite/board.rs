@@ -157,7 +157,7 @@ fn history(conn: &Connection, ro_id: i64) -> StoreResult<Vec<AuditEntry>> {
 fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoState)> {
     tx.query_row(
         "SELECT number, status, version, bay_id, work_group_id, workshop_received_at, work_started_at,
-                ready_at, delivered_at FROM repair_orders WHERE id = ?1",
+                ready_at, delivered_at, exit_notice_at FROM repair_orders WHERE id = ?1",
         [ro_id],
         |r| {
             Ok((
@@ -171,6 +171,7 @@ fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoSta
                     work_started_at: r.get(6)?,
                     ready_at: r.get(7)?,
                     delivered_at: r.get(8)?,
+                    exit_notice_at: r.get(9)?,
                 },
             ))
         },
@@ -319,7 +320,18 @@ pub fn record_pickup_call(
     tx: &Transaction<'_>,
     ro_id: i64,
     version: i64,
+    late_reason: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    stamp(tx, ro_id, version, by, "pickup_called", "pickup_call")
+    stamp(tx, ro_id, version, by, "pickup_called", "pickup_call")?;
+    let reason = crate::domain::text::clean_line(late_reason.trim());
+    if !reason.is_empty() {
+        // A late car's call gives the reason and an apology (step 10).
+        tx.execute(
+            "UPDATE repair_orders SET late_reason = ?2 WHERE id = ?1",
+            params![ro_id, reason],
+        )?;
+        audit(tx, by, "repair_order", ro_id, "late_call", &reason)?;
+    }
+    Ok(())
 }

@@ -2,13 +2,22 @@
 
 mod admin;
 mod board;
+mod desk;
+mod drafts;
 mod migrate;
 mod open;
+mod repair_order;
 mod seed;
 mod watcher;
 
-use super::{Actor, ChangeWatcher, ShopSeed, Store, StoreError, StoreResult};
-use crate::domain::{BoardSnapshot, MoveRequest, NewUser, RoDetail, Settings, User};
+use super::{Actor, CannedJob, ChangeWatcher, ShopSeed, Store, StoreError, StoreResult};
+use crate::domain::added_work::AddedWorkCall;
+use crate::domain::draft::{Draft, SearchHit, NEW_RO};
+use crate::domain::repair_order::RoLine;
+use crate::domain::settlement::Payment;
+use crate::domain::{
+    BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Settings, User,
+};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 
@@ -132,8 +141,98 @@ impl Store for SqliteStore {
         self.write(|tx| board::record_progress_check(tx, ro_id, version, by))
     }
 
-    fn record_pickup_call(&mut self, ro_id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
-        self.write(|tx| board::record_pickup_call(tx, ro_id, version, by))
+    fn record_pickup_call(
+        &mut self,
+        ro_id: i64,
+        version: i64,
+        late_reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| board::record_pickup_call(tx, ro_id, version, late_reason, by))
+    }
+
+    fn load_ro(&self, id: i64) -> StoreResult<RepairOrder> {
+        repair_order::load(&self.conn, id)
+    }
+
+    fn ro_id_by_number(&self, number: &str) -> StoreResult<Option<i64>> {
+        repair_order::id_by_number(&self.conn, number)
+    }
+
+    fn save_ro(&mut self, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<RepairOrder> {
+        let id = self.write(|tx| {
+            let id = repair_order::save(tx, ro, by)?;
+            drafts::delete(tx, by.login, ro.id.unwrap_or(NEW_RO))?;
+            Ok(id)
+        })?;
+        repair_order::load(&self.conn, id)
+    }
+
+    fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
+        repair_order::search(&self.conn, query, limit)
+    }
+
+    fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| desk::sign(tx, id, version, signer, by))
+    }
+
+    fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| desk::decline(tx, id, version, by))
+    }
+
+    fn propose_added_work(
+        &mut self,
+        id: i64,
+        version: i64,
+        lines: Vec<RoLine>,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| desk::propose_added_work(tx, id, version, lines, by))
+    }
+
+    fn record_added_work_call(
+        &mut self,
+        id: i64,
+        version: i64,
+        call: &AddedWorkCall,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| desk::record_added_work_call(tx, id, version, call, by))
+    }
+
+    fn add_payment(
+        &mut self,
+        id: i64,
+        amount: Money,
+        method: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<Money> {
+        let tax = self.settings()?.tax_rate_bp;
+        self.write(|tx| desk::add_payment(tx, id, amount, method, tax, by))
+    }
+
+    fn payments(&self, id: i64) -> StoreResult<Vec<Payment>> {
+        desk::payments(&self.conn, id)
+    }
+
+    fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| desk::issue_exit_notice(tx, id, version, by))
+    }
+
+    fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>> {
+        admin::canned_jobs(&self.conn)
+    }
+
+    fn save_draft(&mut self, draft: &Draft) -> StoreResult<()> {
+        self.write(|tx| drafts::save(tx, draft))
+    }
+
+    fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>> {
+        drafts::of_user(&self.conn, login)
+    }
+
+    fn delete_draft(&mut self, login: &str, ro_id: i64) -> StoreResult<()> {
+        self.write(|tx| drafts::delete(tx, login, ro_id))
     }
 
     fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {

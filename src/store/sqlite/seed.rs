@@ -52,6 +52,10 @@ pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> Store
         .map(|ro| insert_ro(tx, ro, shop, &ids, by))
         .collect::<Result<Vec<i64>, _>>()?;
     write_followups(tx, shop, &ids, &ros, by)?;
+    for job in &shop.canned_jobs {
+        tx.prepare_cached("INSERT OR REPLACE INTO canned_jobs (op_code, description, hours_milli, category) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![job.op_code, job.description, job.hours_milli, job.category])?;
+    }
     audit(
         tx,
         by,
@@ -181,8 +185,8 @@ fn insert_line(
     };
     tx.prepare_cached(
         "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
-             unit_price_minor, hours_centi, rate_minor, payer)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+             unit_price_minor, payer)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
     .execute(params![
         ro_id,
@@ -193,8 +197,6 @@ fn insert_line(
         l.description,
         l.quantity_milli,
         l.unit_price_minor,
-        l.hours_centi,
-        l.rate_minor,
         l.payer
     ])
 }

@@ -182,11 +182,10 @@ CREATE TABLE ro_lines (
     op_code          TEXT NOT NULL DEFAULT '',
     part_number      TEXT NOT NULL DEFAULT '',
     description      TEXT NOT NULL DEFAULT '',
-    -- Quantities in thousandths (1.5 l = 1500), hours in hundredths.
-    quantity_milli   INTEGER NOT NULL DEFAULT 1000 CHECK (quantity_milli >= 0),
+    -- Quantities in thousandths (1.5 l = 1500). For labour the quantity is
+    -- hours and the unit price the hourly rate; for a fee the quantity is 1.
+    quantity_milli   INTEGER NOT NULL DEFAULT 1000 CHECK (quantity_milli > 0),
     unit_price_minor INTEGER NOT NULL DEFAULT 0 CHECK (unit_price_minor >= 0),
-    hours_centi      INTEGER NOT NULL DEFAULT 0 CHECK (hours_centi >= 0),
-    rate_minor       INTEGER NOT NULL DEFAULT 0 CHECK (rate_minor >= 0),
     payer            TEXT NOT NULL DEFAULT 'customer' CHECK (payer IN ('customer','warranty','insurer')),
     supplier         TEXT NOT NULL DEFAULT 'shop' CHECK (supplier IN ('shop','customer')),
     grade            TEXT NOT NULL DEFAULT 'oem' CHECK (grade IN ('oem','aftermarket')),
@@ -269,11 +268,12 @@ CREATE TABLE complaints (
     version         INTEGER NOT NULL DEFAULT 1
 );
 
+-- Standard jobs an advisor picks by op code (assets/canned_jobs.toml seeds it).
 CREATE TABLE canned_jobs (
     id          INTEGER PRIMARY KEY,
     op_code     TEXT NOT NULL UNIQUE,
     description TEXT NOT NULL,
-    hours_centi INTEGER NOT NULL DEFAULT 0,
+    hours_milli INTEGER NOT NULL DEFAULT 1000 CHECK (hours_milli > 0),
     category    TEXT NOT NULL DEFAULT 'maintenance'
 );
 

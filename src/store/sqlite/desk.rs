@@ -1,0 +1,236 @@
+//! What the advisor does to a saved RO at the desk: signature, decline with
+//! exit notice, added work and its call, payments, exit notice. Each runs in
+//! its own write transaction, checks the version, and leaves an audit row.
+
+use super::audit;
+use super::repair_order::{conflict, load, write_lines};
+use crate::domain::added_work::{propose, record_decision, AddedWorkCall, Decision};
+use crate::domain::pricing::totals;
+use crate::domain::repair_order::RoLine;
+use crate::domain::settlement::{balance, check_payment, Payment};
+use crate::domain::status::check_transition;
+use crate::domain::{Money, RepairOrder, RoStatus};
+use crate::store::{Actor, StoreError, StoreResult};
+use rusqlite::{params, Connection, Transaction};
+
+/// Loads the RO and refuses a stale version.
+fn current(tx: &Transaction<'_>, id: i64, version: i64) -> StoreResult<RepairOrder> {
+    let ro = load(tx, id)?;
+    if ro.version != version {
+        return Err(conflict(tx, &ro)?);
+    }
+    Ok(ro)
+}
+
+fn bump(tx: &Transaction<'_>, id: i64, by: Actor<'_>) -> StoreResult<()> {
+    tx.prepare_cached(
+        "UPDATE repair_orders SET version = version + 1, updated_at = ?2 WHERE id = ?1",
+    )?
+    .execute(params![id, by.at])?;
+    Ok(())
+}
+
+/// The customer signs at the desk: from here on the RO is a contract (step 4).
+pub fn sign(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    signer: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    let signer = crate::domain::text::clean_line(signer.trim());
+    if signer.is_empty() {
+        return Err(StoreError::Invalid(
+            "type the name of the person signing".into(),
+        ));
+    }
+    if ro.concerns.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "a signed RO must state the customer's concern".into(),
+        ));
+    }
+    tx.execute(
+        "UPDATE repair_orders SET signed_by_name = ?2, signed_at = ?3 WHERE id = ?1",
+        params![id, signer, by.at],
+    )?;
+    bump(tx, id, by)?;
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "sign",
+        &format!("{} signed by {signer}", ro.number),
+    )
+}
+
+/// The customer declines the estimate: the car leaves with an exit notice,
+/// and any diagnosis or estimate fee lines stay payable (step 4).
+pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    check_transition(ro.status, RoStatus::Declined)
+        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.execute(
+        "UPDATE repair_orders SET status = 'declined', bay_id = NULL, exit_notice_at = ?2 WHERE id = ?1",
+        params![id, by.at],
+    )?;
+    bump(tx, id, by)?;
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "decline",
+        &format!("{}: estimate declined; exit notice issued", ro.number),
+    )
+}
+
+fn write_status_and_lines(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let id = ro.id.unwrap_or_default();
+    write_lines(tx, id, &ro.lines)?;
+    tx.execute(
+        "UPDATE repair_orders SET status = ?2, promised_at = ?3 WHERE id = ?1",
+        params![id, ro.status.code(), ro.promised_at],
+    )?;
+    bump(tx, id, by)
+}
+
+/// The workshop proposes added work; the car waits for the customer (step 7).
+pub fn propose_added_work(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    lines: Vec<RoLine>,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let mut ro = current(tx, id, version)?;
+    let what: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
+    propose(&mut ro, lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    write_status_and_lines(tx, &ro, by)?;
+    tx.execute(
+        "INSERT INTO added_work_requests (ro_id, proposed_at, proposed_by) VALUES (?1, ?2, ?3)",
+        params![id, by.at, by.user_id],
+    )?;
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "added_work_proposed",
+        &format!("{}: {}", ro.number, what.join("; ")),
+    )
+}
+
+/// The advisor's call about added work: the answer, and who was told when.
+pub fn record_added_work_call(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    call: &AddedWorkCall,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let mut ro = current(tx, id, version)?;
+    record_decision(&mut ro, call).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    write_status_and_lines(tx, &ro, by)?;
+    let decision = match call.decision {
+        Decision::Approved => "approved",
+        Decision::Declined => "declined",
+    };
+    tx.execute(
+        "UPDATE added_work_requests SET asked_at = ?2, answered_at = ?3, decision = ?4, channel = ?5,
+             delay_minutes = ?6, workshop_told = ?7, workshop_told_at = ?8
+         WHERE id = (SELECT max(id) FROM added_work_requests WHERE ro_id = ?1 AND decision IS NULL)",
+        params![
+            id,
+            call.asked_at,
+            call.answered_at,
+            decision,
+            call.channel.code(),
+            call.delay_minutes,
+            call.workshop_told.trim(),
+            call.workshop_told_at
+        ],
+    )?;
+    let detail = format!(
+        "{}: added work {decision} by {} at {}; workshop told: {} at {}; delay {} min",
+        ro.number,
+        call.channel.code(),
+        call.answered_at.format("%H:%M"),
+        call.workshop_told.trim(),
+        call.workshop_told_at.format("%H:%M"),
+        call.delay_minutes
+    );
+    audit(tx, by, "repair_order", id, "added_work_answer", &detail)
+}
+
+pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT amount_minor, method, paid_at FROM payments WHERE ro_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([id], |r| {
+        Ok(Payment {
+            amount: Money(r.get(0)?),
+            method: r.get(1)?,
+            paid_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// A payment, partial or whole; what stays unpaid is the arrears.
+pub fn add_payment(
+    tx: &Transaction<'_>,
+    id: i64,
+    amount: Money,
+    method: &str,
+    tax_rate_bp: i64,
+    by: Actor<'_>,
+) -> StoreResult<Money> {
+    let ro = load(tx, id)?;
+    let due = totals(&ro.lines, ro.discount_bp, tax_rate_bp).customer_due();
+    let outstanding = balance(due, &payments(tx, id)?);
+    check_payment(amount, outstanding).map_err(StoreError::Invalid)?;
+    tx.execute(
+        "INSERT INTO payments (ro_id, amount_minor, method, paid_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, amount.0, method, by.at, by.user_id],
+    )?;
+    let left = Money(outstanding.0 - amount.0);
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "payment",
+        &format!(
+            "{}: {} by {method}; still owed {}",
+            ro.number, amount.0, left.0
+        ),
+    )?;
+    Ok(left)
+}
+
+/// The exit notice (出厂通知单) lets the car out; it comes after the final check.
+pub fn issue_exit_notice(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    if ro.status != RoStatus::ReadyForPickup {
+        return Err(StoreError::Invalid(
+            "the exit notice comes when the car is ready for pickup".into(),
+        ));
+    }
+    tx.execute(
+        "UPDATE repair_orders SET exit_notice_at = ?2 WHERE id = ?1",
+        params![id, by.at],
+    )?;
+    bump(tx, id, by)?;
+    audit(tx, by, "repair_order", id, "exit_notice", &ro.number)
+}

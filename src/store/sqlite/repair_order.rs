@@ -1,0 +1,494 @@
+//! Loading, saving and searching repair orders. A save never changes the
+//! status: that is done by the desk operations in `desk.rs` and by moves.
+
+use super::audit;
+use crate::domain::conflict::diff;
+use crate::domain::draft::SearchHit;
+use crate::domain::plate::normalize_plate;
+use crate::domain::repair_order::*;
+use crate::domain::{Money, RepairOrder, RoStatus};
+use crate::store::{Actor, StoreError, StoreResult};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+
+const RO_SELECT: &str = "SELECT ro.id, ro.number, ro.version, ro.status, ro.customer_id, c.name, c.phone,
+    ro.vehicle_id, v.vin, v.plate, v.make, v.model, coalesce(v.vin_override_reason, ''),
+    ro.odometer_in_km, coalesce(ro.odometer_override_reason, ''), ro.fuel_eighths, ro.concerns, ro.diagnosis,
+    ro.pricing_method, ro.category, ro.promised_at, ro.work_group_id, ro.estimated_minutes, ro.discount_bp,
+    coalesce(u.login, ''), ro.checked_in_at, ro.signed_by_name, ro.signed_at, ro.exit_notice_at,
+    coalesce(ro.late_reason, '')
+    FROM repair_orders ro JOIN customers c ON c.id = ro.customer_id JOIN vehicles v ON v.id = ro.vehicle_id
+    LEFT JOIN users u ON u.id = ro.advisor_id WHERE ro.id = ?1";
+
+fn coded<T>(row: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
+    let code: String = row.get(i)?;
+    parse(&code).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown code {code}").into(),
+        )
+    })
+}
+
+fn ro_from_row(r: &Row<'_>) -> rusqlite::Result<RepairOrder> {
+    Ok(RepairOrder {
+        id: Some(r.get(0)?),
+        number: r.get(1)?,
+        version: r.get(2)?,
+        status: coded(r, 3, RoStatus::from_code)?,
+        customer: CustomerRef {
+            id: Some(r.get(4)?),
+            name: r.get(5)?,
+            phone: r.get(6)?,
+        },
+        vehicle: VehicleRef {
+            id: Some(r.get(7)?),
+            vin: r.get(8)?,
+            plate: r.get(9)?,
+            make: r.get(10)?,
+            model: r.get(11)?,
+            last_odometer_km: None,
+        },
+        new_owner: false,
+        vin_override_reason: r.get(12)?,
+        odometer_in_km: r.get(13)?,
+        odometer_override_reason: r.get(14)?,
+        fuel_eighths: r.get(15)?,
+        concerns: r.get(16)?,
+        diagnosis: r.get(17)?,
+        pricing: coded(r, 18, PricingMethod::from_code)?,
+        category: coded(r, 19, Category::from_code)?,
+        promised_at: r.get(20)?,
+        work_group_id: r.get(21)?,
+        estimated_minutes: r.get(22)?,
+        discount_bp: r.get(23)?,
+        lines: Vec::new(),
+        advisor_login: r.get(24)?,
+        checked_in_at: r.get(25)?,
+        signed_by_name: r.get(26)?,
+        signed_at: r.get(27)?,
+        exit_notice_at: r.get(28)?,
+        late_reason: r.get(29)?,
+    })
+}
+
+pub fn load(conn: &Connection, id: i64) -> StoreResult<RepairOrder> {
+    let mut ro = conn
+        .prepare_cached(RO_SELECT)?
+        .query_row([id], ro_from_row)
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("repair order {id}")))?;
+    ro.lines = lines(conn, id)?;
+    // The reading to compare with is the car's last one before this visit.
+    ro.vehicle.last_odometer_km = conn
+        .prepare_cached(
+            "SELECT max(odometer_in_km) FROM repair_orders
+             WHERE vehicle_id = ?1 AND id != ?2 AND checked_in_at < coalesce(?3, '9999')",
+        )?
+        .query_row(params![ro.vehicle.id, id, ro.checked_in_at], |r| r.get(0))?;
+    Ok(ro)
+}
+
+fn lines(conn: &Connection, ro_id: i64) -> StoreResult<Vec<RoLine>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, kind, op_code, part_number, description, quantity_milli, unit_price_minor, payer, supplier,
+                grade, critical_system, approval
+         FROM ro_lines WHERE ro_id = ?1 ORDER BY sort, id",
+    )?;
+    let rows = stmt.query_map([ro_id], |r| {
+        let kind = coded(r, 1, LineKind::from_code)?;
+        let (op, part): (String, String) = (r.get(2)?, r.get(3)?);
+        Ok(RoLine {
+            id: Some(r.get(0)?),
+            kind,
+            code: if kind == LineKind::Part { part } else { op },
+            description: r.get(4)?,
+            quantity_milli: r.get(5)?,
+            unit_price: Money(r.get(6)?),
+            payer: coded(r, 7, Payer::from_code)?,
+            supplier: coded(r, 8, Supplier::from_code)?,
+            grade: coded(r, 9, Grade::from_code)?,
+            critical_system: r.get(10)?,
+            approval: coded(r, 11, Approval::from_code)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn id_by_number(conn: &Connection, number: &str) -> StoreResult<Option<i64>> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM repair_orders WHERE number = ?1")?
+        .query_row([number.trim().to_uppercase()], |r| r.get(0))
+        .optional()?)
+}
+
+/// Saves the editor's RO: customer, car, owner, header and lines, in the
+/// caller's transaction. Returns the RO's id.
+pub fn save(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<i64> {
+    let customer_id = upsert_customer(tx, &ro.customer, by)?;
+    let vehicle_id = upsert_vehicle(tx, ro, by)?;
+    ensure_owner(tx, vehicle_id, customer_id, by)?;
+    let id = match ro.id {
+        None => insert_header(tx, ro, customer_id, vehicle_id, by)?,
+        Some(id) => update_header(tx, ro, id, customer_id, vehicle_id, by)?,
+    };
+    write_lines(tx, id, &ro.lines)?;
+    record_odometer(tx, vehicle_id, ro, by)?;
+    Ok(id)
+}
+
+fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRef, by: Actor<'_>) -> StoreResult<i64> {
+    let (name, phone) = (
+        crate::domain::text::clean_line(&c.name),
+        c.phone.trim().to_string(),
+    );
+    match c.id {
+        Some(id) => {
+            tx.prepare_cached(
+                "UPDATE customers SET name = ?2, phone = ?3, updated_at = ?4, version = version + 1
+                 WHERE id = ?1 AND (name != ?2 OR phone != ?3)",
+            )?
+            .execute(params![id, name, phone, by.at])?;
+            Ok(id)
+        }
+        None => {
+            tx.prepare_cached("INSERT INTO customers (name, phone, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")?
+                .execute(params![name, phone, by.at])?;
+            let id = tx.last_insert_rowid();
+            audit(tx, by, "customer", id, "create", &name)?;
+            Ok(id)
+        }
+    }
+}
+
+fn upsert_vehicle(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<i64> {
+    let v = &ro.vehicle;
+    let plate = crate::domain::text::clean_line(v.plate.trim());
+    let vin = v.vin.trim().to_uppercase();
+    let reason = Some(ro.vin_override_reason.trim()).filter(|r| !r.is_empty());
+    let norm = normalize_plate(&plate);
+    let (make, model) = (v.make.trim(), v.model.trim());
+    match v.id {
+        Some(id) => {
+            tx.prepare_cached(
+                "UPDATE vehicles SET vin = ?1, plate = ?2, plate_norm = ?3, make = ?4, model = ?5,
+                     vin_override_reason = ?6, updated_at = ?7, version = version + 1
+                 WHERE id = ?8 AND (vin != ?1 OR plate != ?2 OR make != ?4 OR model != ?5
+                     OR coalesce(vin_override_reason, '') != coalesce(?6, ''))",
+            )?
+            .execute(params![vin, plate, norm, make, model, reason, by.at, id])?;
+            Ok(id)
+        }
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO vehicles (vin, plate, plate_norm, make, model, vin_override_reason, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+            )?
+            .execute(params![vin, plate, norm, make, model, reason, by.at])?;
+            let id = tx.last_insert_rowid();
+            let why = reason
+                .map(|r| format!("; VIN override: {r}"))
+                .unwrap_or_default();
+            audit(
+                tx,
+                by,
+                "vehicle",
+                id,
+                "create",
+                &format!("{plate} {vin}{why}"),
+            )?;
+            Ok(id)
+        }
+    }
+}
+
+/// A car can change owner: the previous ownership ends, a new one starts.
+fn ensure_owner(
+    tx: &Transaction<'_>,
+    vehicle_id: i64,
+    customer_id: i64,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let current: Option<i64> = tx
+        .prepare_cached(
+            "SELECT customer_id FROM vehicle_owners WHERE vehicle_id = ?1 AND until IS NULL",
+        )?
+        .query_row([vehicle_id], |r| r.get(0))
+        .optional()?;
+    if current == Some(customer_id) {
+        return Ok(());
+    }
+    tx.prepare_cached(
+        "UPDATE vehicle_owners SET until = ?2 WHERE vehicle_id = ?1 AND until IS NULL",
+    )?
+    .execute(params![vehicle_id, by.at])?;
+    tx.prepare_cached(
+        "INSERT INTO vehicle_owners (vehicle_id, customer_id, since) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![vehicle_id, customer_id, by.at])?;
+    if let Some(old) = current {
+        audit(
+            tx,
+            by,
+            "vehicle",
+            vehicle_id,
+            "owner_change",
+            &format!("customer {old} → {customer_id}"),
+        )?;
+    }
+    Ok(())
+}
+
+/// The next RO number, under the write lock taken by `BEGIN IMMEDIATE`.
+fn next_number(tx: &Transaction<'_>) -> StoreResult<String> {
+    let n: i64 = tx.query_row(
+        "SELECT coalesce(max(CAST(substr(number, 4) AS INTEGER)), 24000) + 1 FROM repair_orders WHERE number LIKE 'RO-%'",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(format!("RO-{n}"))
+}
+
+fn insert_header(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    customer_id: i64,
+    vehicle_id: i64,
+    by: Actor<'_>,
+) -> StoreResult<i64> {
+    let number = next_number(tx)?;
+    tx.prepare_cached(
+        "INSERT INTO repair_orders (number, vehicle_id, customer_id, advisor_id, status, checked_in_at,
+             created_at, updated_at, version)
+         VALUES (?1, ?2, ?3, ?4, 'checked_in', ?5, ?5, ?5, 0)",
+    )?
+    .execute(params![number, vehicle_id, customer_id, by.user_id, by.at])?;
+    let id = tx.last_insert_rowid();
+    write_header(tx, ro, id, customer_id, vehicle_id, by)?;
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "create",
+        &format!("{number} for {} {}", ro.vehicle.plate, ro.customer.name),
+    )?;
+    Ok(id)
+}
+
+fn update_header(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    id: i64,
+    customer_id: i64,
+    vehicle_id: i64,
+    by: Actor<'_>,
+) -> StoreResult<i64> {
+    let stored = load(tx, id)?;
+    if stored.version != ro.version {
+        return Err(conflict(tx, &stored)?);
+    }
+    let changed: Vec<&str> = diff(ro, &stored).iter().map(|d| d.field).collect();
+    write_header(tx, ro, id, customer_id, vehicle_id, by)?;
+    audit(
+        tx,
+        by,
+        "repair_order",
+        id,
+        "update",
+        &format!("{}: {}", stored.number, changed.join(", ")),
+    )?;
+    Ok(id)
+}
+
+/// "RO-24090 was saved by carlos at 10:32 after you opened it".
+pub fn conflict(conn: &Connection, stored: &RepairOrder) -> StoreResult<StoreError> {
+    let last: Option<(String, chrono::DateTime<chrono::Utc>)> = conn
+        .prepare_cached("SELECT user_login, at FROM audit_log WHERE entity = 'repair_order' AND entity_id = ?1 ORDER BY id DESC LIMIT 1")?
+        .query_row([stored.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let who = last
+        .map(|(u, at)| format!(" by {u} at {}", at.format("%H:%M UTC")))
+        .unwrap_or_default();
+    Ok(StoreError::Conflict(format!(
+        "{} was saved{who} after you opened it",
+        stored.number
+    )))
+}
+
+fn write_header(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    id: i64,
+    customer_id: i64,
+    vehicle_id: i64,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let clean = crate::domain::text::clean_multiline;
+    let reason = Some(ro.odometer_override_reason.trim()).filter(|r| !r.is_empty());
+    tx.prepare_cached(
+        "UPDATE repair_orders SET customer_id = ?2, vehicle_id = ?3, odometer_in_km = ?4, odometer_override_reason = ?5,
+             fuel_eighths = ?6, concerns = ?7, diagnosis = ?8, pricing_method = ?9, category = ?10, promised_at = ?11,
+             work_group_id = ?12, estimated_minutes = ?13, discount_bp = ?14, no_warranty_notice = ?15,
+             late_reason = ?16, updated_at = ?17, version = version + 1
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        customer_id,
+        vehicle_id,
+        ro.odometer_in_km,
+        reason,
+        ro.fuel_eighths,
+        clean(&ro.concerns),
+        clean(&ro.diagnosis),
+        ro.pricing.code(),
+        ro.category.code(),
+        ro.promised_at,
+        ro.work_group_id,
+        ro.estimated_minutes,
+        ro.discount_bp,
+        ro.needs_no_warranty_notice(),
+        Some(ro.late_reason.trim()).filter(|r| !r.is_empty()),
+        by.at
+    ])?;
+    Ok(())
+}
+
+pub fn write_lines(tx: &Transaction<'_>, ro_id: i64, lines: &[RoLine]) -> StoreResult<()> {
+    tx.prepare_cached("DELETE FROM ro_lines WHERE ro_id = ?1")?
+        .execute([ro_id])?;
+    for (i, l) in lines.iter().enumerate() {
+        let (op, part) = if l.kind == LineKind::Part {
+            ("", l.code.as_str())
+        } else {
+            (l.code.as_str(), "")
+        };
+        tx.prepare_cached(
+            "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
+                 unit_price_minor, payer, supplier, grade, critical_system, approval)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            ro_id,
+            i as i64,
+            l.kind.code(),
+            op,
+            part,
+            crate::domain::text::clean_line(&l.description),
+            l.quantity_milli,
+            l.unit_price.0,
+            l.payer.code(),
+            l.supplier.code(),
+            l.grade.code(),
+            l.critical_system,
+            l.approval.code()
+        ])?;
+    }
+    Ok(())
+}
+
+/// The car's last reading moves up; an overridden lower reading replaces it
+/// (a new instrument cluster), and the override is in the audit log.
+fn record_odometer(
+    tx: &Transaction<'_>,
+    vehicle_id: i64,
+    ro: &RepairOrder,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let Some(km) = ro.odometer_in_km else {
+        return Ok(());
+    };
+    let overridden = !ro.odometer_override_reason.trim().is_empty();
+    let n = tx
+        .prepare_cached(
+            "UPDATE vehicles SET last_odometer_km = ?2, last_odometer_at = ?3
+             WHERE id = ?1 AND (last_odometer_km IS NULL OR last_odometer_km < ?2 OR ?4)",
+        )?
+        .execute(params![vehicle_id, km, by.at, overridden])?;
+    if n > 0 && overridden {
+        audit(
+            tx,
+            by,
+            "vehicle",
+            vehicle_id,
+            "odometer_override",
+            &format!("{km} km: {}", ro.odometer_override_reason.trim()),
+        )?;
+    }
+    Ok(())
+}
+
+fn like(text: &str) -> String {
+    let escaped: String = text
+        .chars()
+        .flat_map(|c| {
+            if matches!(c, '%' | '_' | '\\') {
+                vec!['\\', c]
+            } else {
+                vec![c]
+            }
+        })
+        .collect();
+    format!("%{escaped}%")
+}
+
+/// Cars (with their current owner) matching a plate in any spelling, a VIN,
+/// a phone number, a name, or an RO number.
+pub fn search(conn: &Connection, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
+    let q = query.trim();
+    if q.is_empty() {
+        return Ok(Vec::new());
+    }
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let open: Vec<String> = RoStatus::OPEN
+        .iter()
+        .map(|s| format!("'{}'", s.code()))
+        .collect();
+    // The status list is our own constants, not user input; the query is bound.
+    let sql = format!(
+        "SELECT v.id, c.id, v.plate, v.vin, v.make, v.model, c.name, c.phone, v.last_odometer_km,
+            (SELECT ro.id FROM repair_orders ro WHERE ro.vehicle_id = v.id AND ro.status IN ({open}) ORDER BY ro.id DESC LIMIT 1),
+            (SELECT ro.number FROM repair_orders ro WHERE ro.vehicle_id = v.id AND ro.status IN ({open}) ORDER BY ro.id DESC LIMIT 1)
+         FROM vehicles v
+         JOIN vehicle_owners o ON o.vehicle_id = v.id AND o.until IS NULL
+         JOIN customers c ON c.id = o.customer_id
+         WHERE v.plate_norm LIKE ?1 ESCAPE '\\' OR v.vin LIKE ?2 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
+            OR (length(?4) >= 4 AND replace(replace(c.phone, ' ', ''), '-', '') LIKE ?5 ESCAPE '\\')
+            OR v.id IN (SELECT vehicle_id FROM repair_orders WHERE number = ?6)
+         ORDER BY (v.plate_norm = ?7) DESC, v.plate_norm
+         LIMIT ?8",
+        open = open.join(",")
+    );
+    let norm = normalize_plate(q);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            like(&norm),
+            like(&q.to_uppercase()),
+            like(q),
+            digits,
+            like(&digits),
+            q.to_uppercase(),
+            norm,
+            limit as i64
+        ],
+        |r| {
+            let open_id: Option<i64> = r.get(9)?;
+            let open_no: Option<String> = r.get(10)?;
+            Ok(SearchHit {
+                vehicle_id: r.get(0)?,
+                customer_id: r.get(1)?,
+                plate: r.get(2)?,
+                vin: r.get(3)?,
+                make: r.get(4)?,
+                model: r.get(5)?,
+                customer: r.get(6)?,
+                phone: r.get(7)?,
+                last_odometer_km: r.get(8)?,
+                open_ro: open_id.zip(open_no),
+            })
+        },
+    )?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}

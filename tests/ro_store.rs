@@ -1,0 +1,459 @@
+//! The store behind the RO editor: save and reload, conflicts, search,
+//! signature, decline, added work, payments, exit notice, drafts.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use frontdesk::demo::demo_shop;
+use frontdesk::domain::added_work::{AddedWorkCall, Channel, Decision};
+use frontdesk::domain::draft::{Draft, NEW_RO};
+use frontdesk::domain::repair_order::*;
+use frontdesk::domain::{Money, MoveRequest, RepairOrder, RoStatus};
+use frontdesk::store::{Actor, OpenMode, SqliteStore, Store, StoreError};
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
+}
+
+fn by(login: &str) -> Actor<'_> {
+    Actor {
+        login,
+        user_id: Some(1),
+        at: now(),
+    }
+}
+
+fn shop() -> SqliteStore {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.seed(&demo_shop(now(), "tester"), by("demo")).unwrap();
+    s
+}
+
+fn new_ro() -> RepairOrder {
+    let mut ro = RepairOrder::new("tester");
+    ro.customer = CustomerRef {
+        id: None,
+        name: "新客户 Nuevo".into(),
+        phone: "139 1234 5678".into(),
+    };
+    ro.vehicle = VehicleRef {
+        id: None,
+        vin: "1M8GDM9AXKP042788".into(),
+        plate: "粤A·NEW01".into(),
+        make: "Toyota".into(),
+        model: "Camry".into(),
+        last_odometer_km: None,
+    };
+    ro.odometer_in_km = Some(12_345);
+    ro.fuel_eighths = Some(4);
+    ro.concerns = "Brake noise\nfront left".into();
+    ro.promised_at = Some(now() + Duration::hours(4));
+    ro.estimated_minutes = Some(120);
+    ro.lines = vec![
+        RoLine {
+            kind: LineKind::Labour,
+            code: "BRK-PADS-F".into(),
+            description: "Front pads".into(),
+            quantity_milli: 1200,
+            unit_price: Money(18_000),
+            ..Default::default()
+        },
+        RoLine {
+            kind: LineKind::Part,
+            code: "P-PAD-01".into(),
+            description: "Pad set".into(),
+            quantity_milli: 1000,
+            unit_price: Money(45_000),
+            ..Default::default()
+        },
+    ];
+    ro
+}
+
+#[test]
+fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    assert!(saved.number.starts_with("RO-"));
+    assert_eq!(saved.status, RoStatus::CheckedIn);
+    assert_eq!(saved.checked_in_at, Some(now()));
+    assert_eq!(saved.version, 1);
+    assert_eq!(saved.customer.name, "新客户 Nuevo");
+    assert_eq!(saved.concerns, "Brake noise\nfront left");
+    assert_eq!(saved.lines.len(), 2);
+    assert_eq!(saved.lines[0].quantity_milli, 1200);
+    assert_eq!(saved.lines[1].code, "P-PAD-01");
+    // It is on the board, waiting for dispatch.
+    let card = store
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| c.id == saved.id.unwrap())
+        .unwrap();
+    assert_eq!(card.status(), RoStatus::CheckedIn);
+    let hits = store.search_vehicles("粤a new01", 5).unwrap();
+    assert_eq!(hits[0].customer, "新客户 Nuevo");
+    assert_eq!(hits[0].last_odometer_km, Some(12_345));
+    assert_eq!(
+        hits[0].open_ro.as_ref().map(|o| o.1.clone()),
+        Some(saved.number.clone())
+    );
+}
+
+#[test]
+fn numbers_are_unique_and_increasing() {
+    let mut store = shop();
+    let a = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let mut second = new_ro();
+    second.vehicle.plate = "粤A·NEW02".into();
+    let b = store.save_ro(&second, by("tester")).unwrap();
+    let n = |s: &str| s[3..].parse::<i64>().unwrap();
+    assert_eq!(n(&b.number), n(&a.number) + 1);
+}
+
+#[test]
+fn a_stale_save_is_a_conflict_and_writes_nothing() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let mut mine = saved.clone();
+    let mut theirs = saved.clone();
+    theirs.diagnosis = "Pads at 2 mm".into();
+    store.save_ro(&theirs, by("carlos")).unwrap();
+    mine.concerns = "Brake noise, also squeal".into();
+    let err = store.save_ro(&mine, by("tester")).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Conflict(m) if m.contains("saved by carlos")),
+        "{err}"
+    );
+    let stored = store.load_ro(saved.id.unwrap()).unwrap();
+    assert_eq!(stored.diagnosis, "Pads at 2 mm");
+    assert_eq!(stored.concerns, "Brake noise\nfront left");
+}
+
+#[test]
+fn two_connections_to_one_file_conflict_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut a = SqliteStore::open(&path, OpenMode::Create).unwrap();
+    a.seed(&demo_shop(now(), "tester"), by("demo")).unwrap();
+    let saved = a.save_ro(&new_ro(), by("tester")).unwrap();
+    let mut b = SqliteStore::open(&path, OpenMode::ReadWrite).unwrap();
+    let mut theirs = b.load_ro(saved.id.unwrap()).unwrap();
+    theirs.fuel_eighths = Some(8);
+    b.save_ro(&theirs, by("carlos")).unwrap();
+    let mut mine = saved;
+    mine.fuel_eighths = Some(2);
+    assert!(matches!(
+        a.save_ro(&mine, by("tester")),
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+#[test]
+fn search_finds_plate_phone_vin_name_and_ro_number() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    for q in [
+        "NEW01",
+        "粤a.new 01",
+        "1391234",
+        "M8GDM9AX",
+        "新客户",
+        saved.number.as_str(),
+    ] {
+        let hits = store.search_vehicles(q, 10).unwrap();
+        assert!(
+            hits.iter().any(|h| h.plate == "粤A·NEW01"),
+            "query {q:?} found {hits:?}"
+        );
+    }
+    assert!(
+        store.search_vehicles("%", 10).unwrap().is_empty(),
+        "wildcards are literal"
+    );
+    assert!(store.search_vehicles("   ", 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let mut next = new_ro();
+    next.vehicle = saved.vehicle.clone();
+    next.customer = saved.customer.clone();
+    next.odometer_in_km = Some(50);
+    next.odometer_override_reason = "instrument cluster replaced".into();
+    let later = Actor {
+        login: "tester",
+        user_id: Some(1),
+        at: now() + Duration::days(30),
+    };
+    store.save_ro(&next, later).unwrap();
+    let hits = store.search_vehicles("NEW01", 1).unwrap();
+    assert_eq!(hits[0].last_odometer_km, Some(50));
+}
+
+#[test]
+fn a_car_can_change_owner() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let mut next = new_ro();
+    next.vehicle = saved.vehicle.clone();
+    next.customer = CustomerRef {
+        id: None,
+        name: "Second Owner".into(),
+        phone: "13700000000".into(),
+    };
+    next.new_owner = true;
+    next.odometer_in_km = Some(20_000);
+    store.save_ro(&next, by("tester")).unwrap();
+    let hits = store.search_vehicles("NEW01", 5).unwrap();
+    assert_eq!(hits.len(), 1, "one current owner");
+    assert_eq!(hits[0].customer, "Second Owner");
+}
+
+#[test]
+fn signing_needs_a_name_and_a_concern() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let id = saved.id.unwrap();
+    assert!(store
+        .sign_ro(id, saved.version, "  ", by("tester"))
+        .is_err());
+    store
+        .sign_ro(id, saved.version, "王伟", by("tester"))
+        .unwrap();
+    let signed = store.load_ro(id).unwrap();
+    assert_eq!(signed.signed_by_name.as_deref(), Some("王伟"));
+    assert!(!signed.is_estimate());
+    assert!(
+        store
+            .sign_ro(id, saved.version, "again", by("tester"))
+            .is_err(),
+        "stale version"
+    );
+}
+
+#[test]
+fn declining_issues_the_exit_notice_and_keeps_the_fee() {
+    let mut store = shop();
+    let mut ro = new_ro();
+    ro.lines = vec![RoLine {
+        kind: LineKind::Fee,
+        code: "DIAG".into(),
+        description: "Diagnosis fee".into(),
+        quantity_milli: 1000,
+        unit_price: Money(10_000),
+        ..Default::default()
+    }];
+    let saved = store.save_ro(&ro, by("tester")).unwrap();
+    store
+        .decline_ro(saved.id.unwrap(), saved.version, by("tester"))
+        .unwrap();
+    let declined = store.load_ro(saved.id.unwrap()).unwrap();
+    assert_eq!(declined.status, RoStatus::Declined);
+    assert_eq!(declined.exit_notice_at, Some(now()));
+    assert_eq!(
+        store
+            .add_payment(declined.id.unwrap(), Money(11_300), "cash", by("zhao.min"))
+            .unwrap(),
+        Money(0)
+    );
+}
+
+#[test]
+fn added_work_from_proposal_to_approval_moves_the_promise() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let id = saved.id.unwrap();
+    let bay = store
+        .board()
+        .unwrap()
+        .bays
+        .iter()
+        .find(|b| b.code == "B4")
+        .unwrap()
+        .id;
+    store
+        .move_ro(
+            &MoveRequest {
+                ro_id: id,
+                expected_version: saved.version,
+                to: RoStatus::InBay,
+                bay_id: Some(bay),
+                work_group_id: None,
+            },
+            by("wang.qiang"),
+        )
+        .unwrap();
+    let in_bay = store.load_ro(id).unwrap();
+    let extra = RoLine {
+        kind: LineKind::Part,
+        code: "P-DISC".into(),
+        description: "Front discs".into(),
+        quantity_milli: 2000,
+        unit_price: Money(60_000),
+        ..Default::default()
+    };
+    store
+        .propose_added_work(id, in_bay.version, vec![extra], by("wang.qiang"))
+        .unwrap();
+    let waiting = store.load_ro(id).unwrap();
+    assert_eq!(waiting.status, RoStatus::AwaitingApproval);
+    assert_eq!(waiting.lines.last().unwrap().approval, Approval::Proposed);
+    let call = AddedWorkCall {
+        asked_at: now(),
+        answered_at: now() + Duration::minutes(4),
+        decision: Decision::Approved,
+        channel: Channel::Phone,
+        workshop_told: "王强".into(),
+        workshop_told_at: now() + Duration::minutes(5),
+        delay_minutes: 90,
+    };
+    store
+        .record_added_work_call(id, waiting.version, &call, by("tester"))
+        .unwrap();
+    let approved = store.load_ro(id).unwrap();
+    assert_eq!(approved.status, RoStatus::InBay);
+    assert_eq!(approved.lines.last().unwrap().approval, Approval::Approved);
+    assert_eq!(
+        approved.promised_at,
+        saved.promised_at.map(|p| p + Duration::minutes(90))
+    );
+    let history = store.ro_detail(id).unwrap().history;
+    let answer = history
+        .iter()
+        .find(|h| h.action == "added_work_answer")
+        .unwrap();
+    assert!(
+        answer.detail.contains("approved by phone")
+            && answer.detail.contains("workshop told: 王强"),
+        "{}",
+        answer.detail
+    );
+}
+
+#[test]
+fn payments_may_be_partial_and_delivery_needs_the_exit_notice() {
+    let mut store = shop();
+    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let id = saved.id.unwrap();
+    // Walk the car through the workshop to "ready".
+    let bay = store
+        .board()
+        .unwrap()
+        .bays
+        .iter()
+        .find(|b| b.code == "B4")
+        .unwrap()
+        .id;
+    let mut v = saved.version;
+    for (to, bay_id) in [
+        (RoStatus::InBay, Some(bay)),
+        (RoStatus::QualityCheck, None),
+        (RoStatus::ReadyForPickup, None),
+    ] {
+        store
+            .move_ro(
+                &MoveRequest {
+                    ro_id: id,
+                    expected_version: v,
+                    to,
+                    bay_id,
+                    work_group_id: None,
+                },
+                by("wang.qiang"),
+            )
+            .unwrap();
+        v = store.load_ro(id).unwrap().version;
+    }
+    // (1.2 h × 180 + 450) = 666.00, plus 13 % tax = 752.58
+    let left = store
+        .add_payment(id, Money(50_000), "wechat", by("zhao.min"))
+        .unwrap();
+    assert_eq!(left, Money(75_258 - 50_000));
+    assert!(
+        store
+            .add_payment(id, Money(99_999), "cash", by("zhao.min"))
+            .is_err(),
+        "no overpayment"
+    );
+    let deliver = MoveRequest {
+        ro_id: id,
+        expected_version: v,
+        to: RoStatus::Delivered,
+        bay_id: None,
+        work_group_id: None,
+    };
+    assert!(store
+        .move_ro(&deliver, by("tester"))
+        .unwrap_err()
+        .to_string()
+        .contains("exit notice"));
+    store.issue_exit_notice(id, v, by("tester")).unwrap();
+    let v = store.load_ro(id).unwrap().version;
+    store
+        .move_ro(
+            &MoveRequest {
+                expected_version: v,
+                ..deliver
+            },
+            by("tester"),
+        )
+        .unwrap();
+    assert_eq!(store.load_ro(id).unwrap().status, RoStatus::Delivered);
+    assert_eq!(
+        store.payments(id).unwrap().len(),
+        1,
+        "the rest stays as arrears"
+    );
+}
+
+#[test]
+fn drafts_are_kept_per_user_and_removed_by_a_save() {
+    let mut store = shop();
+    let mut ro = new_ro();
+    ro.concerns = "half typed".into();
+    let draft = Draft {
+        user_login: "tester".into(),
+        ro_id: NEW_RO,
+        base_version: 0,
+        ro: ro.clone(),
+        saved_at: now(),
+    };
+    store.save_draft(&draft).unwrap();
+    ro.concerns = "half typed, more".into();
+    store
+        .save_draft(&Draft {
+            ro: ro.clone(),
+            ..draft.clone()
+        })
+        .unwrap();
+    let mine = store.drafts("tester").unwrap();
+    assert_eq!(mine.len(), 1, "one draft per user and RO");
+    assert_eq!(mine[0].ro.concerns, "half typed, more");
+    assert!(store.drafts("carlos").unwrap().is_empty());
+    store.save_ro(&ro, by("tester")).unwrap();
+    assert!(store.drafts("tester").unwrap().is_empty());
+}
+
+#[test]
+fn control_characters_are_cleaned_before_storing() {
+    let mut store = shop();
+    let mut ro = new_ro();
+    ro.customer.name = "Evil\x1b[2J Name".into();
+    ro.concerns = "line one\x07\nline two\x1b]0;x".into();
+    let saved = store.save_ro(&ro, by("tester")).unwrap();
+    assert_eq!(saved.customer.name, "Evil[2J Name");
+    assert_eq!(saved.concerns, "line one\nline two]0;x");
+    let conn_check = |s: &SqliteStore| s.integrity_check().unwrap().is_empty();
+    assert!(conn_check(&store));
+}
+
+#[test]
+fn the_demo_ships_canned_jobs() {
+    let store = shop();
+    let jobs = store.canned_jobs().unwrap();
+    assert!(jobs
+        .iter()
+        .any(|j| j.op_code == "BRK-PADS-F" && j.hours_milli == 1200));
+}
