@@ -77,6 +77,28 @@ pub enum Command {
     /// Manage the users who may log in.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print an estimate, repair order, added-items slip, settlement or exit notice.
+    Print {
+        /// The RO number, e.g. RO-24090.
+        number: String,
+        /// estimate, ro, added, settlement or exit.
+        #[arg(long, default_value = "ro", value_parser = parse_form)]
+        form: crate::print::Form,
+        /// HTML instead of fixed-width text.
+        #[arg(long)]
+        html: bool,
+        /// Text width in columns: 80 for a page, 40 for a receipt printer.
+        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(32..=200))]
+        width: u16,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+fn parse_form(s: &str) -> Result<crate::print::Form, String> {
+    crate::print::Form::parse(s)
+        .ok_or_else(|| format!("unknown form '{s}' (estimate, ro, added, settlement, exit)"))
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,7 +193,69 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::User(cmd)) => user(&path, cmd, actor),
+        Some(Command::Print {
+            number,
+            form,
+            html,
+            width,
+            out,
+        }) => {
+            let time = cli
+                .utc_offset
+                .map(TimeFmt::Fixed)
+                .unwrap_or(TimeFmt::System);
+            print(
+                &path,
+                number,
+                *form,
+                *html,
+                *width as usize,
+                out.as_deref(),
+                time,
+                clock.now(),
+            )
+        }
     }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print(
+    path: &Path,
+    number: &str,
+    form: crate::print::Form,
+    html: bool,
+    width: usize,
+    out: Option<&Path>,
+    time: TimeFmt,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let store = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+    let id = store
+        .ro_id_by_number(number)?
+        .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
+    let ro = store.load_ro(id)?;
+    let payments = store.payments(id)?;
+    let settings = store.settings()?;
+    let p = crate::print::Printout {
+        form,
+        ro: &ro,
+        payments: &payments,
+        settings: &settings,
+        time,
+        printed_at: now,
+    };
+    let doc = if html {
+        crate::print::html(&p)
+    } else {
+        crate::print::text(&p, width)
+    };
+    match out {
+        Some(file) => {
+            std::fs::write(file, doc).with_context(|| format!("cannot write {}", file.display()))?
+        }
+        None => print!("{doc}"),
+    }
+    Ok(())
 }
 
 fn init(path: &Path, by: Actor<'_>) -> Result<()> {

@@ -6,10 +6,11 @@ use super::board_view::{self, View};
 use super::i18n::Texts;
 use super::keymap::{Action, KeyContext, Keymap};
 use super::overlay::{Outcome, Overlay, PickPurpose, PickValue};
+use super::ro::{self, RoEffect, RoPane};
 use super::theme::Theme;
 use super::timefmt::TimeFmt;
 use super::{chrome, detail, help, Command, Effect, Pane};
-use crate::domain::{BayKind, MoveRequest, RoStatus, Settings, User};
+use crate::domain::{BayKind, Money, MoveRequest, RoStatus, Settings, User};
 use crate::store::{Actor, Store, StoreError};
 use chrono::{DateTime, Utc};
 use crossterm::event::{KeyCode, KeyEvent};
@@ -40,7 +41,10 @@ pub struct App {
     pub session: Session,
     pub pane: Pane,
     pub board: BoardPane,
+    pub ro: RoPane,
     pub overlays: Vec<Overlay>,
+    /// The time the terminal loop last read from the clock.
+    pub now: DateTime<Utc>,
     pub message: Option<Message>,
     pub keymap: Keymap,
     pub texts: Texts,
@@ -57,7 +61,9 @@ impl App {
             session,
             pane: Pane::Board,
             board: BoardPane::default(),
+            ro: RoPane::default(),
             overlays: Vec::new(),
+            now: chrono::Utc::now(),
             message: None,
             keymap,
             texts,
@@ -101,6 +107,38 @@ impl App {
         self.message = Some(Message { text, error: true });
     }
 
+    pub fn set_message(&mut self, text: String, error: bool) {
+        self.message = Some(Message { text, error });
+    }
+
+    /// The user who may write, or why nobody can.
+    pub fn writer(&self) -> Result<&User, StoreError> {
+        let Some(user) = &self.session.user else {
+            return Err(StoreError::Invalid(
+                self.texts
+                    .fill("msg.not_registered", &[("login", &self.session.login)]),
+            ));
+        };
+        if self.session.read_only {
+            return Err(StoreError::Invalid(self.texts.get("msg.read_only").into()));
+        }
+        Ok(user)
+    }
+
+    /// What the customer still owes on the open RO.
+    pub fn owed(&self) -> Money {
+        let Some(form) = &self.ro.form else {
+            return Money(0);
+        };
+        let due = crate::domain::pricing::totals(
+            &form.ro.lines,
+            form.ro.discount_bp,
+            self.session.settings.tax_rate_bp,
+        )
+        .customer_due();
+        crate::domain::settlement::balance(due, &self.ro.payments)
+    }
+
     fn info(&mut self, text: String) {
         self.message = Some(Message { text, error: false });
     }
@@ -118,6 +156,9 @@ impl App {
             self.search_key(key);
             return Vec::new();
         }
+        if self.pane == Pane::RepairOrder {
+            return ro::keys::handle(self, key);
+        }
         let contexts: &[KeyContext] = match self.pane {
             Pane::Board => &[KeyContext::Board, KeyContext::List, KeyContext::Global],
             _ => &[KeyContext::List, KeyContext::Global],
@@ -128,9 +169,13 @@ impl App {
         }
     }
 
-    fn on_action(&mut self, action: Action) -> Vec<Effect> {
+    /// Keys that mean the same everywhere: quit, help, pane switches, new RO.
+    pub fn global_action(&mut self, action: Action) -> Vec<Effect> {
         if let Some(pane) = pane_for(action) {
             self.pane = pane;
+            if pane == Pane::RepairOrder && !self.ro.drafts_offered {
+                return vec![Effect::Ro(RoEffect::FindDrafts)];
+            }
             return Vec::new();
         }
         match action {
@@ -138,6 +183,25 @@ impl App {
             Action::Help => {
                 let view = help::help_view(&self.keymap, &self.texts, self.pane);
                 self.overlays.push(Overlay::Help(view));
+            }
+            Action::New => {
+                self.pane = Pane::RepairOrder;
+                self.ro.drafts_offered = true;
+                self.ro.open_finder();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit | Action::Help | Action::New => return self.global_action(action),
+            _ if pane_for(action).is_some() => return self.global_action(action),
+            Action::Edit if self.pane == Pane::Board => {
+                if let Some(id) = self.board.selected {
+                    return vec![Effect::Ro(RoEffect::Open(id))];
+                }
             }
             _ if self.pane == Pane::Board => {
                 let ctx = BoardCtx {
@@ -155,6 +219,10 @@ impl App {
             _ => {}
         }
         Vec::new()
+    }
+
+    pub fn run_board_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
+        self.run_commands(commands)
     }
 
     fn run_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
@@ -213,6 +281,14 @@ impl App {
 
     /// The next step of a bay / group / move choice.
     fn picked(&mut self, purpose: PickPurpose, value: PickValue) -> Vec<Effect> {
+        match value {
+            PickValue::RoAction(a) => return ro::keys::on_action(self, a),
+            PickValue::Canned(i) => {
+                ro::keys::add_canned(self, i);
+                return Vec::new();
+            }
+            _ => {}
+        }
         let Some(card) = self.board.selected_card().cloned() else {
             return Vec::new();
         };
@@ -263,6 +339,10 @@ impl App {
     /// Runs effects against the store, then reloads what is on screen.
     pub fn run_effects(&mut self, effects: Vec<Effect>, store: &mut dyn Store, now: DateTime<Utc>) {
         for effect in effects {
+            if let Effect::Ro(e) = effect {
+                ro::run_effect(self, e, store, now);
+                continue;
+            }
             if let Effect::LoadDetail(id) = effect {
                 match store.ro_detail(id) {
                     Ok(d) => self.overlays.push(Overlay::Detail(detail::detail_view(
@@ -327,7 +407,7 @@ impl App {
                 store.record_pickup_call(*ro_id, *version, "", by)?;
                 Ok(t.fill("msg.called", &[("ro", &number(*ro_id))]))
             }
-            Effect::LoadDetail(_) => Ok(String::new()),
+            Effect::LoadDetail(_) | Effect::Ro(_) => Ok(String::new()),
         }
     }
 
@@ -362,6 +442,7 @@ impl App {
                 };
                 board_view::render(&mut self.board, frame, body, &view);
             }
+            Pane::RepairOrder => ro::view::render(self, frame, body),
             _ => chrome::not_built(frame, body, &self.texts),
         }
         chrome::status_bar(frame, status, self, now);

@@ -291,7 +291,7 @@ impl BoardPane {
         Overlay::Picker(picker)
     }
 
-    fn move_picker(&self, card: &BoardCard, t: &Texts) -> Vec<Command> {
+    pub fn move_picker(&self, card: &BoardCard, t: &Texts) -> Vec<Command> {
         let next = card.status().allowed_next();
         if next.is_empty() {
             let msg = t.fill("msg.no_moves", &[("ro", &card.number)]);

@@ -14,6 +14,10 @@ pub fn help_view(keymap: &Keymap, t: &Texts, pane: Pane) -> TextView {
     if pane == Pane::Board {
         contexts.insert(0, (KeyContext::Board, "help.board"));
     }
+    if pane == Pane::RepairOrder {
+        contexts.insert(0, (KeyContext::Lines, "help.lines"));
+        contexts.insert(0, (KeyContext::Editor, "help.editor"));
+    }
     contexts.push((KeyContext::List, "help.list"));
     contexts.push((KeyContext::Popup, "help.popup"));
     let mut lines = Vec::new();

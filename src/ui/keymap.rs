@@ -34,6 +34,15 @@ pub enum Action {
     CycleFilter,
     ProgressChecked,
     PickupCalled,
+    New,
+    Edit,
+    Save,
+    Actions,
+    NextField,
+    PrevField,
+    AddLine,
+    RemoveLine,
+    CannedJob,
 }
 
 impl Action {
@@ -60,6 +69,8 @@ pub enum KeyContext {
     List,
     Board,
     Popup,
+    Editor,
+    Lines,
 }
 
 /// A key with its modifiers, as written in the keymap file.
@@ -125,6 +136,7 @@ fn parse_code(name: &str) -> Option<KeyCode> {
         "space" => KeyCode::Char(' '),
         "backspace" => KeyCode::Backspace,
         "delete" | "del" => KeyCode::Delete,
+        "insert" | "ins" => KeyCode::Insert,
         f if f.len() > 1 && f.starts_with('f') && f[1..].parse::<u8>().is_ok() => {
             KeyCode::F(f[1..].parse().ok()?)
         }

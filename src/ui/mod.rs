@@ -11,6 +11,7 @@ mod help;
 pub mod i18n;
 pub mod keymap;
 pub mod overlay;
+pub mod ro;
 pub mod run;
 pub mod text;
 pub mod theme;
@@ -34,9 +35,17 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     Move(MoveRequest),
-    ProgressChecked { ro_id: i64, version: i64 },
-    PickupCalled { ro_id: i64, version: i64 },
+    ProgressChecked {
+        ro_id: i64,
+        version: i64,
+    },
+    PickupCalled {
+        ro_id: i64,
+        version: i64,
+    },
     LoadDetail(i64),
+    /// Work for the repair-order editor.
+    Ro(ro::RoEffect),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

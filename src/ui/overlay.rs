@@ -15,6 +15,8 @@ pub enum PickValue {
     Bay(Option<i64>),
     Group(Option<i64>),
     Status(RoStatus),
+    RoAction(super::ro::RoAction),
+    Canned(usize),
 }
 
 /// What a picker is choosing for, carrying the RO's version so the final
@@ -35,6 +37,9 @@ pub enum PickPurpose {
         ro_id: i64,
         version: i64,
     },
+    /// The RO editor's actions menu (or its "unsaved changes" question).
+    RoAction,
+    Canned,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

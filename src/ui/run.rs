@@ -54,6 +54,7 @@ pub fn run(
     let mut last_watch = Instant::now();
     loop {
         if dirty {
+            app.now = clock.now();
             terminal.draw(|f| app.draw(f, clock.now()))?;
             dirty = false;
             if opts.exit_after_first_frame {
@@ -61,6 +62,8 @@ pub fn run(
             }
         }
         if app.quit || stop.load(Ordering::Relaxed) {
+            // Typed work is never lost on the way out: the last draft is written now.
+            super::ro::autosave(app, store, clock.now());
             return Ok(());
         }
         if event::poll(WATCH_EVERY.saturating_sub(last_watch.elapsed()))? {
@@ -69,6 +72,7 @@ pub fn run(
         if last_watch.elapsed() >= WATCH_EVERY {
             last_watch = Instant::now();
             dirty |= watch(app, store, watcher.as_mut());
+            super::ro::autosave(app, store, clock.now());
             let now_minute = minute_of(clock.now());
             // The clock and every "time left" change once a minute.
             dirty |= std::mem::replace(&mut minute, now_minute) != now_minute;
@@ -83,6 +87,7 @@ fn drain_events(app: &mut App, store: &mut dyn Store, clock: &dyn Clock) -> anyh
     loop {
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
+                app.now = clock.now();
                 let effects = app.handle_key(k);
                 if !effects.is_empty() {
                     app.run_effects(effects, store, clock.now());

@@ -22,6 +22,49 @@ impl TimeFmt {
         }
     }
 
+    /// A local wall-clock time back to UTC (None in a DST gap).
+    pub fn to_utc(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+        use chrono::TimeZone;
+        match self {
+            TimeFmt::System => Local
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|t| t.with_timezone(&Utc)),
+            TimeFmt::Fixed(off) => off
+                .from_local_datetime(&local)
+                .single()
+                .map(|t| t.with_timezone(&Utc)),
+        }
+    }
+
+    /// Reads a time as typed at the desk: "17:30" (today), "11-24 09:00",
+    /// "2026-11-24 09:00", or "+2h" / "+90m" from now.
+    pub fn parse(self, text: &str, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let t = text.trim();
+        if let Some(rest) = t.strip_prefix('+') {
+            let (n, unit) = rest.split_at(rest.len().saturating_sub(1));
+            let n: i64 = n.parse().ok()?;
+            return match unit {
+                "h" => Some(now + Duration::hours(n)),
+                "m" => Some(now + Duration::minutes(n)),
+                "d" => Some(now + Duration::days(n)),
+                _ => None,
+            };
+        }
+        let today = self.local(now).date();
+        let parsed = chrono::NaiveTime::parse_from_str(t, "%H:%M")
+            .map(|tm| today.and_time(tm))
+            .or_else(|_| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
+            .or_else(|_| {
+                NaiveDateTime::parse_from_str(
+                    &format!("{}-{t}", today.format("%Y")),
+                    "%Y-%m-%d %H:%M",
+                )
+            })
+            .ok()?;
+        self.to_utc(parsed)
+    }
+
     /// "14:05" today, "11-24" on another day (5 cells, for the board).
     pub fn short(self, t: DateTime<Utc>, now: DateTime<Utc>) -> String {
         let (lt, ln) = (self.local(t), self.local(now));
@@ -61,6 +104,28 @@ pub fn left(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn typed_times_parse_in_local_time() {
+        let f = TimeFmt::Fixed(FixedOffset::east_opt(8 * 3600).unwrap());
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap(); // 10:00 in +08:00
+        assert_eq!(
+            f.parse("17:30", now),
+            Some(Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap())
+        );
+        assert_eq!(
+            f.parse("11-24 09:00", now),
+            Some(Utc.with_ymd_and_hms(2026, 11, 24, 1, 0, 0).unwrap())
+        );
+        assert_eq!(
+            f.parse("2027-01-02 08:00", now),
+            Some(Utc.with_ymd_and_hms(2027, 1, 2, 0, 0, 0).unwrap())
+        );
+        assert_eq!(f.parse("+2h", now), Some(now + Duration::hours(2)));
+        assert_eq!(f.parse("tomorrow", now), None);
+        assert_eq!(f.parse("25:00", now), None);
+    }
 
     #[test]
     fn left_is_compact_and_signed() {
