@@ -202,8 +202,8 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
     out.push(String::new());
     for s in p.signatures() {
         out.push(String::new());
-        out.push(format!("{s}"));
-        out.push(format!("{}", "_".repeat(cols.min(40))));
+        out.push(s.clone());
+        out.push("_".repeat(cols.min(40)));
     }
     out.push(format!("Printed {}", p.time.long(p.printed_at)));
     out.join("\n") + "\n"

@@ -92,6 +92,24 @@ impl App {
         self.session.user.as_ref().map(|u| u.id)
     }
 
+    /// First load: the board, and unsaved work from an earlier session is
+    /// offered back (at once on the RO pane, else announced).
+    pub fn start(&mut self, store: &mut dyn Store) {
+        self.reload(store);
+        if self.pane == Pane::RepairOrder {
+            self.run_effects(
+                vec![Effect::Ro(Box::new(RoEffect::FindDrafts))],
+                store,
+                self.now,
+            );
+        } else if store
+            .drafts(&self.session.login)
+            .is_ok_and(|d| !d.is_empty())
+        {
+            self.set_message(self.texts.get("msg.drafts_waiting").to_string(), true);
+        }
+    }
+
     /// Reloads everything on screen from the store (after any commit).
     pub fn reload(&mut self, store: &dyn Store) {
         match store.board() {
@@ -99,6 +117,36 @@ impl App {
                 let me = self.me();
                 self.board.set_snapshot(snapshot, me);
             }
+            Err(e) => self.error(e.to_string()),
+        }
+        self.refresh_open_ro(store);
+    }
+
+    /// An open RO without unsaved edits follows the store (a move on the
+    /// board, a payment at the cashier). One with edits is left alone; its
+    /// title says it was saved elsewhere, and saving it meets the conflict.
+    fn refresh_open_ro(&mut self, store: &dyn Store) {
+        let Some(form) = self.ro.form.as_ref() else {
+            return;
+        };
+        let Some(id) = form.ro.id else { return };
+        if form.is_dirty() {
+            return;
+        }
+        match store.load_ro(id) {
+            Ok(stored) if stored.version != form.ro.version => {
+                let focus = form.focus;
+                let mut fresh = ro::form::RoForm::new(
+                    stored.clone(),
+                    Some(stored),
+                    self.board.snapshot.groups.clone(),
+                    self.time,
+                );
+                fresh.focus = focus;
+                self.ro.form = Some(fresh);
+                self.ro.payments = store.payments(id).unwrap_or_default();
+            }
+            Ok(_) => {}
             Err(e) => self.error(e.to_string()),
         }
     }
@@ -174,7 +222,7 @@ impl App {
         if let Some(pane) = pane_for(action) {
             self.pane = pane;
             if pane == Pane::RepairOrder && !self.ro.drafts_offered {
-                return vec![Effect::Ro(RoEffect::FindDrafts)];
+                return vec![Effect::Ro(Box::new(RoEffect::FindDrafts))];
             }
             return Vec::new();
         }
@@ -200,7 +248,7 @@ impl App {
             _ if pane_for(action).is_some() => return self.global_action(action),
             Action::Edit if self.pane == Pane::Board => {
                 if let Some(id) = self.board.selected {
-                    return vec![Effect::Ro(RoEffect::Open(id))];
+                    return vec![Effect::Ro(Box::new(RoEffect::Open(id)))];
                 }
             }
             _ if self.pane == Pane::Board => {
@@ -340,7 +388,7 @@ impl App {
     pub fn run_effects(&mut self, effects: Vec<Effect>, store: &mut dyn Store, now: DateTime<Utc>) {
         for effect in effects {
             if let Effect::Ro(e) = effect {
-                ro::run_effect(self, e, store, now);
+                ro::run_effect(self, *e, store, now);
                 continue;
             }
             if let Effect::LoadDetail(id) = effect {

@@ -45,7 +45,7 @@ pub enum Effect {
     },
     LoadDetail(i64),
     /// Work for the repair-order editor.
-    Ro(ro::RoEffect),
+    Ro(Box<ro::RoEffect>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,7 +45,8 @@ pub fn run(
         signal_hook::flag::register(sig, Arc::clone(&stop))?;
     }
     let mut watcher = store.watcher()?;
-    app.reload(store);
+    app.now = clock.now();
+    app.start(store);
     let mut terminal = ratatui::try_init()
         .map_err(|e| anyhow::anyhow!("cannot start the interface: this needs a terminal ({e})"))?;
     let _restore = RestoreOnDrop;

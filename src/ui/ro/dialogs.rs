@@ -29,7 +29,11 @@ pub enum RoOutcome {
 pub enum DialogKey {
     Stay,
     Close,
-    Done(RoOutcome),
+    Done(Box<RoOutcome>),
+}
+
+fn done(outcome: RoOutcome) -> DialogKey {
+    DialogKey::Done(Box::new(outcome))
 }
 
 fn is_save(key: &KeyEvent) -> bool {
@@ -82,13 +86,13 @@ impl Finder {
                 DialogKey::Stay
             }
             KeyCode::Enter => match self.hits.get(self.cursor) {
-                Some(hit) => DialogKey::Done(RoOutcome::PickHit(hit.clone())),
-                None => DialogKey::Done(RoOutcome::NewCustomer(text(&self.input))),
+                Some(hit) => done(RoOutcome::PickHit(hit.clone())),
+                None => done(RoOutcome::NewCustomer(text(&self.input))),
             },
             _ => {
                 if self.input.input(key) {
                     self.cursor = 0;
-                    DialogKey::Done(RoOutcome::Search(text(&self.input)))
+                    done(RoOutcome::Search(text(&self.input)))
                 } else {
                     DialogKey::Stay
                 }
@@ -263,7 +267,7 @@ impl LineEditor {
             };
             return self.fail(field, &msg);
         }
-        DialogKey::Done(RoOutcome::Line {
+        done(RoOutcome::Line {
             index: self.index,
             line,
             propose: self.propose,
@@ -328,7 +332,7 @@ pub enum PromptPurpose {
 }
 
 pub enum PromptInput {
-    Text(TextArea<'static>),
+    Text(Box<TextArea<'static>>),
     Choice(Vec<String>, usize),
 }
 
@@ -364,7 +368,7 @@ impl Prompt {
     pub fn key(&mut self, key: KeyEvent) -> DialogKey {
         let last = self.focus + 1 >= self.fields.len();
         if is_save(&key) || (key.code == KeyCode::Enter && last) {
-            return DialogKey::Done(RoOutcome::Prompted(self.purpose, self.values()));
+            return done(RoOutcome::Prompted(self.purpose, self.values()));
         }
         match key.code {
             KeyCode::Esc => return DialogKey::Close,
@@ -397,8 +401,8 @@ pub struct ConflictView {
 impl ConflictView {
     pub fn key(&mut self, key: KeyEvent) -> DialogKey {
         match key.code {
-            KeyCode::Char('m') => DialogKey::Done(RoOutcome::Resolve(Resolution::KeepMine)),
-            KeyCode::Char('t') => DialogKey::Done(RoOutcome::Resolve(Resolution::TakeTheirs)),
+            KeyCode::Char('m') => done(RoOutcome::Resolve(Resolution::KeepMine)),
+            KeyCode::Char('t') => done(RoOutcome::Resolve(Resolution::TakeTheirs)),
             KeyCode::Esc => DialogKey::Close,
             _ => DialogKey::Stay,
         }
@@ -419,9 +423,9 @@ impl DraftOffer {
                 self.cursor = (self.cursor + 1).min(self.drafts.len().saturating_sub(1))
             }
             KeyCode::Enter | KeyCode::Char('r') => {
-                return DialogKey::Done(RoOutcome::RestoreDraft(self.cursor))
+                return done(RoOutcome::RestoreDraft(self.cursor))
             }
-            KeyCode::Char('d') => return DialogKey::Done(RoOutcome::DiscardDraft(self.cursor)),
+            KeyCode::Char('d') => return done(RoOutcome::DiscardDraft(self.cursor)),
             KeyCode::Esc => return DialogKey::Close,
             _ => {}
         }

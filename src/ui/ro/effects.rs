@@ -53,7 +53,7 @@ fn try_effect(
             let drafts = store.drafts(&app.session.login)?;
             if !drafts.is_empty() && app.ro.form.is_none() {
                 app.ro.offered = drafts.clone();
-                app.ro.dialog = Some(Dialog::Drafts(DraftOffer { drafts, cursor: 0 }));
+                app.ro.dialog = Some(Dialog::Drafts(Box::new(DraftOffer { drafts, cursor: 0 })));
             }
         }
         RoEffect::Restore(draft) => {
@@ -124,11 +124,11 @@ fn save(app: &mut App, store: &mut dyn Store, now: DateTime<Utc>) -> Result<(), 
         Err(StoreError::Conflict(msg)) => {
             let theirs = store.load_ro(mine.id.unwrap_or_default())?;
             let diffs = diff(&mine, &theirs);
-            app.ro.dialog = Some(Dialog::Conflict(ConflictView {
+            app.ro.dialog = Some(Dialog::Conflict(Box::new(ConflictView {
                 message: msg.clone(),
                 diffs,
                 theirs,
-            }));
+            })));
             app.set_message(msg, true);
             Ok(())
         }

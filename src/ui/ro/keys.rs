@@ -17,7 +17,7 @@ use crate::ui::Effect;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 fn ro(e: RoEffect) -> Vec<Effect> {
-    vec![Effect::Ro(e)]
+    vec![Effect::Ro(Box::new(e))]
 }
 
 pub fn handle(app: &mut App, key: KeyEvent) -> Vec<Effect> {
@@ -93,18 +93,23 @@ fn lines_action(app: &mut App, action: Action) -> Vec<Effect> {
         Action::RemoveLine => form.remove_line(),
         Action::AddLine => {
             let rate = app.session.settings.labour_rate;
-            app.ro.dialog = Some(Dialog::Line(LineEditor::new(
+            app.ro.dialog = Some(Dialog::Line(Box::new(LineEditor::new(
                 None,
                 RoLine::default(),
                 false,
                 rate,
-            )));
+            ))));
         }
         Action::Open => {
             if let Some(line) = form.ro.lines.get(form.line_cursor).cloned() {
                 let i = form.line_cursor;
                 let rate = app.session.settings.labour_rate;
-                app.ro.dialog = Some(Dialog::Line(LineEditor::new(Some(i), line, false, rate)));
+                app.ro.dialog = Some(Dialog::Line(Box::new(LineEditor::new(
+                    Some(i),
+                    line,
+                    false,
+                    rate,
+                ))));
             }
         }
         Action::CannedJob => return ro(RoEffect::LoadCanned),
@@ -181,7 +186,7 @@ pub fn add_canned(app: &mut App, i: usize) {
 fn text(label: &str, value: &str) -> (String, PromptInput) {
     (
         label.to_string(),
-        PromptInput::Text(super::dialogs::one_line(value)),
+        PromptInput::Text(Box::new(super::dialogs::one_line(value))),
     )
 }
 
@@ -203,8 +208,11 @@ pub fn on_action(app: &mut App, action: RoAction) -> Vec<Effect> {
     }
     let t = &app.texts;
     let hm = app.time.local(app.now).format("%H:%M").to_string();
-    let prompt =
-        |title: &str, purpose, fields| Some(Dialog::Prompt(Prompt::new(title, purpose, fields)));
+    let prompt = |title: &str, purpose, fields| {
+        Some(Dialog::Prompt(Box::new(Prompt::new(
+            title, purpose, fields,
+        ))))
+    };
     let dialog = match action {
         RoAction::Save => return ro(RoEffect::Save),
         RoAction::Progress => return ro(RoEffect::Desk(DeskOp::Progress)),
@@ -256,12 +264,12 @@ pub fn on_action(app: &mut App, action: RoAction) -> Vec<Effect> {
                 kind: LineKind::Part,
                 ..Default::default()
             };
-            Some(Dialog::Line(LineEditor::new(
+            Some(Dialog::Line(Box::new(LineEditor::new(
                 None,
                 line,
                 true,
                 app.session.settings.labour_rate,
-            )))
+            ))))
         }
         RoAction::NewOwner => {
             let form = app.ro.form.as_mut().expect("checked above");

@@ -21,11 +21,11 @@ use form::RoForm;
 
 /// An open RO dialog (the app's own overlays sit above it).
 pub enum Dialog {
-    Finder(Finder),
-    Line(LineEditor),
-    Prompt(Prompt),
-    Conflict(ConflictView),
-    Drafts(DraftOffer),
+    Finder(Box<Finder>),
+    Line(Box<LineEditor>),
+    Prompt(Box<Prompt>),
+    Conflict(Box<ConflictView>),
+    Drafts(Box<DraftOffer>),
 }
 
 impl Dialog {
@@ -155,11 +155,11 @@ impl RoPane {
                 self.dialog = None;
                 None
             }
-            DialogKey::Done(outcome) => Some(outcome),
+            DialogKey::Done(outcome) => Some(*outcome),
         })
     }
 
     pub fn open_finder(&mut self) {
-        self.dialog = Some(Dialog::Finder(Finder::new()));
+        self.dialog = Some(Dialog::Finder(Box::default()));
     }
 }
