@@ -202,7 +202,7 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
     out.push(String::new());
     for s in p.signatures() {
         out.push(String::new());
-        out.push(s.clone());
+        out.extend(wrap(&s, cols));
         out.push("_".repeat(cols.min(40)));
     }
     out.push(format!("Printed {}", p.time.long(p.printed_at)));

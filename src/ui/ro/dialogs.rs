@@ -48,6 +48,17 @@ pub fn one_line(text: &str) -> TextArea<'static> {
     ta
 }
 
+/// Feeds a key to a text area, dropping control characters: pasted text
+/// must not carry escape sequences onto the screen or into the database.
+pub fn safe_input(ta: &mut TextArea<'_>, key: KeyEvent) -> bool {
+    if let KeyCode::Char(c) = key.code {
+        if c.is_control() {
+            return false;
+        }
+    }
+    ta.input(key)
+}
+
 pub fn text(ta: &TextArea<'_>) -> String {
     ta.lines().join(" ")
 }
@@ -90,7 +101,7 @@ impl Finder {
                 None => done(RoOutcome::NewCustomer(text(&self.input))),
             },
             _ => {
-                if self.input.input(key) {
+                if safe_input(&mut self.input, key) {
                     self.cursor = 0;
                     done(RoOutcome::Search(text(&self.input)))
                 } else {
@@ -224,10 +235,10 @@ impl LineEditor {
             LineField::Supplier if is_cycle => l.supplier = l.supplier.next(),
             LineField::Grade if is_cycle => l.grade = l.grade.next(),
             LineField::Critical if is_cycle => l.critical_system = !l.critical_system,
-            LineField::Code => drop(self.code.input(key)),
-            LineField::Description => drop(self.description.input(key)),
-            LineField::Quantity => drop(self.quantity.input(key)),
-            LineField::Price => drop(self.price.input(key)),
+            LineField::Code => drop(safe_input(&mut self.code, key)),
+            LineField::Description => drop(safe_input(&mut self.description, key)),
+            LineField::Quantity => drop(safe_input(&mut self.quantity, key)),
+            LineField::Price => drop(safe_input(&mut self.price, key)),
             _ => {}
         }
         self.error = None;
@@ -377,7 +388,7 @@ impl Prompt {
             }
             KeyCode::BackTab | KeyCode::Up => self.focus = self.focus.saturating_sub(1),
             _ => match self.fields.get_mut(self.focus).map(|f| &mut f.1) {
-                Some(PromptInput::Text(ta)) => drop(ta.input(key)),
+                Some(PromptInput::Text(ta)) => drop(safe_input(ta, key)),
                 Some(PromptInput::Choice(options, i)) => match key.code {
                     KeyCode::Right | KeyCode::Char(' ') => *i = (*i + 1) % options.len().max(1),
                     KeyCode::Left => *i = (*i + options.len().max(1) - 1) % options.len().max(1),

@@ -41,8 +41,15 @@ fn text_area(text: &str, multi: bool) -> TextArea<'static> {
         lines
     });
     ta.set_cursor_line_style(ratatui::style::Style::new());
-    // Long text wraps and scrolls inside the field; nothing is cut off silently.
-    ta.set_wrap_mode(WrapMode::WordOrGlyph);
+    // Long text wraps and scrolls inside a multi-line field; a one-line field
+    // scrolls sideways. Nothing is cut off silently.
+    ta.set_wrap_mode(if multi {
+        WrapMode::WordOrGlyph
+    } else {
+        WrapMode::None
+    });
+    ta.move_cursor(ratatui_textarea::CursorMove::Bottom);
+    ta.move_cursor(ratatui_textarea::CursorMove::End);
     ta
 }
 
@@ -155,7 +162,7 @@ impl RoForm {
         let Some(ta) = self.inputs.get_mut(&f) else {
             return false;
         };
-        if !ta.input(key) {
+        if !super::dialogs::safe_input(ta, key) {
             // Cursor movement changes nothing worth a draft.
             return matches!(
                 key.code,

@@ -41,7 +41,7 @@ fn height(row: &Row) -> u16 {
 }
 
 fn rows(app: &App, form: &RoForm, wide: bool) -> Vec<Row> {
-    let mut rows = vec![Row::Title];
+    let mut rows = Vec::new();
     let mut i = 0;
     while i < ORDER.len() {
         let f = ORDER[i];
@@ -147,13 +147,32 @@ pub fn render(app: &App, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn render_form(app: &App, form: &RoForm, frame: &mut Frame<'_>, area: Rect) {
+    if area.height < 2 {
+        return;
+    }
+    // The title (number, status, estimate or signed) never scrolls away.
+    draw_row(
+        app,
+        form,
+        &Row::Title,
+        frame,
+        Rect::new(area.x, area.y, area.width, 1),
+    );
+    let area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
     let rows = rows(app, form, area.width >= 70);
     let focus = focus_row(&rows, form);
     // Scroll so that the focused row, and the rows it spans, are visible.
     let mut top = 0;
-    let fits = |from: usize| rows[from..=focus].iter().map(height).sum::<u16>() <= area.height;
-    while top < focus && !fits(top) {
+    let fits =
+        |from: usize, to: usize| rows[from..to].iter().map(height).sum::<u16>() <= area.height;
+    while top < focus && !fits(top, focus + 1) {
         top += 1;
+    }
+    // On the lines, show the totals and notices below them too.
+    if form.field() == FieldId::Lines {
+        while top < focus && !fits(top, rows.len()) {
+            top += 1;
+        }
     }
     let mut y = area.y;
     for row in &rows[top..] {
@@ -311,13 +330,39 @@ fn draw_field(app: &App, form: &RoForm, f: FieldId, frame: &mut Frame<'_>, rect:
         Kind::Text | Kind::Multi(_) => match (focused, form.inputs.get(&f)) {
             (true, Some(ta)) => frame.render_widget(ta, v),
             (_, Some(ta)) => {
-                let text = clean_multiline(&ta.lines().join("\n"));
-                frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), v);
+                let lines =
+                    shown_lines(&ta.lines().join("\n"), v.width as usize, v.height as usize);
+                frame.render_widget(Paragraph::new(lines.join("\n")), v);
             }
             _ => {}
         },
         Kind::Lines => {}
     }
+}
+
+/// The text of an unfocused field, wrapped to its box; when it does not
+/// fit, the last row says how much more there is instead of cutting it off.
+pub fn shown_lines(text: &str, width: usize, rows: usize) -> Vec<String> {
+    let text = clean_multiline(text);
+    if rows <= 1 {
+        let one = text.replace('\n', " ⏎ ");
+        return vec![truncate(&one, width)];
+    }
+    let mut wrapped: Vec<String> = text
+        .split('\n')
+        .flat_map(|l| {
+            textwrap::wrap(l, width.max(1))
+                .into_iter()
+                .map(|c| c.into_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    if wrapped.len() > rows {
+        let more = wrapped.len() - (rows - 1);
+        wrapped.truncate(rows - 1);
+        wrapped.push(format!("… ({more} more lines)"));
+    }
+    wrapped
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {

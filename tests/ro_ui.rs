@@ -1,0 +1,510 @@
+//! The RO editor without a terminal: keys → state and effects, run against
+//! an in-memory store; TestBackend renders at 80×24; and the printouts.
+
+mod common;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::{column_of, row_of, row_text, screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use frontdesk::demo::demo_shop;
+use frontdesk::domain::repair_order::*;
+use frontdesk::domain::settlement::Payment;
+use frontdesk::domain::{Money, RepairOrder, Settings};
+use frontdesk::print::{html, text, Form, Printout};
+use frontdesk::store::{Actor, SqliteStore, Store};
+use frontdesk::ui::app::{App, Session};
+use frontdesk::ui::i18n::{Lang, Texts};
+use frontdesk::ui::keymap::Keymap;
+use frontdesk::ui::ro::form::RoForm;
+use frontdesk::ui::ro::Dialog;
+use frontdesk::ui::theme::Theme;
+use frontdesk::ui::timefmt::TimeFmt;
+use frontdesk::ui::{Effect, Pane};
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
+}
+
+fn key(code: KeyCode) -> KeyEvent {
+    KeyEvent::new(code, KeyModifiers::NONE)
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+fn shop() -> SqliteStore {
+    let mut s = SqliteStore::open_in_memory().unwrap();
+    s.seed(
+        &demo_shop(now(), "tester"),
+        Actor {
+            login: "demo",
+            user_id: None,
+            at: now(),
+        },
+    )
+    .unwrap();
+    s
+}
+
+fn app_on(store: &SqliteStore) -> App {
+    let session = Session {
+        login: "tester".into(),
+        user: store.user_by_login("tester").unwrap(),
+        db_label: "shop.db".into(),
+        read_only: false,
+        settings: store.settings().unwrap(),
+    };
+    let mut app = App::new(
+        session,
+        Keymap::default(),
+        Texts::new(Lang::En),
+        Theme { color: false },
+        TimeFmt::utc(),
+    );
+    app.now = now();
+    app.reload(store);
+    app
+}
+
+/// Sends keys, running any effects against the store, as the terminal loop does.
+fn press(app: &mut App, store: &mut SqliteStore, keys: &[KeyEvent]) {
+    for k in keys {
+        let effects = app.handle_key(*k);
+        app.run_effects(effects, store, now());
+    }
+}
+
+fn typed(s: &str) -> Vec<KeyEvent> {
+    s.chars().map(|c| key(KeyCode::Char(c))).collect()
+}
+
+fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| app.draw(f, now())).unwrap();
+    term.backend().buffer().clone()
+}
+
+#[test]
+fn n_opens_the_finder_and_matches_appear_as_you_type() {
+    let mut store = shop();
+    let mut app = app_on(&store);
+    press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
+    assert_eq!(app.pane, Pane::RepairOrder);
+    let effects = app.handle_key(key(KeyCode::Char('粤')));
+    assert!(
+        matches!(&effects[..], [Effect::Ro(e)] if matches!(**e, frontdesk::ui::ro::RoEffect::Search(ref q) if q == "粤"))
+    );
+    app.run_effects(effects, &mut store, now());
+    let Some(Dialog::Finder(f)) = &app.ro.dialog else {
+        panic!("no finder")
+    };
+    assert!(!f.hits.is_empty() && f.hits.iter().all(|h| h.plate.starts_with('粤')));
+}
+
+#[test]
+fn a_new_customer_ro_is_typed_checked_and_saved_by_keys() {
+    let mut store = shop();
+    let mut app = app_on(&store);
+    press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
+    press(&mut app, &mut store, &typed("粤Z 99999"));
+    press(
+        &mut app,
+        &mut store,
+        &[key(KeyCode::End), key(KeyCode::Enter)],
+    );
+    let form = app.ro.form.as_ref().expect("a new RO");
+    assert_eq!(
+        form.ro.vehicle.plate, "粤Z99999",
+        "the typed plate, normalised"
+    );
+    // Saving now names every missing field at the field.
+    press(&mut app, &mut store, &[ctrl('s')]);
+    let form = app.ro.form.as_ref().unwrap();
+    assert!(form.is_new(), "nothing saved");
+    assert!(form
+        .message_at(frontdesk::ui::ro::fields::FieldId::Customer)
+        .is_some());
+    assert!(app.message.as_ref().unwrap().text.contains("problem"));
+    // Fill the fields in focus order.
+    let mut keys = typed("Ana López");
+    for value in [
+        "",
+        "13912345678",
+        "",
+        "1M8GDM9AXKP042788",
+        "Mazda",
+        "CX-5",
+        "",
+        "30000",
+    ] {
+        keys.extend(typed(value));
+        keys.push(key(KeyCode::Tab));
+    }
+    press(&mut app, &mut store, &keys);
+    let f = app.ro.form.as_mut().unwrap();
+    f.focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
+    press(&mut app, &mut store, &typed("+3h"));
+    app.ro
+        .form
+        .as_mut()
+        .unwrap()
+        .focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
+    press(&mut app, &mut store, &typed("Rattle from the dashboard"));
+    press(&mut app, &mut store, &[key(KeyCode::Enter)]);
+    press(&mut app, &mut store, &typed("at idle"));
+    press(&mut app, &mut store, &[ctrl('s')]);
+    let form = app.ro.form.as_ref().unwrap();
+    assert!(
+        !form.is_new(),
+        "saved: {:?} {:?}",
+        app.message,
+        form.check_errors
+    );
+    assert_eq!(
+        form.ro.concerns, "Rattle from the dashboard\nat idle",
+        "Enter is a new line in the concerns"
+    );
+    assert_eq!(form.ro.promised_at, Some(now() + Duration::hours(3)));
+    let stored = store.load_ro(form.ro.id.unwrap()).unwrap();
+    assert_eq!(stored.customer.name, "Ana López");
+    assert!(
+        store.drafts("tester").unwrap().is_empty(),
+        "the save removed the draft"
+    );
+}
+
+#[test]
+fn a_lower_odometer_is_refused_at_the_field_until_a_reason_is_given() {
+    let mut store = shop();
+    let mut app = app_on(&store);
+    // A car that is not in the shop today, so the search starts a new RO.
+    let hit = store
+        .search_vehicles("粤", 50)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.open_ro.is_none())
+        .unwrap();
+    let last = hit.last_odometer_km.unwrap();
+    press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
+    press(&mut app, &mut store, &typed(&hit.plate));
+    // Pick the hit: a car with no open RO opens a new RO with the car's data.
+    let f = app
+        .ro
+        .dialog
+        .as_mut()
+        .map(|d| matches!(d, Dialog::Finder(_)));
+    assert_eq!(f, Some(true));
+    press(&mut app, &mut store, &[key(KeyCode::Enter)]);
+    let form = app.ro.form.as_ref().expect("form");
+    assert!(form.is_new());
+    assert_eq!(form.ro.vehicle.last_odometer_km, Some(last));
+    press(&mut app, &mut store, &typed(&(last - 100).to_string()));
+    press(&mut app, &mut store, &[ctrl('s')]);
+    let form = app.ro.form.as_ref().unwrap();
+    let msg = form
+        .message_at(frontdesk::ui::ro::fields::FieldId::Odometer)
+        .expect("a message at the odometer");
+    assert!(msg.contains("lower than the last reading"), "{msg}");
+    let buf = draw(&mut app, 80, 24);
+    assert!(
+        screen(&buf).contains("lower than the last reading"),
+        "{}",
+        screen(&buf)
+    );
+}
+
+fn sample_ro() -> RepairOrder {
+    let mut ro = RepairOrder::new("tester");
+    ro.number = "RO-24100".into();
+    ro.id = Some(100);
+    ro.version = 3;
+    ro.customer = CustomerRef {
+        id: Some(1),
+        name: "欧阳娜娜".into(),
+        phone: "13800001111".into(),
+    };
+    ro.vehicle = VehicleRef {
+        id: Some(2),
+        vin: "1M8GDM9AXKP042788".into(),
+        plate: "粤A·12345".into(),
+        make: "BYD".into(),
+        model: "Han".into(),
+        last_odometer_km: Some(10),
+    };
+    ro.odometer_in_km = Some(45_210);
+    ro.fuel_eighths = Some(3);
+    ro.concerns = "Brake noise, front left, worst in the morning when it is cold and damp; also a rattle at 60 km/h over rough roads near the office; and the left wiper judders".into();
+    ro.promised_at = Some(now() + Duration::hours(2));
+    ro.lines = vec![
+        RoLine {
+            kind: LineKind::Labour,
+            code: "BRK-PADS-F".into(),
+            description: "Replace front brake pads".into(),
+            quantity_milli: 1200,
+            unit_price: Money(18_000),
+            ..Default::default()
+        },
+        RoLine {
+            kind: LineKind::Part,
+            code: "P-01".into(),
+            description: "Customer's own pads".into(),
+            quantity_milli: 1000,
+            unit_price: Money(0),
+            supplier: Supplier::Customer,
+            ..Default::default()
+        },
+        RoLine {
+            kind: LineKind::Part,
+            code: "P-02".into(),
+            description: "Disc".into(),
+            quantity_milli: 2000,
+            unit_price: Money(60_000),
+            approval: Approval::Declined,
+            ..Default::default()
+        },
+    ];
+    ro
+}
+
+fn app_with_form(ro: RepairOrder) -> App {
+    let mut app = common::app();
+    app.now = now();
+    app.pane = Pane::RepairOrder;
+    app.ro.form = Some(RoForm::new(
+        ro.clone(),
+        Some(ro),
+        app.board.snapshot.groups.clone(),
+        TimeFmt::utc(),
+    ));
+    app
+}
+
+#[test]
+fn the_editor_at_80x24_shows_fields_lines_totals_and_the_no_warranty_notice() {
+    let mut app = app_with_form(sample_ro());
+    let text = screen(&draw(&mut app, 80, 24));
+    for expected in [
+        "RO-24100",
+        "ESTIMATE (not signed)",
+        "欧阳娜娜",
+        "粤A·12345",
+        "45210",
+        "3/8",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?}:\n{text}");
+    }
+    // On the lines, the form scrolls to show them with the totals and notices;
+    // the title stays.
+    app.ro
+        .form
+        .as_mut()
+        .unwrap()
+        .focus_on(frontdesk::ui::ro::fields::FieldId::Lines);
+    let text = screen(&draw(&mut app, 80, 24));
+    for expected in [
+        "RO-24100",
+        "BRK-PADS-F",
+        "[declined]",
+        "NO WARRANTY",
+        "¥244.08",
+    ] {
+        assert!(text.contains(expected), "missing {expected:?}:\n{text}");
+    }
+    // The declined disc is shown but not billed: 1.2 h × 180 = 216 + 13 % = 244.08.
+    assert!(text.contains("Total ¥244.08"), "{text}");
+}
+
+#[test]
+fn columns_line_up_with_chinese_text_in_the_editor() {
+    let mut app = app_with_form(sample_ro());
+    let buf = draw(&mut app, 80, 24);
+    let y1 = row_of(&buf, "欧阳娜娜").unwrap();
+    let y2 = row_of(&buf, "BYD").unwrap();
+    assert_eq!(
+        column_of(&buf, y1, "Phone"),
+        column_of(&buf, y2, "Model"),
+        "right-hand labels line up:\n{}",
+        screen(&buf)
+    );
+}
+
+#[test]
+fn long_text_is_wrapped_and_says_there_is_more() {
+    let mut app = app_with_form(sample_ro());
+    let buf = draw(&mut app, 80, 24);
+    let text = screen(&buf);
+    assert!(
+        text.contains("more lines)") || text.contains("wiper judders"),
+        "long concerns are never cut silently:\n{text}"
+    );
+    let shown = frontdesk::ui::ro::view::shown_lines(&"word ".repeat(100), 20, 3);
+    assert_eq!(shown.len(), 3);
+    assert!(shown[2].starts_with("… ("), "{shown:?}");
+}
+
+#[test]
+fn control_characters_typed_or_pasted_never_enter_a_field() {
+    let mut app = app_with_form(sample_ro());
+    let keys = [
+        KeyCode::Char('\u{1b}'),
+        KeyCode::Char('\u{9b}'),
+        KeyCode::Char('x'),
+    ];
+    for k in keys {
+        app.handle_key(key(k));
+    }
+    let name = &app.ro.form.as_ref().unwrap().ro.customer.name;
+    assert_eq!(name, "欧阳娜娜x");
+}
+
+#[test]
+fn esc_with_unsaved_changes_asks_first() {
+    let mut app = app_with_form(sample_ro());
+    app.handle_key(key(KeyCode::Char('!')));
+    app.handle_key(key(KeyCode::Esc));
+    assert!(app.ro.form.is_some(), "not closed");
+    assert_eq!(app.overlays.len(), 1, "a question");
+    app.handle_key(key(KeyCode::Esc));
+    app.handle_key(key(KeyCode::Backspace));
+    app.handle_key(key(KeyCode::Esc));
+    assert!(app.ro.form.is_none(), "nothing unsaved: closes at once");
+}
+
+#[test]
+fn actions_on_an_unsaved_ro_ask_for_a_save_first() {
+    let mut app = app_with_form(sample_ro());
+    app.handle_key(key(KeyCode::Char('!')));
+    let effects = frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::Sign);
+    assert!(effects.is_empty() && app.ro.dialog.is_none());
+    assert!(app
+        .message
+        .as_ref()
+        .unwrap()
+        .text
+        .contains("save the RO first"));
+}
+
+fn printout(form: Form) -> (RepairOrder, Vec<Payment>, Settings) {
+    let _ = form;
+    let mut ro = sample_ro();
+    ro.signed_by_name = Some("欧阳娜娜".into());
+    ro.signed_at = Some(now());
+    ro.customer.name = "<script>alert(1)</script> 娜".into();
+    let pay = vec![Payment {
+        amount: Money(10_000),
+        method: "wechat".into(),
+        paid_at: now(),
+    }];
+    (
+        ro,
+        pay,
+        Settings {
+            shop_name: "珠江汽车 Service".into(),
+            ..Default::default()
+        },
+    )
+}
+
+#[test]
+fn printouts_fit_their_paper_and_carry_lines_totals_notices_and_signatures() {
+    for width in [80usize, 40] {
+        for form in [
+            Form::Estimate,
+            Form::RepairOrder,
+            Form::AddedItems,
+            Form::Settlement,
+            Form::ExitNotice,
+        ] {
+            let (ro, pay, settings) = printout(form);
+            let p = Printout {
+                form,
+                ro: &ro,
+                payments: &pay,
+                settings: &settings,
+                time: TimeFmt::utc(),
+                printed_at: now(),
+            };
+            let out = text(&p, width);
+            for line in out.lines() {
+                assert!(
+                    frontdesk::ui::text::width(line) <= width,
+                    "{form:?} at {width}: {line:?} is too wide"
+                );
+            }
+            assert!(
+                out.contains("珠江汽车 Service") && out.contains("RO-24100"),
+                "{out}"
+            );
+            assert!(out.contains("_____"), "signature lines: {out}");
+            if form != Form::ExitNotice {
+                assert!(
+                    out.contains("TOTAL") && out.contains("¥244.08"),
+                    "{form:?}: {out}"
+                );
+            }
+            if matches!(form, Form::Settlement | Form::ExitNotice) {
+                assert!(out.contains("Quality warranty"), "{form:?}");
+            }
+            assert!(
+                out.contains("no quality guarantee"),
+                "the no-warranty notice on {form:?}"
+            );
+        }
+    }
+    let (ro, pay, settings) = printout(Form::Settlement);
+    let p = Printout {
+        form: Form::Settlement,
+        ro: &ro,
+        payments: &pay,
+        settings: &settings,
+        time: TimeFmt::utc(),
+        printed_at: now(),
+    };
+    let out = text(&p, 80);
+    assert!(
+        out.contains("OWED (arrears)") && out.contains("¥144.08"),
+        "{out}"
+    );
+    let added = Printout {
+        form: Form::AddedItems,
+        ..p
+    };
+    let slip = text(&added, 80);
+    assert!(
+        slip.contains("[declined]") && !slip.contains("BRK-PADS-F"),
+        "only added work on the slip: {slip}"
+    );
+}
+
+#[test]
+fn html_printouts_escape_what_customers_type() {
+    let (ro, pay, settings) = printout(Form::RepairOrder);
+    let p = Printout {
+        form: Form::RepairOrder,
+        ro: &ro,
+        payments: &pay,
+        settings: &settings,
+        time: TimeFmt::utc(),
+        printed_at: now(),
+    };
+    let page = html(&p);
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(!page.contains("<script>"), "escaped");
+    assert!(page.contains("&lt;script&gt;"));
+    assert!(page.contains("<table class=\"lines\">") && page.contains("BRK-PADS-F"));
+    assert!(page.contains("no quality guarantee"));
+}
+
+#[test]
+fn the_editor_help_lists_its_keys() {
+    let mut app = app_with_form(sample_ro());
+    app.handle_key(key(KeyCode::F(1)));
+    let buf = draw(&mut app, 80, 24);
+    let text = screen(&buf);
+    assert!(text.contains("Ctrl-S") && text.contains("Save"), "{text}");
+    let _ = row_text(&buf, 0);
+}
