@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{column_of, row_of, row_text, screen};
+use common::{column_of, row_of, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::demo::demo_shop;
 use frontdesk::domain::repair_order::*;
@@ -388,8 +388,7 @@ fn actions_on_an_unsaved_ro_ask_for_a_save_first() {
         .contains("save the RO first"));
 }
 
-fn printout(form: Form) -> (RepairOrder, Vec<Payment>, Settings) {
-    let _ = form;
+fn printout() -> (RepairOrder, Vec<Payment>, Settings) {
     let mut ro = sample_ro();
     ro.signed_by_name = Some("欧阳娜娜".into());
     ro.signed_at = Some(now());
@@ -419,7 +418,7 @@ fn printouts_fit_their_paper_and_carry_lines_totals_notices_and_signatures() {
             Form::Settlement,
             Form::ExitNotice,
         ] {
-            let (ro, pay, settings) = printout(form);
+            let (ro, pay, settings) = printout();
             let p = Printout {
                 form,
                 ro: &ro,
@@ -455,7 +454,7 @@ fn printouts_fit_their_paper_and_carry_lines_totals_notices_and_signatures() {
             );
         }
     }
-    let (ro, pay, settings) = printout(Form::Settlement);
+    let (ro, pay, settings) = printout();
     let p = Printout {
         form: Form::Settlement,
         ro: &ro,
@@ -482,7 +481,7 @@ fn printouts_fit_their_paper_and_carry_lines_totals_notices_and_signatures() {
 
 #[test]
 fn html_printouts_escape_what_customers_type() {
-    let (ro, pay, settings) = printout(Form::RepairOrder);
+    let (ro, pay, settings) = printout();
     let p = Printout {
         form: Form::RepairOrder,
         ro: &ro,
@@ -506,5 +505,69 @@ fn the_editor_help_lists_its_keys() {
     let buf = draw(&mut app, 80, 24);
     let text = screen(&buf);
     assert!(text.contains("Ctrl-S") && text.contains("Save"), "{text}");
-    let _ = row_text(&buf, 0);
+}
+
+#[test]
+fn added_work_by_keys_propose_then_record_the_call() {
+    use frontdesk::domain::RoStatus;
+    let mut store = shop();
+    let mut app = app_on(&store);
+    // A car in a bay, opened in the editor.
+    let card = store
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| c.status() == RoStatus::InBay)
+        .unwrap();
+    app.run_effects(
+        vec![Effect::Ro(Box::new(frontdesk::ui::ro::RoEffect::Open(
+            card.id,
+        )))],
+        &mut store,
+        now(),
+    );
+    assert_eq!(app.pane, Pane::RepairOrder);
+    // Actions → propose added work: a part line.
+    let effects =
+        frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::Propose);
+    assert!(effects.is_empty());
+    let mut keys = vec![key(KeyCode::Tab)];
+    keys.extend(typed("P-DISC"));
+    keys.push(key(KeyCode::Tab));
+    keys.extend(typed("Front discs, scored"));
+    keys.push(key(KeyCode::Tab));
+    keys.extend(typed("2"));
+    keys.push(key(KeyCode::Tab));
+    keys.extend(typed("600"));
+    keys.push(ctrl('s'));
+    press(&mut app, &mut store, &keys);
+    assert_eq!(
+        store.load_ro(card.id).unwrap().status,
+        RoStatus::AwaitingApproval,
+        "{:?}",
+        app.message
+    );
+    let board_card = app.board.snapshot.card(card.id).unwrap();
+    assert_eq!(
+        board_card.status(),
+        RoStatus::AwaitingApproval,
+        "the board shows it at once"
+    );
+    // Actions → record the call: approved by phone, told 王强, 30 minutes more.
+    frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::AddedWorkCall);
+    let mut keys = vec![key(KeyCode::Tab), key(KeyCode::Tab)];
+    keys.extend(typed("王强"));
+    keys.push(key(KeyCode::Tab));
+    keys.extend([key(KeyCode::Backspace)]);
+    keys.extend(typed("30"));
+    keys.push(ctrl('s'));
+    press(&mut app, &mut store, &keys);
+    let after = store.load_ro(card.id).unwrap();
+    assert_eq!(after.status, RoStatus::InBay, "{:?}", app.message);
+    assert_eq!(after.lines.last().unwrap().approval, Approval::Approved);
+    assert_eq!(
+        after.promised_at,
+        card.times.promised_at.map(|p| p + Duration::minutes(30))
+    );
 }

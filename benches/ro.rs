@@ -1,0 +1,151 @@
+//! RO editor benchmarks on a generated shop of 100,000 ROs (BENCH_TOTAL to
+//! change): open and save an RO with 40 lines, and keystroke-to-frame in the
+//! editor (key handling plus a full 80×24 draw). Medians.
+//!
+//!     cargo bench --bench ro
+
+use chrono::{Duration as ChronoDuration, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use frontdesk::domain::repair_order::*;
+use frontdesk::domain::{Money, RepairOrder};
+use frontdesk::store::{Actor, OpenMode, SqliteStore, Store};
+use frontdesk::ui::app::{App, Session};
+use frontdesk::ui::i18n::{Lang, Texts};
+use frontdesk::ui::keymap::Keymap;
+use frontdesk::ui::ro::fields::FieldId;
+use frontdesk::ui::ro::form::RoForm;
+use frontdesk::ui::theme::Theme;
+use frontdesk::ui::timefmt::TimeFmt;
+use frontdesk::ui::Pane;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::time::{Duration, Instant};
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn forty_line_ro() -> RepairOrder {
+    let mut ro = RepairOrder::new("bench");
+    ro.customer = CustomerRef {
+        id: None,
+        name: "Bench 客户".into(),
+        phone: "13800000000".into(),
+    };
+    ro.vehicle = VehicleRef {
+        id: None,
+        vin: "1M8GDM9AXKP042788".into(),
+        plate: "粤A·BENCH".into(),
+        make: "Toyota".into(),
+        model: "Camry".into(),
+        last_odometer_km: None,
+    };
+    ro.odometer_in_km = Some(50_000);
+    ro.concerns = "Full service and many small repairs".into();
+    ro.promised_at = Some(Utc::now() + ChronoDuration::hours(6));
+    ro.lines = (0..40)
+        .map(|i| RoLine {
+            kind: if i % 2 == 0 {
+                LineKind::Labour
+            } else {
+                LineKind::Part
+            },
+            code: format!("OP-{i:03}"),
+            description: format!("Line {i}: work or part with a realistic description"),
+            quantity_milli: 1000 + i * 10,
+            unit_price: Money(10_000 + i * 100),
+            ..Default::default()
+        })
+        .collect();
+    ro
+}
+
+fn main() {
+    let total: usize = std::env::var("BENCH_TOTAL")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("big.db");
+    let mut store = SqliteStore::open(&db, OpenMode::Create).unwrap();
+    let at = Utc::now();
+    let by = Actor {
+        login: "bench",
+        user_id: Some(1),
+        at,
+    };
+    store
+        .seed(
+            &frontdesk::demo::synthetic_shop(at, "bench", 500, total),
+            by,
+        )
+        .unwrap();
+    println!("database: {total} ROs");
+
+    let saved = store.save_ro(&forty_line_ro(), by).unwrap();
+    let id = saved.id.unwrap();
+    let open = median(
+        (0..50)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box((store.load_ro(id).unwrap(), store.payments(id).unwrap()));
+                start.elapsed()
+            })
+            .collect(),
+    );
+    println!("open an RO with 40 lines:           median {open:.2?} (50 runs)");
+    let mut ro = saved;
+    let save = median(
+        (0..50)
+            .map(|i| {
+                ro.diagnosis = format!("check {i}");
+                let start = Instant::now();
+                ro = store.save_ro(&ro, by).unwrap();
+                start.elapsed()
+            })
+            .collect(),
+    );
+    println!("save an RO with 40 lines (+reload): median {save:.2?} (50 runs, synchronous=FULL)");
+
+    let session = Session {
+        login: "bench".into(),
+        user: store.user_by_login("bench").unwrap(),
+        db_label: "big.db".into(),
+        read_only: false,
+        settings: store.settings().unwrap(),
+    };
+    let mut app = App::new(
+        session,
+        Keymap::default(),
+        Texts::new(Lang::En),
+        Theme { color: true },
+        TimeFmt::utc(),
+    );
+    app.reload(&store);
+    app.pane = Pane::RepairOrder;
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    for field in [FieldId::Customer, FieldId::Concerns] {
+        let mut form = RoForm::new(
+            ro.clone(),
+            Some(ro.clone()),
+            app.board.snapshot.groups.clone(),
+            TimeFmt::utc(),
+        );
+        form.focus_on(field);
+        app.ro.form = Some(form);
+        let now = Utc::now();
+        let frame = median(
+            (0..300)
+                .map(|i| {
+                    let c = if i % 2 == 0 { 'a' } else { '字' };
+                    let start = Instant::now();
+                    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+                    term.draw(|f| app.draw(f, now)).unwrap();
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        println!("keystroke to frame, {field:?} field, 80x24: median {frame:.2?} (300 keys)");
+    }
+}
