@@ -571,3 +571,50 @@ fn added_work_by_keys_propose_then_record_the_call() {
         card.times.promised_at.map(|p| p + Duration::minutes(30))
     );
 }
+
+#[test]
+fn another_car_for_a_customer_never_renames_the_car_picked_in_the_search() {
+    let mut store = shop();
+    let mut app = app_on(&store);
+    let hit = store
+        .search_vehicles("粤", 50)
+        .unwrap()
+        .into_iter()
+        .find(|h| h.open_ro.is_none())
+        .unwrap();
+    press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
+    press(&mut app, &mut store, &typed(&hit.plate));
+    press(&mut app, &mut store, &[key(KeyCode::Enter)]);
+    frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::NewCar);
+    let mut keys = typed("粤C·NEW88");
+    keys.push(key(KeyCode::Tab));
+    keys.extend(typed("1M8GDM9AXKP042788"));
+    press(&mut app, &mut store, &keys);
+    let form = app.ro.form.as_mut().unwrap();
+    assert_eq!(form.ro.customer.id, Some(hit.customer_id), "same customer");
+    assert_eq!(form.ro.vehicle.id, None, "a new car");
+    form.focus_on(frontdesk::ui::ro::fields::FieldId::Odometer);
+    let mut keys = typed("100");
+    keys.push(key(KeyCode::Tab));
+    press(&mut app, &mut store, &keys);
+    let form = app.ro.form.as_mut().unwrap();
+    form.focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
+    let mut keys = typed("+2h");
+    keys.push(key(KeyCode::Tab));
+    press(&mut app, &mut store, &keys);
+    app.ro
+        .form
+        .as_mut()
+        .unwrap()
+        .focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
+    press(&mut app, &mut store, &typed("First service"));
+    press(&mut app, &mut store, &[ctrl('s')]);
+    assert!(!app.ro.form.as_ref().unwrap().is_new(), "{:?}", app.message);
+    let old = store.search_vehicles(&hit.plate, 5).unwrap();
+    assert_eq!(old[0].plate, hit.plate, "the old car keeps its plate");
+    let new = store.search_vehicles("NEW88", 5).unwrap();
+    assert_eq!(
+        new[0].customer_id, hit.customer_id,
+        "one customer, two cars"
+    );
+}

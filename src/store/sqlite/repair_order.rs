@@ -330,7 +330,11 @@ fn write_header(
         "UPDATE repair_orders SET customer_id = ?2, vehicle_id = ?3, odometer_in_km = ?4, odometer_override_reason = ?5,
              fuel_eighths = ?6, concerns = ?7, diagnosis = ?8, pricing_method = ?9, category = ?10, promised_at = ?11,
              work_group_id = ?12, estimated_minutes = ?13, discount_bp = ?14, no_warranty_notice = ?15,
-             late_reason = ?16, updated_at = ?17, version = version + 1
+             late_reason = ?16, updated_at = ?17, version = version + 1,
+             -- Whoever sets or changes a discount is recorded as approving it
+             -- (the editor lets only a manager go over the threshold).
+             discount_approved_by = CASE WHEN ?14 > 0 THEN
+                 CASE WHEN discount_bp = ?14 THEN coalesce(discount_approved_by, ?18) ELSE ?18 END END
          WHERE id = ?1",
     )?
     .execute(params![
@@ -350,7 +354,8 @@ fn write_header(
         ro.discount_bp,
         ro.needs_no_warranty_notice(),
         Some(ro.late_reason.trim()).filter(|r| !r.is_empty()),
-        by.at
+        by.at,
+        by.user_id
     ])?;
     Ok(())
 }

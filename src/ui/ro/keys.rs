@@ -279,6 +279,16 @@ pub fn on_action(app: &mut App, action: RoAction) -> Vec<Effect> {
             form.focus_on(FieldId::Customer);
             None
         }
+        RoAction::NewCar => {
+            // The same customer with another car: a new vehicle record, so
+            // retyping the plate never renames the car picked in the search.
+            let form = app.ro.form.as_mut().expect("checked above");
+            form.ro.vehicle = Default::default();
+            form.ro.vin_override_reason.clear();
+            form.reset_inputs();
+            form.focus_on(FieldId::Plate);
+            None
+        }
         RoAction::Discard => return discard(app),
         RoAction::Close => return close(app),
     };

@@ -84,12 +84,13 @@ pub enum RoAction {
     Payment,
     ExitNotice,
     NewOwner,
+    NewCar,
     Discard,
     Close,
 }
 
 impl RoAction {
-    pub const ALL: [RoAction; 13] = [
+    pub const ALL: [RoAction; 14] = [
         RoAction::Save,
         RoAction::Sign,
         RoAction::Decline,
@@ -101,6 +102,7 @@ impl RoAction {
         RoAction::Payment,
         RoAction::ExitNotice,
         RoAction::NewOwner,
+        RoAction::NewCar,
         RoAction::Discard,
         RoAction::Close,
     ];
@@ -118,6 +120,7 @@ impl RoAction {
             RoAction::Payment => "act.payment",
             RoAction::ExitNotice => "act.exit",
             RoAction::NewOwner => "act.new_owner",
+            RoAction::NewCar => "act.new_car",
             RoAction::Discard => "act.discard",
             RoAction::Close => "act.close",
         }
@@ -127,7 +130,11 @@ impl RoAction {
     pub fn needs_saved(self) -> bool {
         !matches!(
             self,
-            RoAction::Save | RoAction::NewOwner | RoAction::Discard | RoAction::Close
+            RoAction::Save
+                | RoAction::NewOwner
+                | RoAction::NewCar
+                | RoAction::Discard
+                | RoAction::Close
         )
     }
 }
