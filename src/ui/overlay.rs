@@ -150,7 +150,8 @@ impl Overlay {
     }
 }
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+/// A rectangle of the given size in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);

@@ -11,8 +11,9 @@ use crate::domain::repair_order::{Approval, NO_WARRANTY_NOTICE};
 use crate::domain::settlement::balance;
 use crate::domain::text::clean_multiline;
 use crate::ui::app::App;
+use crate::ui::overlay::centered;
 use crate::ui::text::{fit, fit_right, truncate};
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
@@ -363,16 +364,6 @@ pub fn shown_lines(text: &str, width: usize, rows: usize) -> Vec<String> {
         wrapped.push(format!("… ({more} more lines)"));
     }
     wrapped
-}
-
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
-    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
-        .flex(Flex::Center)
-        .areas(area);
-    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
-        .flex(Flex::Center)
-        .areas(row);
-    cell
 }
 
 fn popup(
