@@ -371,6 +371,8 @@ fn both_languages_have_the_same_keys_and_every_key_the_program_uses() {
         KeyContext::List,
         KeyContext::Board,
         KeyContext::Popup,
+        KeyContext::Editor,
+        KeyContext::Lines,
     ] {
         for (action, _) in map.bindings_of(ctx) {
             assert!(texts.has(&action.text_key()), "{}", action.text_key());
@@ -378,5 +380,17 @@ fn both_languages_have_the_same_keys_and_every_key_the_program_uses() {
     }
     for pane in Pane::ALL {
         assert!(texts.has(&format!("pane.{}", pane.key())));
+    }
+    for a in frontdesk::ui::ro::RoAction::ALL {
+        assert!(texts.has(a.text_key()), "{}", a.text_key());
+    }
+    for f in frontdesk::ui::ro::fields::ORDER {
+        assert!(texts.has(f.text_key()), "{}", f.text_key());
+    }
+    for c in frontdesk::domain::repair_order::Category::ALL {
+        assert!(texts.has(&format!("category.{}", c.code())), "{c:?}");
+    }
+    for p in frontdesk::domain::repair_order::PricingMethod::ALL {
+        assert!(texts.has(&format!("pricing.{}", p.code())), "{p:?}");
     }
 }
