@@ -618,3 +618,44 @@ fn another_car_for_a_customer_never_renames_the_car_picked_in_the_search() {
         "one customer, two cars"
     );
 }
+
+#[test]
+fn a_payment_taken_elsewhere_shows_on_an_open_ro_even_while_editing() {
+    let mut store = shop();
+    let mut app = app_on(&store);
+    // An open RO on which the customer owes something.
+    let tax = store.settings().unwrap().tax_rate_bp;
+    let owes = |id| {
+        let ro = store.load_ro(id).unwrap();
+        frontdesk::domain::pricing::totals(&ro.lines, ro.discount_bp, tax)
+            .customer_due()
+            .0
+            > 1_000
+    };
+    let card = store
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| owes(c.id))
+        .unwrap();
+    app.run_effects(
+        vec![Effect::Ro(Box::new(frontdesk::ui::ro::RoEffect::Open(
+            card.id,
+        )))],
+        &mut store,
+        now(),
+    );
+    app.handle_key(key(KeyCode::Char('!'))); // an unsaved edit in progress
+    let cashier = Actor {
+        login: "zhao.min",
+        user_id: None,
+        at: now(),
+    };
+    store
+        .add_payment(card.id, Money(1_000), "cash", cashier)
+        .unwrap();
+    app.reload(&store);
+    assert_eq!(app.ro.payments.len(), 1);
+    assert!(app.ro.form.as_ref().unwrap().is_dirty(), "the edit is kept");
+}

@@ -130,6 +130,11 @@ impl App {
             return;
         };
         let Some(id) = form.ro.id else { return };
+        // Payments are not part of the edit: a cashier's payment elsewhere
+        // shows at once, whatever the advisor is typing.
+        if let Ok(payments) = store.payments(id) {
+            self.ro.payments = payments;
+        }
         if form.is_dirty() {
             return;
         }
@@ -144,7 +149,6 @@ impl App {
                 );
                 fresh.focus = focus;
                 self.ro.form = Some(fresh);
-                self.ro.payments = store.payments(id).unwrap_or_default();
             }
             Ok(_) => {}
             Err(e) => self.error(e.to_string()),
