@@ -357,3 +357,27 @@ fn a_conflicting_save_shows_both_versions_and_overwrites_nothing() {
         .unwrap();
     assert_eq!(stored, "Mine: pads worn", "kept mine, knowingly");
 }
+
+#[test]
+fn a_bracketed_paste_stays_in_the_field_it_was_pasted_into() {
+    let (_dir, db) = fresh_demo();
+    let mut tui = spawn(&db, "ro");
+    tui.wait_text("No repair order open");
+    tui.send("n");
+    tui.wait_text("New repair order");
+    tui.send("ZZ5");
+    tui.send(ENTER);
+    tui.wait_text("new RO");
+    // Customer field: a two-line paste with an escape sequence inside.
+    tui.send("\x1b[200~Paste Person\nsecond line\x1b[31m\x1b[201~");
+    tui.wait_text("Person second line[31m");
+    let screen = tui.screen();
+    let row = screen
+        .lines()
+        .find(|l| l.contains("Person second line"))
+        .unwrap();
+    assert!(
+        row.trim_start().starts_with(">Customer"),
+        "the focus stayed on the customer field: {row}"
+    );
+}

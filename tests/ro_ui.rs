@@ -659,3 +659,28 @@ fn a_payment_taken_elsewhere_shows_on_an_open_ro_even_while_editing() {
     assert_eq!(app.ro.payments.len(), 1);
     assert!(app.ro.form.as_ref().unwrap().is_dirty(), "the edit is kept");
 }
+
+#[test]
+fn a_paste_lands_in_the_focused_field_cleaned() {
+    let mut app = app_with_form(sample_ro());
+    let form = app.ro.form.as_mut().unwrap();
+    form.focus_on(frontdesk::ui::ro::fields::FieldId::Phone);
+    app.handle_paste("\n138 0000\x1b[31m 1111\n");
+    let form = app.ro.form.as_mut().unwrap();
+    assert_eq!(
+        form.ro.customer.phone, "13800001111 138 0000[31m 1111 ",
+        "one line, no escape"
+    );
+    assert_eq!(
+        form.field(),
+        frontdesk::ui::ro::fields::FieldId::Phone,
+        "newlines did not move the focus"
+    );
+    form.focus_on(frontdesk::ui::ro::fields::FieldId::Diagnosis);
+    app.handle_paste("Pads worn\r\nDiscs scored\x07");
+    assert_eq!(
+        app.ro.form.as_ref().unwrap().ro.diagnosis,
+        "Pads worn\nDiscs scored",
+        "multi-line kept"
+    );
+}

@@ -289,6 +289,27 @@ impl App {
         effects
     }
 
+    /// Pasted text goes into the text input that has the focus, cleaned of
+    /// control characters (and onto one line where the field has one).
+    pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
+        if !self.overlays.is_empty() {
+            return Vec::new();
+        }
+        match self.pane {
+            Pane::RepairOrder => ro::keys::paste(self, text),
+            Pane::Board if self.board.searching => {
+                let query = format!(
+                    "{}{}",
+                    self.board.query,
+                    crate::domain::text::clean_line(text)
+                );
+                self.board.set_query(query);
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     fn search_key(&mut self, key: KeyEvent) {
         let mut query = self.board.query.clone();
         match key.code {

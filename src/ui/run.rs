@@ -26,8 +26,22 @@ struct RestoreOnDrop;
 
 impl Drop for RestoreOnDrop {
     fn drop(&mut self) {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
         ratatui::restore();
     }
+}
+
+/// Bracketed paste: a paste arrives as one event, so its newlines do not
+/// act as Enter presses jumping from field to field. It is switched off
+/// again on every way out, panics included.
+fn enable_bracketed_paste() -> std::io::Result<()> {
+    crossterm::execute!(std::io::stdout(), crossterm::event::EnableBracketedPaste)?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = crossterm::execute!(std::io::stdout(), crossterm::event::DisableBracketedPaste);
+        previous(info);
+    }));
+    Ok(())
 }
 
 pub fn run(
@@ -50,6 +64,7 @@ pub fn run(
     let mut terminal = ratatui::try_init()
         .map_err(|e| anyhow::anyhow!("cannot start the interface: this needs a terminal ({e})"))?;
     let _restore = RestoreOnDrop;
+    enable_bracketed_paste()?;
     let mut dirty = true;
     let mut minute = minute_of(clock.now());
     let mut last_watch = Instant::now();
@@ -93,6 +108,12 @@ fn drain_events(app: &mut App, store: &mut dyn Store, clock: &dyn Clock) -> anyh
                 if !effects.is_empty() {
                     app.run_effects(effects, store, clock.now());
                 }
+                dirty = true;
+            }
+            Event::Paste(text) => {
+                app.now = clock.now();
+                let effects = app.handle_paste(&text);
+                app.run_effects(effects, store, clock.now());
                 dirty = true;
             }
             Event::Resize(..) => dirty = true,

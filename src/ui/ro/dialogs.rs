@@ -59,6 +59,11 @@ pub fn safe_input(ta: &mut TextArea<'_>, key: KeyEvent) -> bool {
     ta.input(key)
 }
 
+/// Inserts pasted text, cleaned, on one line.
+pub fn paste_line(ta: &mut TextArea<'_>, text: &str) -> bool {
+    ta.insert_str(crate::domain::text::clean_line(text))
+}
+
 pub fn text(ta: &TextArea<'_>) -> String {
     ta.lines().join(" ")
 }
@@ -109,6 +114,12 @@ impl Finder {
                 }
             }
         }
+    }
+}
+
+impl Finder {
+    pub fn paste(&mut self, pasted: &str) -> Option<RoOutcome> {
+        paste_line(&mut self.input, pasted).then(|| RoOutcome::Search(text(&self.input)))
     }
 }
 
@@ -244,6 +255,17 @@ impl LineEditor {
         self.error = None;
     }
 
+    pub fn paste(&mut self, pasted: &str) {
+        let input = match self.field() {
+            LineField::Code => &mut self.code,
+            LineField::Description => &mut self.description,
+            LineField::Quantity => &mut self.quantity,
+            LineField::Price => &mut self.price,
+            _ => return,
+        };
+        paste_line(input, pasted);
+    }
+
     fn finish(&mut self) -> DialogKey {
         let mut line = self.line.clone();
         line.code = text(&self.code).trim().to_string();
@@ -374,6 +396,12 @@ impl Prompt {
                 PromptInput::Choice(options, i) => options.get(*i).cloned().unwrap_or_default(),
             })
             .collect()
+    }
+
+    pub fn paste(&mut self, pasted: &str) {
+        if let Some((_, PromptInput::Text(ta))) = self.fields.get_mut(self.focus) {
+            paste_line(ta, pasted);
+        }
     }
 
     pub fn key(&mut self, key: KeyEvent) -> DialogKey {

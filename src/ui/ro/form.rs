@@ -183,6 +183,31 @@ impl RoForm {
         true
     }
 
+    /// Pasted text into the focused text field: cleaned of control
+    /// characters; one-line fields get it on one line.
+    pub fn paste(&mut self, pasted: &str, now: DateTime<Utc>) -> bool {
+        let f = self.field();
+        let multi = matches!(f.kind(), Kind::Multi(_));
+        let Some(ta) = self.inputs.get_mut(&f) else {
+            return false;
+        };
+        let clean = if multi {
+            crate::domain::text::clean_multiline(pasted)
+        } else {
+            crate::domain::text::clean_line(pasted)
+        };
+        if !ta.insert_str(clean) {
+            return false;
+        }
+        let text = ta.lines().join("\n");
+        match apply_text(&mut self.ro, f, &text, self.time, now) {
+            Ok(()) => self.parse_errors.remove(&f),
+            Err(msg) => self.parse_errors.insert(f, msg),
+        };
+        self.changed();
+        true
+    }
+
     /// Runs the domain checks for a save; the problems stay shown at their fields.
     pub fn check(&mut self, now: DateTime<Utc>, is_manager: bool, threshold_bp: i64) -> bool {
         let promise_changed = self

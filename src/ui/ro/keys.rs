@@ -66,6 +66,28 @@ pub fn handle(app: &mut App, key: KeyEvent) -> Vec<Effect> {
     }
 }
 
+/// A paste goes to the open dialog's focused input, else to the focused field.
+pub fn paste(app: &mut App, text: &str) -> Vec<Effect> {
+    let now = app.now;
+    match app.ro.dialog.as_mut() {
+        Some(Dialog::Finder(f)) => {
+            return f
+                .paste(text)
+                .map(|o| on_outcome(app, o))
+                .unwrap_or_default()
+        }
+        Some(Dialog::Line(e)) => e.paste(text),
+        Some(Dialog::Prompt(p)) => p.paste(text),
+        Some(_) => {}
+        None => {
+            if let Some(form) = app.ro.form.as_mut() {
+                form.paste(text, now);
+            }
+        }
+    }
+    Vec::new()
+}
+
 fn editor_action(app: &mut App, action: Action) -> Vec<Effect> {
     let Some(form) = app.ro.form.as_mut() else {
         return Vec::new();
