@@ -138,6 +138,12 @@ impl App {
         if form.is_dirty() {
             return;
         }
+        // The board already knows the version of an open RO: load only when
+        // it moved (or the RO has left the board).
+        let on_board = self.board.snapshot.card(id).map(|c| c.version);
+        if on_board == Some(form.ro.version) {
+            return;
+        }
         match store.load_ro(id) {
             Ok(stored) if stored.version != form.ro.version => {
                 let focus = form.focus;
@@ -273,11 +279,7 @@ impl App {
         Vec::new()
     }
 
-    pub fn run_board_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
-        self.run_commands(commands)
-    }
-
-    fn run_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
+    pub fn run_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
         let mut effects = Vec::new();
         for c in commands {
             match c {
@@ -441,15 +443,7 @@ impl App {
         store: &mut dyn Store,
         now: DateTime<Utc>,
     ) -> Result<String, StoreError> {
-        let Some(user) = &self.session.user else {
-            return Err(StoreError::Invalid(
-                self.texts
-                    .fill("msg.not_registered", &[("login", &self.session.login)]),
-            ));
-        };
-        if store.is_read_only() {
-            return Err(StoreError::Invalid(self.texts.get("msg.read_only").into()));
-        }
+        let user = self.writer()?;
         let by = Actor {
             login: &user.login,
             user_id: Some(user.id),

@@ -2,7 +2,7 @@
 
 use super::dialogs::{ConflictView, DraftOffer};
 use super::form::RoForm;
-use super::keys::{canned_picker, new_form};
+use super::keys::canned_picker;
 use super::{DeskOp, Dialog, RoEffect};
 use crate::domain::added_work::{AddedWorkCall, Channel, Decision};
 use crate::domain::conflict::{diff, resolve, Resolution};
@@ -41,11 +41,6 @@ fn try_effect(
             }
         }
         RoEffect::Open(id) => open(app, store, id)?,
-        RoEffect::NewFor(hit, query) => {
-            app.ro.form = Some(new_form(app, hit, &query));
-            app.ro.payments.clear();
-            app.pane = Pane::RepairOrder;
-        }
         RoEffect::Save => save(app, store, now)?,
         RoEffect::SaveOver => save_over(app, store, now)?,
         RoEffect::FindDrafts => {
@@ -221,7 +216,7 @@ fn desk(
             t.fill("msg.exit", &[("ro", &number)])
         }
     };
-    open(app, store, id)?;
+    // Desk actions need a saved, unedited RO, so the reload refreshes it.
     app.reload(store);
     app.set_message(msg, false);
     Ok(())

@@ -327,7 +327,7 @@ fn move_menu(app: &mut App) -> Vec<Effect> {
         return Vec::new();
     };
     let commands = app.board.move_picker(&card, &app.texts);
-    app.run_board_commands(commands)
+    app.run_commands(commands)
 }
 
 fn discard(app: &mut App) -> Vec<Effect> {
@@ -378,9 +378,9 @@ fn on_outcome(app: &mut App, outcome: RoOutcome) -> Vec<Effect> {
         RoOutcome::Search(q) => ro(RoEffect::Search(q)),
         RoOutcome::PickHit(hit) => match hit.open_ro {
             Some((id, _)) => ro(RoEffect::Open(id)),
-            None => ro(RoEffect::NewFor(Some(hit), String::new())),
+            None => start_new(app, Some(hit), ""),
         },
-        RoOutcome::NewCustomer(query) => ro(RoEffect::NewFor(None, query)),
+        RoOutcome::NewCustomer(query) => start_new(app, None, &query),
         RoOutcome::Line {
             propose: true,
             line,
@@ -427,6 +427,13 @@ fn prompted(app: &mut App, purpose: PromptPurpose, v: Vec<String>) -> Vec<Effect
         },
     };
     ro(RoEffect::Desk(op))
+}
+
+fn start_new(app: &mut App, hit: Option<SearchHit>, query: &str) -> Vec<Effect> {
+    app.ro.form = Some(new_form(app, hit, query));
+    app.ro.payments.clear();
+    app.pane = crate::ui::Pane::RepairOrder;
+    Vec::new()
 }
 
 /// A new RO, for a car found by the search or for a new customer and car

@@ -54,7 +54,6 @@ pub enum RoEffect {
     DiscardDraft(Draft),
     LoadCanned,
     Desk(DeskOp),
-    NewFor(Option<crate::domain::draft::SearchHit>, String),
 }
 
 /// Operations on a saved RO, from the actions menu.
