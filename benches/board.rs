@@ -11,12 +11,15 @@ mod pty;
 
 use chrono::Utc;
 use frontdesk::domain::Settings;
-use frontdesk::store::{Actor, OpenMode, SqliteStore, Store};
-use frontdesk::ui::app::{App, Session};
+use frontdesk::store::prelude::*;
+use frontdesk::store::{Actor, OpenMode, SqliteStore};
+use frontdesk::ui::app::App;
+use frontdesk::ui::board::BoardPane;
 use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::keymap::Keymap;
 use frontdesk::ui::theme::Theme;
 use frontdesk::ui::timefmt::TimeFmt;
+use frontdesk::ui::Session;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::path::Path;
@@ -73,13 +76,16 @@ fn main() {
     println!("board reload (query {open} open ROs):  median {reload:.2?}");
 
     let mut app = bench_app();
-    let snapshot = store.board().unwrap();
-    let lanes = time(50, || app.board.set_snapshot(snapshot.clone(), Some(1)));
+    let snapshot = std::sync::Arc::new(store.board().unwrap());
+    let board = app.pane_mut::<BoardPane>().unwrap();
+    let lanes = time(50, || board.set_snapshot(snapshot.clone(), Some(1)));
     println!("lane building + selection:            median {lanes:.2?}");
+    let reload = time(50, || app.reload(&store));
+    println!("whole-screen reload (shell + board):  median {reload:.2?}");
+    app.set_now(Utc::now());
     for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let now = Utc::now();
-        let render = time(200, || term.draw(|f| app.draw(f, now)).map(|_| ()).unwrap());
+        let render = time(200, || term.draw(|f| app.draw(f)).map(|_| ()).unwrap());
         println!("board render {w}x{h}:                  median {render:.2?}");
     }
     drop(store);

@@ -8,15 +8,17 @@ use chrono::{Duration as ChronoDuration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::{Money, RepairOrder};
-use frontdesk::store::{Actor, OpenMode, SqliteStore, Store};
-use frontdesk::ui::app::{App, Session};
+use frontdesk::store::prelude::*;
+use frontdesk::store::{Actor, OpenMode, SqliteStore};
+use frontdesk::ui::app::App;
 use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::keymap::Keymap;
 use frontdesk::ui::ro::fields::FieldId;
 use frontdesk::ui::ro::form::RoForm;
+use frontdesk::ui::ro::RoPane;
 use frontdesk::ui::theme::Theme;
 use frontdesk::ui::timefmt::TimeFmt;
-use frontdesk::ui::Pane;
+use frontdesk::ui::{PaneId, Session};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::time::{Duration, Instant};
@@ -83,7 +85,7 @@ fn main() {
         .unwrap();
     println!("database: {total} ROs");
 
-    let saved = store.save_ro(&forty_line_ro(), by).unwrap();
+    let saved = store.save_ro(&forty_line_ro(), None, by).unwrap();
     let id = saved.id.unwrap();
     let open = median(
         (0..50)
@@ -101,7 +103,7 @@ fn main() {
             .map(|i| {
                 ro.diagnosis = format!("check {i}");
                 let start = Instant::now();
-                ro = store.save_ro(&ro, by).unwrap();
+                ro = store.save_ro(&ro, None, by).unwrap();
                 start.elapsed()
             })
             .collect(),
@@ -122,26 +124,27 @@ fn main() {
         Theme { color: true },
         TimeFmt::utc(),
     );
+    app.start_on(PaneId::RepairOrder);
     app.reload(&store);
-    app.pane = Pane::RepairOrder;
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     for field in [FieldId::Customer, FieldId::Concerns] {
         let mut form = RoForm::new(
             ro.clone(),
             Some(ro.clone()),
-            app.board.snapshot.groups.clone(),
+            app.board().groups.clone(),
             TimeFmt::utc(),
         );
         form.focus_on(field);
-        app.ro.form = Some(form);
-        let now = Utc::now();
+        app.pane_mut::<RoPane>().unwrap().form = Some(form);
+        app.set_now(Utc::now());
         let frame = median(
             (0..300)
                 .map(|i| {
                     let c = if i % 2 == 0 { 'a' } else { '字' };
                     let start = Instant::now();
-                    app.handle_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-                    term.draw(|f| app.draw(f, now)).unwrap();
+                    let key = KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+                    app.handle_key(key, &mut store);
+                    term.draw(|f| app.draw(f)).unwrap();
                     start.elapsed()
                 })
                 .collect(),

@@ -4,14 +4,14 @@
 use crate::demo;
 use crate::domain::clock::{Clock, StartedClock, SystemClock};
 use crate::domain::{NewUser, Role};
-use crate::store::{Actor, OpenMode, SqliteStore, Store};
-use crate::ui::app::{App, Session};
+use crate::store::{self, Actor, Location, OpenMode};
+use crate::ui::app::App;
 use crate::ui::i18n::{Lang, Texts};
 use crate::ui::keymap::Keymap;
 use crate::ui::run::RunOptions;
 use crate::ui::theme::Theme;
 use crate::ui::timefmt::TimeFmt;
-use crate::ui::Pane;
+use crate::ui::{PaneId, Session};
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, FixedOffset, Utc};
 use clap::{Parser, Subcommand};
@@ -32,7 +32,7 @@ pub struct Cli {
     pub demo: bool,
     /// Pane to start on: board, ro, checklist, callbacks, appointments, customers, reports.
     #[arg(long, value_parser = parse_pane, default_value = "board")]
-    pub pane: Pane,
+    pub pane: PaneId,
     /// Interface language: en or zh (default: from LANG).
     #[arg(long, global = true)]
     pub lang: Option<String>,
@@ -116,8 +116,8 @@ pub enum UserCommand {
     List,
 }
 
-fn parse_pane(s: &str) -> Result<Pane, String> {
-    Pane::from_name(s).ok_or_else(|| format!("unknown pane '{s}'"))
+fn parse_pane(s: &str) -> Result<PaneId, String> {
+    PaneId::from_name(s).ok_or_else(|| format!("unknown pane '{s}'"))
 }
 
 fn parse_role(s: &str) -> Result<Role, String> {
@@ -153,18 +153,19 @@ impl Cli {
         }
     }
 
-    fn db_path(&self) -> PathBuf {
+    fn location(&self) -> Location {
         let default = if self.demo {
             "frontdesk-demo.db"
         } else {
             "frontdesk.db"
         };
-        self.db.clone().unwrap_or_else(|| PathBuf::from(default))
+        let path = self.db.clone().unwrap_or_else(|| PathBuf::from(default));
+        Location::parse(path.as_os_str())
     }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
-    let path = cli.db_path();
+    let path = cli.location();
     let clock = cli.clock();
     let login = os_login();
     let actor = Actor {
@@ -182,14 +183,14 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Init) => init(&path, actor),
         Some(Command::Demo) => {
             create_demo(&path, &login, clock.now())?;
-            println!("demo shop written to {}", path.display());
+            println!("demo shop written to {path}");
             Ok(())
         }
         Some(Command::Generate { open, total }) => generate(&path, actor, *open, *total),
         Some(Command::Check) => check(&path),
         Some(Command::Backup { target }) => {
-            SqliteStore::open(&path, OpenMode::ReadOnlyOk)?.backup_to(target)?;
-            println!("backed up {} to {}", path.display(), target.display());
+            store::open(&path, OpenMode::ReadOnlyOk)?.backup_to(target)?;
+            println!("backed up {path} to {}", target.display());
             Ok(())
         }
         Some(Command::User(cmd)) => user(&path, cmd, actor),
@@ -220,7 +221,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 #[allow(clippy::too_many_arguments)]
 fn print(
-    path: &Path,
+    path: &Location,
     number: &str,
     form: crate::print::Form,
     html: bool,
@@ -229,7 +230,7 @@ fn print(
     time: TimeFmt,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let store = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+    let store = store::open(path, OpenMode::ReadOnlyOk)?;
     let id = store
         .ro_id_by_number(number)?
         .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
@@ -258,8 +259,8 @@ fn print(
     Ok(())
 }
 
-fn init(path: &Path, by: Actor<'_>) -> Result<()> {
-    let mut store = SqliteStore::open(path, OpenMode::Create)?;
+fn init(path: &Location, by: Actor<'_>) -> Result<()> {
+    let mut store = store::open(path, OpenMode::Create)?;
     let me = NewUser {
         login: by.login.into(),
         name: by.login.into(),
@@ -271,30 +272,21 @@ fn init(path: &Path, by: Actor<'_>) -> Result<()> {
         ..Default::default()
     };
     store.seed(&defaults, by)?;
-    println!("created {} with {} as manager", path.display(), by.login);
+    println!("created {path} with {} as manager", by.login);
     Ok(())
 }
 
 /// Writes the demo shop at `path`, replacing an older demo but never a real shop.
-pub fn create_demo(path: &Path, login: &str, now: DateTime<Utc>) -> Result<()> {
-    if path.exists() && !path.is_dir() {
-        let old = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+pub fn create_demo(path: &Location, login: &str, now: DateTime<Utc>) -> Result<()> {
+    if path.exists() {
+        let old = store::open(path, OpenMode::ReadOnlyOk)?;
         if !old.settings()?.is_demo {
-            bail!(
-                "{} holds a shop that is not a demo; not replacing it",
-                path.display()
-            );
+            bail!("{path} holds a shop that is not a demo; not replacing it");
         }
         drop(old);
-        for suffix in ["", "-wal", "-shm"] {
-            let file = PathBuf::from(format!("{}{suffix}", path.display()));
-            if file.exists() {
-                std::fs::remove_file(&file)
-                    .with_context(|| format!("cannot replace {}", file.display()))?;
-            }
-        }
+        store::destroy(path).with_context(|| format!("cannot replace {path}"))?;
     }
-    let mut store = SqliteStore::open(path, OpenMode::Create)?;
+    let mut store = store::open(path, OpenMode::Create)?;
     let by = Actor {
         login: "demo",
         user_id: None,
@@ -304,39 +296,33 @@ pub fn create_demo(path: &Path, login: &str, now: DateTime<Utc>) -> Result<()> {
     Ok(())
 }
 
-fn generate(path: &Path, by: Actor<'_>, open: usize, total: usize) -> Result<()> {
+fn generate(path: &Location, by: Actor<'_>, open: usize, total: usize) -> Result<()> {
     if open > total {
         bail!("--open ({open}) cannot exceed --total ({total})");
     }
-    let mut store = SqliteStore::open(path, OpenMode::Create)?;
+    let mut store = store::open(path, OpenMode::Create)?;
     store.seed(&demo::synthetic_shop(by.at, by.login, open, total), by)?;
-    println!(
-        "generated {} with {total} repair orders, {open} open",
-        path.display()
-    );
+    println!("generated {path} with {total} repair orders, {open} open");
     Ok(())
 }
 
-fn check(path: &Path) -> Result<()> {
-    let store = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+fn check(path: &Location) -> Result<()> {
+    let store = store::open(path, OpenMode::ReadOnlyOk)?;
     let problems = store.integrity_check()?;
     if problems.is_empty() {
-        println!(
-            "ok: {} passed the integrity and foreign-key checks",
-            path.display()
-        );
+        println!("ok: {path} passed the integrity and foreign-key checks");
         return Ok(());
     }
     for p in &problems {
         println!("{p}");
     }
-    bail!("{}: {} problem(s) found", path.display(), problems.len())
+    bail!("{path}: {} problem(s) found", problems.len())
 }
 
-fn user(path: &Path, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
+fn user(path: &Location, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
     match cmd {
         UserCommand::Add { login, name, role } => {
-            let mut store = SqliteStore::open(path, OpenMode::ReadWrite)?;
+            let mut store = store::open(path, OpenMode::ReadWrite)?;
             let new = NewUser {
                 login: login.clone(),
                 name: name.clone().unwrap_or_else(|| login.clone()),
@@ -346,7 +332,7 @@ fn user(path: &Path, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
             println!("added {} ({}) as {}", u.login, u.name, u.role.code());
         }
         UserCommand::List => {
-            let store = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+            let store = store::open(path, OpenMode::ReadOnlyOk)?;
             for u in store.users()? {
                 println!("{:<16} {:<14} {}", u.login, u.role.code(), u.name);
             }
@@ -370,15 +356,12 @@ fn load_keymap(explicit: Option<&Path>) -> Result<Keymap> {
     Keymap::with_overrides(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }
 
-fn open_ui(cli: &Cli, path: &Path, clock: &dyn Clock, login: &str) -> Result<()> {
-    let mut store = SqliteStore::open(path, OpenMode::ReadOnlyOk)?;
+fn open_ui(cli: &Cli, path: &Location, clock: &dyn Clock, login: &str) -> Result<()> {
+    let mut store = store::open(path, OpenMode::ReadOnlyOk)?;
     let session = Session {
         login: login.to_string(),
         user: store.user_by_login(login)?,
-        db_label: path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
+        db_label: path.label(),
         read_only: store.is_read_only(),
         settings: store.settings()?,
     };
@@ -389,9 +372,11 @@ fn open_ui(cli: &Cli, path: &Path, clock: &dyn Clock, login: &str) -> Result<()>
         .map(TimeFmt::Fixed)
         .unwrap_or(TimeFmt::System);
     let mut app = App::new(session, keymap, texts, Theme::from_env(), time);
-    app.pane = cli.pane;
+    app.start_on(cli.pane);
     let opts = RunOptions {
         exit_after_first_frame: cli.exit_after_first_frame,
+        // A support aid: a line per reload and why the session ended.
+        trace: std::env::var_os("FRONTDESK_TRACE").map(PathBuf::from),
     };
-    crate::ui::run::run(&mut app, &mut store, clock, opts)
+    crate::ui::run::run(&mut app, store.as_mut(), clock, opts)
 }

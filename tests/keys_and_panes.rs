@@ -1,15 +1,21 @@
-//! Keymap tables (key → action), rebinding, pane updates with their effects
-//! (no I/O), the cursor staying on its RO across reloads, and translations.
+//! Keymap tables (key → action), rebinding, the shell's routing (layers,
+//! panes, global keys), the board pane's update with its commands (no
+//! terminal, no database), the cursor staying on its RO across reloads, and
+//! translations.
 
 mod common;
 
 use common::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use frontdesk::domain::{RoStatus, Role};
+use frontdesk::domain::{MoveRequest, RoStatus, Role};
+use frontdesk::ui::board::moves::MovePick;
+use frontdesk::ui::board::BoardPane;
+use frontdesk::ui::effects::{Read, Write};
 use frontdesk::ui::i18n::{self, Lang, Texts};
 use frontdesk::ui::keymap::{Action, KeyContext, Keymap};
-use frontdesk::ui::overlay::Overlay;
-use frontdesk::ui::{Command, Effect, Pane};
+use frontdesk::ui::layer::{Picker, TextView};
+use frontdesk::ui::{Command, Pane, PaneId, Request};
+use std::sync::Arc;
 
 fn k(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
@@ -100,11 +106,9 @@ fn rebinding_from_toml_moves_the_key_and_help_shows_it() {
     assert_eq!(map.resolve(BOARD, ch('x')), Some(Action::Quit));
     assert_eq!(map.resolve(BOARD, ch('q')), None);
     let mut app = app_with(map, Lang::En, Some(Role::Advisor));
-    app.handle_key(ch('?'));
-    let Some(Overlay::Help(view)) = app.overlays.last() else {
-        panic!("help did not open");
-    };
-    let text: String = view.lines.iter().map(|l| l.to_string() + "\n").collect();
+    app.handle_key(ch('?'), &mut no_shop());
+    let view = app.top_layer::<TextView>().expect("help did not open");
+    let text = view.plain();
     let line = text
         .lines()
         .find(|l| l.contains("Assign to a bay"))
@@ -123,54 +127,55 @@ fn a_bad_keymap_file_is_a_clear_error() {
 #[test]
 fn digits_switch_panes_except_while_typing_a_search() {
     let mut app = app();
-    app.handle_key(ch('5'));
-    assert_eq!(app.pane, Pane::Callbacks);
-    app.handle_key(k(KeyCode::F(2)));
-    assert_eq!(app.pane, Pane::Board);
-    app.handle_key(ch('/'));
-    app.handle_key(ch('5'));
-    assert_eq!(app.pane, Pane::Board);
-    assert_eq!(app.board.query, "5");
+    let mut shop = no_shop();
+    app.handle_key(ch('5'), &mut shop);
+    assert_eq!(app.current(), PaneId::Callbacks);
+    app.handle_key(k(KeyCode::F(2)), &mut shop);
+    assert_eq!(app.current(), PaneId::Board);
+    app.handle_key(ch('/'), &mut shop);
+    app.handle_key(ch('5'), &mut shop);
+    assert_eq!(app.current(), PaneId::Board);
+    assert_eq!(board(&app).query, "5");
+    // F-keys still switch from inside the search field.
+    app.handle_key(k(KeyCode::F(5)), &mut shop);
+    assert_eq!(app.current(), PaneId::Callbacks);
 }
 
 #[test]
 fn search_filters_by_plate_in_any_spelling_and_escape_clears() {
     let mut app = app();
-    app.handle_key(ch('/'));
+    let mut shop = no_shop();
+    app.handle_key(ch('/'), &mut shop);
     for c in "粤a 123".chars() {
-        app.handle_key(ch(c));
+        app.handle_key(ch(c), &mut shop);
     }
-    app.handle_key(k(KeyCode::Enter));
-    let shown: Vec<i64> = app
-        .board
-        .lanes
+    app.handle_key(k(KeyCode::Enter), &mut shop);
+    assert_eq!(visible(board(&app)), vec![1]);
+    assert_eq!(board(&app).selected, Some(1));
+    app.handle_key(k(KeyCode::Esc), &mut shop);
+    assert!(board(&app).query.is_empty());
+    assert_eq!(visible(board(&app)).len(), 4);
+}
+
+fn picker_labels(app: &frontdesk::ui::app::App) -> Vec<(String, bool)> {
+    let picker = app
+        .top_layer::<Picker<MovePick>>()
+        .expect("a move picker is open");
+    picker
+        .items
         .iter()
-        .flat_map(|l| l.cards.iter().map(|&i| app.board.snapshot.cards[i].id))
-        .collect();
-    assert_eq!(shown, vec![1]);
-    assert_eq!(app.board.selected, Some(1));
-    app.handle_key(k(KeyCode::Esc));
-    assert!(app.board.query.is_empty());
-    assert_eq!(
-        app.board.lanes.iter().map(|l| l.cards.len()).sum::<usize>(),
-        4
-    );
+        .map(|i| (i.label.clone(), i.enabled))
+        .collect()
 }
 
 #[test]
-fn assigning_a_bay_by_keys_yields_one_move_effect() {
+fn assigning_a_bay_by_keys_queues_one_move_write() {
     let mut app = app();
+    let mut shop = no_shop();
     // The first card is RO-1003, waiting for a bay.
-    assert_eq!(app.board.selected, Some(3));
-    assert!(app.handle_key(ch('a')).is_empty());
-    let Some(Overlay::Picker(picker)) = app.overlays.last() else {
-        panic!("no bay picker")
-    };
-    let labels: Vec<(&str, bool)> = picker
-        .items
-        .iter()
-        .map(|i| (i.label.as_str(), i.enabled))
-        .collect();
+    assert_eq!(board(&app).selected, Some(3));
+    app.handle_key(ch('a'), &mut shop);
+    let labels = picker_labels(&app);
     assert!(
         labels
             .iter()
@@ -184,11 +189,16 @@ fn assigning_a_bay_by_keys_yields_one_move_effect() {
         "{labels:?}"
     );
     // The cursor starts on the first free bay, B3; then the group picker.
-    assert!(app.handle_key(k(KeyCode::Enter)).is_empty());
-    let effects = app.handle_key(k(KeyCode::Enter));
+    app.handle_key(k(KeyCode::Enter), &mut shop);
+    assert!(
+        app.take_writes().is_empty(),
+        "nothing written before the group"
+    );
+    app.handle_key(k(KeyCode::Enter), &mut shop);
+    let writes: Vec<Write> = app.take_writes().into_iter().map(|j| j.write).collect();
     assert_eq!(
-        effects,
-        vec![Effect::Move(frontdesk::domain::MoveRequest {
+        writes,
+        vec![Write::Move(MoveRequest {
             ro_id: 3,
             expected_version: 1,
             to: RoStatus::InBay,
@@ -196,88 +206,235 @@ fn assigning_a_bay_by_keys_yields_one_move_effect() {
             work_group_id: Some(1),
         })]
     );
-    assert!(app.overlays.is_empty());
+    assert_eq!(app.layer_count(), 0);
 }
 
 #[test]
 fn a_dialog_swallows_keys_and_escape_cancels_it() {
     let mut app = app();
-    app.handle_key(ch('m'));
-    assert_eq!(app.overlays.len(), 1);
-    app.handle_key(ch('5'));
+    let mut shop = no_shop();
+    app.handle_key(ch('m'), &mut shop);
+    assert_eq!(app.layer_count(), 1);
+    app.handle_key(ch('5'), &mut shop);
     assert_eq!(
-        app.pane,
-        Pane::Board,
+        app.current(),
+        PaneId::Board,
         "the pane under a dialog sees no keys"
     );
-    app.handle_key(k(KeyCode::Esc));
-    assert!(app.overlays.is_empty());
+    app.handle_key(k(KeyCode::Esc), &mut shop);
+    assert_eq!(app.layer_count(), 0);
     assert!(!app.quit);
 }
 
 #[test]
-fn moving_to_quality_check_is_a_single_effect() {
+fn help_reaches_through_a_dialog_and_lists_the_dialog_keys_first() {
     let mut app = app();
-    app.board.selected = Some(1); // in bay
-    app.handle_key(ch('m'));
-    let Some(Overlay::Picker(p)) = app.overlays.last() else {
-        panic!()
-    };
-    let qc = p
-        .items
+    let mut shop = no_shop();
+    app.handle_key(ch('m'), &mut shop);
+    app.handle_key(k(KeyCode::F(1)), &mut shop);
+    let help = app.top_layer::<TextView>().expect("help over the picker");
+    let text = help.plain();
+    assert!(text.starts_with("Dialogs"), "{text}");
+    app.handle_key(k(KeyCode::Esc), &mut shop);
+    assert_eq!(app.layer_count(), 1, "Esc closed help, the picker stays");
+}
+
+#[test]
+fn escape_and_ctrl_c_arriving_together_quit() {
+    // A terminal sends Esc then Ctrl-C in one read; crossterm reports it as
+    // Ctrl-Alt-C. It must quit, from the board and from inside a dialog.
+    let esc_ctrl_c = KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL | KeyModifiers::ALT,
+    );
+    let mut on_board = app();
+    on_board.handle_key(esc_ctrl_c, &mut no_shop());
+    assert!(on_board.quit);
+    let mut in_dialog = app();
+    in_dialog.handle_key(ch('m'), &mut no_shop());
+    in_dialog.handle_key(esc_ctrl_c, &mut no_shop());
+    assert!(in_dialog.quit);
+}
+
+#[test]
+fn escape_and_a_key_arriving_together_are_two_keys() {
+    let mut app = app();
+    let mut shop = no_shop();
+    app.handle_key(ch('m'), &mut shop);
+    assert_eq!(app.layer_count(), 1);
+    // "Esc j" over a slow link: Esc closes the picker, j moves the cursor.
+    app.handle_key(
+        KeyEvent::new(KeyCode::Char('j'), KeyModifiers::ALT),
+        &mut shop,
+    );
+    assert_eq!(app.layer_count(), 0);
+    assert_ne!(board(&app).selected, Some(3));
+    // A bound Alt key stays one key.
+    let map = Keymap::with_overrides("[board]\ncycle_filter = [\"alt-f\"]\n").unwrap();
+    let mut app = app_with(map, Lang::En, Some(Role::Advisor));
+    app.handle_key(
+        KeyEvent::new(KeyCode::Char('f'), KeyModifiers::ALT),
+        &mut shop,
+    );
+    assert!(
+        !visible(board(&app)).contains(&2),
+        "the filter moved to mine"
+    );
+}
+
+#[test]
+fn moving_to_quality_check_is_a_single_write() {
+    let mut app = app();
+    let mut shop = no_shop();
+    app.pane_mut::<BoardPane>().unwrap().selected = Some(1); // in bay
+    app.handle_key(ch('m'), &mut shop);
+    let qc = picker_labels(&app)
         .iter()
-        .position(|i| i.label == "Quality check")
+        .position(|(l, _)| l == "Quality check")
         .unwrap();
     for _ in 0..qc {
-        app.handle_key(ch('j'));
+        app.handle_key(ch('j'), &mut shop);
     }
-    let effects = app.handle_key(k(KeyCode::Enter));
+    app.handle_key(k(KeyCode::Enter), &mut shop);
+    let writes: Vec<Write> = app.take_writes().into_iter().map(|j| j.write).collect();
     assert!(
-        matches!(&effects[..], [Effect::Move(r)] if r.to == RoStatus::QualityCheck && r.ro_id == 1),
-        "{effects:?}"
+        matches!(&writes[..], [Write::Move(r)] if r.to == RoStatus::QualityCheck && r.ro_id == 1),
+        "{writes:?}"
     );
+}
+
+#[test]
+fn a_write_from_a_read_only_terminal_is_refused_and_said() {
+    let mut app = app();
+    app.shell.session.read_only = true;
+    app.handle_key(ch('c'), &mut no_shop());
+    assert!(app.take_writes().is_empty());
+    let msg = app.message.clone().unwrap();
+    assert!(msg.error && msg.text.contains("read-only"), "{msg:?}");
+}
+
+/// The board pane on the fixed snapshot, with nothing else around it.
+fn pane() -> (frontdesk::ui::app::Shell, BoardPane) {
+    let shell = shell(Some(Role::Advisor));
+    let mut board = BoardPane::default();
+    board.set_snapshot(Arc::clone(&shell.board), Some(1));
+    (shell, board)
 }
 
 #[test]
 fn a_role_that_may_not_dispatch_is_told_so() {
-    let mut app = app_with(Keymap::default(), Lang::En, Some(Role::CustomerCare));
-    assert!(app.handle_key(ch('a')).is_empty());
-    assert!(app.overlays.is_empty());
-    assert!(app
-        .message
-        .as_ref()
-        .unwrap()
-        .text
-        .contains("cannot move cars"));
+    let shell = shell(Some(Role::CustomerCare));
+    let mut board = BoardPane::default();
+    board.set_snapshot(Arc::clone(&shell.board), Some(1));
+    let cmds = board.update(Action::AssignBay, &shell.ctx());
+    assert!(
+        matches!(&cmds[..], [Command::Warn(t)] if t.contains("cannot move cars")),
+        "no picker, a reason"
+    );
 }
 
 #[test]
-fn progress_check_and_pickup_call_keys_carry_the_version() {
-    let mut app = app();
-    assert_eq!(
-        app.handle_key(ch('c')),
-        vec![Effect::ProgressChecked {
-            ro_id: 3,
-            version: 1
+fn progress_check_pickup_call_and_details_carry_the_version() {
+    let (shell, mut board) = pane();
+    let cx = shell.ctx();
+    let cmds = board.update(Action::ProgressChecked, &cx);
+    assert!(matches!(
+        &cmds[..],
+        [Command::Write {
+            write: Write::ProgressCheck {
+                ro_id: 3,
+                version: 1
+            },
+            ..
         }]
-    );
-    assert_eq!(
-        app.handle_key(ch('t')),
-        vec![Effect::PickupCalled {
-            ro_id: 3,
-            version: 1
+    ));
+    let cmds = board.update(Action::PickupCalled, &cx);
+    assert!(matches!(
+        &cmds[..],
+        [Command::Write {
+            write: Write::PickupCall {
+                ro_id: 3,
+                version: 1,
+                ..
+            },
+            ..
         }]
-    );
-    assert_eq!(
-        app.handle_key(k(KeyCode::Enter)),
-        vec![Effect::LoadDetail(3)]
-    );
+    ));
+    let cmds = board.update(Action::Open, &cx);
+    assert!(matches!(&cmds[..], [Command::Read(Read::Detail(3))]));
+    let cmds = board.update(Action::Edit, &cx);
+    assert!(matches!(
+        &cmds[..],
+        [Command::Goto(PaneId::RepairOrder, Some(Request::OpenRo(3)))]
+    ));
+    let cmds = board.update(Action::Quit, &cx);
+    assert!(matches!(&cmds[..], [Command::Quit]));
+}
+
+#[test]
+fn the_move_sequence_is_status_then_bay_then_group() {
+    use frontdesk::ui::board::moves;
+    let shell = shell(Some(Role::Advisor));
+    let t = &shell.texts;
+    // Into a bay: the bay picker (lifts only) comes next.
+    let to_bay = MovePick::Status {
+        ro_id: 3,
+        version: 1,
+        to: RoStatus::InBay,
+    };
+    assert!(matches!(
+        &moves::next(to_bay, &shell.board, t)[..],
+        [Command::Push(_)]
+    ));
+    // A lift: then the group picker.
+    let lift = MovePick::Bay {
+        ro_id: 3,
+        version: 1,
+        bay: Some(3),
+    };
+    assert!(matches!(
+        &moves::next(lift, &shell.board, t)[..],
+        [Command::Push(_)]
+    ));
+    // The wash bay needs no group: the move is written at once.
+    let wash = MovePick::Bay {
+        ro_id: 4,
+        version: 1,
+        bay: Some(4),
+    };
+    let cmds = moves::next(wash, &shell.board, t);
+    assert!(matches!(
+        &cmds[..],
+        [Command::Write { write: Write::Move(r), .. }] if r.to == RoStatus::Washing && r.bay_id == Some(4)
+    ));
+    // A state without a bay is written at once too.
+    let qc = MovePick::Status {
+        ro_id: 1,
+        version: 1,
+        to: RoStatus::QualityCheck,
+    };
+    assert!(matches!(
+        &moves::next(qc, &shell.board, t)[..],
+        [Command::Write { .. }]
+    ));
+    // A car that left the board meanwhile: a message, no write.
+    let gone = MovePick::Group {
+        ro_id: 99,
+        version: 1,
+        to: RoStatus::InBay,
+        bay: None,
+        group: None,
+    };
+    assert!(matches!(
+        &moves::next(gone, &shell.board, t)[..],
+        [Command::Warn(_)]
+    ));
 }
 
 #[test]
 fn the_cursor_stays_on_the_same_ro_when_data_is_replaced() {
-    let mut app = app();
-    app.board.selected = Some(2);
+    let (_shell, mut board) = pane();
+    board.selected = Some(2);
     let mut snap = snapshot();
     // Another terminal adds a car that sorts first and moves RO-1002's neighbour away.
     snap.cards.insert(
@@ -292,65 +449,57 @@ fn the_cursor_stays_on_the_same_ro_when_data_is_replaced() {
         ),
     );
     snap.cards.retain(|c| c.id != 1);
-    app.board.set_snapshot(snap, Some(1));
-    assert_eq!(app.board.selected, Some(2));
+    board.set_snapshot(Arc::new(snap), Some(1));
+    assert_eq!(board.selected, Some(2));
 }
 
 #[test]
 fn when_the_selected_ro_leaves_the_board_the_cursor_takes_its_row() {
-    let mut app = app();
-    app.board.selected = Some(2);
-    let row = app.board.selected_row().unwrap();
+    let (_shell, mut board) = pane();
+    board.selected = Some(2);
+    let row = board.selected_row().unwrap();
     let mut snap = snapshot();
     snap.cards.retain(|c| c.id != 2);
-    app.board.set_snapshot(snap, Some(1));
-    let now_row = app.board.selected_row().unwrap();
+    board.set_snapshot(Arc::new(snap), Some(1));
+    let now_row = board.selected_row().unwrap();
     assert!(
         now_row.abs_diff(row) <= 2,
         "cursor jumped from row {row} to {now_row}"
     );
-    assert!(app.board.selected.is_some());
+    assert!(board.selected.is_some());
 }
 
 #[test]
 fn filter_cycles_all_mine_and_each_bay() {
-    let mut app = app();
-    let cmds = app.board.update(Action::CycleFilter, &ctx(), 10);
+    let (shell, mut board) = pane();
+    let cx = shell.ctx();
+    let cmds = board.update(Action::CycleFilter, &cx);
     assert!(cmds.is_empty());
     // Mine: advisor id 1 owns RO-1001, RO-1003, RO-1004 but not RO-1002.
-    let ids: Vec<i64> = visible(&app);
+    let ids: Vec<i64> = visible(&board);
     assert!(!ids.contains(&2) && ids.contains(&1), "{ids:?}");
-    app.board.update(Action::CycleFilter, &ctx(), 10);
-    assert_eq!(visible(&app), vec![1], "bay B1 only");
+    board.update(Action::CycleFilter, &cx);
+    assert_eq!(visible(&board), vec![1], "bay B1 only");
     for _ in 0..4 {
-        app.board.update(Action::CycleFilter, &ctx(), 10);
+        board.update(Action::CycleFilter, &cx);
     }
-    assert_eq!(visible(&app).len(), 4, "back to all");
+    assert_eq!(visible(&board).len(), 4, "back to all");
 }
 
-fn visible(app: &frontdesk::ui::app::App) -> Vec<i64> {
-    app.board
+fn visible(board: &BoardPane) -> Vec<i64> {
+    board
         .lanes
         .iter()
-        .flat_map(|l| l.cards.iter().map(|&i| app.board.snapshot.cards[i].id))
+        .flat_map(|l| l.cards.iter().map(|&i| board.snapshot.cards[i].id))
         .collect()
-}
-
-fn ctx() -> frontdesk::ui::board::BoardCtx<'static> {
-    static TEXTS: std::sync::OnceLock<Texts> = std::sync::OnceLock::new();
-    frontdesk::ui::board::BoardCtx {
-        me: Some(1),
-        may_dispatch: true,
-        texts: TEXTS.get_or_init(|| Texts::new(Lang::En)),
-    }
 }
 
 #[test]
 fn no_car_selected_gives_a_message_not_a_crash() {
-    let mut app = app();
-    app.board.set_snapshot(Default::default(), Some(1));
-    let cmds = app.board.update(Action::AssignBay, &ctx(), 10);
-    assert!(matches!(&cmds[..], [Command::Message(_, true)]));
+    let (shell, mut board) = pane();
+    board.set_snapshot(Arc::default(), Some(1));
+    let cmds = board.update(Action::AssignBay, &shell.ctx());
+    assert!(matches!(&cmds[..], [Command::Warn(_)]));
 }
 
 #[test]
@@ -366,19 +515,13 @@ fn both_languages_have_the_same_keys_and_every_key_the_program_uses() {
         assert!(texts.has(&format!("lane.{}", s.code())), "lane.{s}");
     }
     let map = Keymap::default();
-    for ctx in [
-        KeyContext::Global,
-        KeyContext::List,
-        KeyContext::Board,
-        KeyContext::Popup,
-        KeyContext::Editor,
-        KeyContext::Lines,
-    ] {
+    for ctx in KeyContext::ALL {
+        assert!(texts.has(&ctx.text_key()), "{}", ctx.text_key());
         for (action, _) in map.bindings_of(ctx) {
             assert!(texts.has(&action.text_key()), "{}", action.text_key());
         }
     }
-    for pane in Pane::ALL {
+    for pane in PaneId::ALL {
         assert!(texts.has(&format!("pane.{}", pane.key())));
     }
     for a in frontdesk::ui::ro::RoAction::ALL {

@@ -268,21 +268,7 @@ fn a_killed_editor_leaves_a_draft_that_is_offered_back() {
     tui.send("139");
     tui.wait_text("Draft Person");
     // Autosave runs four times a second; wait until the draft is on disk.
-    let conn = Connection::open(&db).unwrap();
-    let start = std::time::Instant::now();
-    while start.elapsed() < common::pty::PATIENCE {
-        let n: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM drafts WHERE payload LIKE '%139%'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
-        if n == 1 {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    common::pty::wait_for_draft(&db, "139");
     // SAFETY: kill(2) on our own child's pid; SIGKILL cannot be caught.
     assert_eq!(
         unsafe { libc::kill(tui.pid() as libc::pid_t, libc::SIGKILL) },

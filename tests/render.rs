@@ -3,16 +3,7 @@
 mod common;
 
 use common::*;
-use frontdesk::ui::app::App;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::Terminal;
-
-fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| app.draw(f, now())).unwrap();
-    term.backend().buffer().clone()
-}
 
 /// Every card row's later columns start at the same screen column, whether
 /// the plate, customer and advisor are Chinese (2 cells a character) or Latin.
@@ -92,8 +83,8 @@ fn the_selected_card_is_marked_in_text_not_only_by_colour() {
     let buf = draw(&mut app, 80, 24);
     let y = row_of(&buf, "RO-1001").unwrap();
     assert!(!row_text(&buf, y).starts_with("> "));
-    let selected = app.board.selected.unwrap();
-    let number = &app.board.snapshot.card(selected).unwrap().number.clone();
+    let selected = board(&app).selected.unwrap();
+    let number = &board(&app).snapshot.card(selected).unwrap().number.clone();
     let y = row_of(&buf, number).unwrap();
     assert!(row_text(&buf, y).starts_with("> "), "{}", row_text(&buf, y));
 }
@@ -140,7 +131,7 @@ fn chinese_interface_renders_and_lines_up() {
 #[test]
 fn help_overlay_lists_the_real_bindings() {
     let mut app = app();
-    app.handle_key(key('?'));
+    app.handle_key(key('?'), &mut no_shop());
     let buf = draw(&mut app, 80, 24);
     let text = screen(&buf);
     assert!(text.contains("Assign to a bay and work group"), "{text}");
@@ -153,7 +144,7 @@ fn escape_sequences_in_data_never_reach_the_screen() {
     let mut snap = snapshot();
     snap.cards[0].customer = "Evil\x1b]0;pwned\x07\x1b[2J Name".into();
     snap.cards[0].plate = "粤A\x1b[31m123".into();
-    app.board.set_snapshot(snap, Some(1));
+    set_board(&mut app, snap);
     let buf = draw(&mut app, 120, 40);
     for cell in buf.content() {
         assert!(

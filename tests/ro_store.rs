@@ -7,7 +7,8 @@ use frontdesk::domain::added_work::{AddedWorkCall, Channel, Decision};
 use frontdesk::domain::draft::{Draft, NEW_RO};
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::{Money, MoveRequest, RepairOrder, RoStatus};
-use frontdesk::store::{Actor, OpenMode, SqliteStore, Store, StoreError};
+use frontdesk::store::prelude::*;
+use frontdesk::store::{Actor, OpenMode, SqliteStore, StoreError};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
@@ -71,7 +72,7 @@ fn new_ro() -> RepairOrder {
 #[test]
 fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     assert!(saved.number.starts_with("RO-"));
     assert_eq!(saved.status, RoStatus::CheckedIn);
     assert_eq!(saved.checked_in_at, Some(now()));
@@ -102,10 +103,10 @@ fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
 #[test]
 fn numbers_are_unique_and_increasing() {
     let mut store = shop();
-    let a = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let a = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let mut second = new_ro();
     second.vehicle.plate = "粤A·NEW02".into();
-    let b = store.save_ro(&second, by("tester")).unwrap();
+    let b = store.save_ro(&second, None, by("tester")).unwrap();
     let n = |s: &str| s[3..].parse::<i64>().unwrap();
     assert_eq!(n(&b.number), n(&a.number) + 1);
 }
@@ -113,13 +114,13 @@ fn numbers_are_unique_and_increasing() {
 #[test]
 fn a_stale_save_is_a_conflict_and_writes_nothing() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let mut mine = saved.clone();
     let mut theirs = saved.clone();
     theirs.diagnosis = "Pads at 2 mm".into();
-    store.save_ro(&theirs, by("carlos")).unwrap();
+    store.save_ro(&theirs, None, by("carlos")).unwrap();
     mine.concerns = "Brake noise, also squeal".into();
-    let err = store.save_ro(&mine, by("tester")).unwrap_err();
+    let err = store.save_ro(&mine, None, by("tester")).unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict(m) if m.contains("saved by carlos")),
         "{err}"
@@ -135,15 +136,15 @@ fn two_connections_to_one_file_conflict_too() {
     let path = dir.path().join("shop.db");
     let mut a = SqliteStore::open(&path, OpenMode::Create).unwrap();
     a.seed(&demo_shop(now(), "tester"), by("demo")).unwrap();
-    let saved = a.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = a.save_ro(&new_ro(), None, by("tester")).unwrap();
     let mut b = SqliteStore::open(&path, OpenMode::ReadWrite).unwrap();
     let mut theirs = b.load_ro(saved.id.unwrap()).unwrap();
     theirs.fuel_eighths = Some(8);
-    b.save_ro(&theirs, by("carlos")).unwrap();
+    b.save_ro(&theirs, None, by("carlos")).unwrap();
     let mut mine = saved;
     mine.fuel_eighths = Some(2);
     assert!(matches!(
-        a.save_ro(&mine, by("tester")),
+        a.save_ro(&mine, None, by("tester")),
         Err(StoreError::Conflict(_))
     ));
 }
@@ -151,7 +152,7 @@ fn two_connections_to_one_file_conflict_too() {
 #[test]
 fn search_finds_plate_phone_vin_name_and_ro_number() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     for q in [
         "NEW01",
         "粤a.new 01",
@@ -176,7 +177,7 @@ fn search_finds_plate_phone_vin_name_and_ro_number() {
 #[test]
 fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = saved.customer.clone();
@@ -187,7 +188,7 @@ fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
         user_id: Some(1),
         at: now() + Duration::days(30),
     };
-    store.save_ro(&next, later).unwrap();
+    store.save_ro(&next, None, later).unwrap();
     let hits = store.search_vehicles("NEW01", 1).unwrap();
     assert_eq!(hits[0].last_odometer_km, Some(50));
 }
@@ -195,7 +196,7 @@ fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
 #[test]
 fn a_car_can_change_owner() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = CustomerRef {
@@ -205,7 +206,7 @@ fn a_car_can_change_owner() {
     };
     next.new_owner = true;
     next.odometer_in_km = Some(20_000);
-    store.save_ro(&next, by("tester")).unwrap();
+    store.save_ro(&next, None, by("tester")).unwrap();
     let hits = store.search_vehicles("NEW01", 5).unwrap();
     assert_eq!(hits.len(), 1, "one current owner");
     assert_eq!(hits[0].customer, "Second Owner");
@@ -214,7 +215,7 @@ fn a_car_can_change_owner() {
 #[test]
 fn signing_needs_a_name_and_a_concern() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let id = saved.id.unwrap();
     assert!(store
         .sign_ro(id, saved.version, "  ", by("tester"))
@@ -245,7 +246,7 @@ fn declining_issues_the_exit_notice_and_keeps_the_fee() {
         unit_price: Money(10_000),
         ..Default::default()
     }];
-    let saved = store.save_ro(&ro, by("tester")).unwrap();
+    let saved = store.save_ro(&ro, None, by("tester")).unwrap();
     store
         .decline_ro(saved.id.unwrap(), saved.version, by("tester"))
         .unwrap();
@@ -263,7 +264,7 @@ fn declining_issues_the_exit_notice_and_keeps_the_fee() {
 #[test]
 fn added_work_from_proposal_to_approval_moves_the_promise() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let id = saved.id.unwrap();
     let bay = store
         .board()
@@ -335,7 +336,7 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
 #[test]
 fn payments_may_be_partial_and_delivery_needs_the_exit_notice() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), by("tester")).unwrap();
+    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
     let id = saved.id.unwrap();
     // Walk the car through the workshop to "ready".
     let bay = store
@@ -409,7 +410,7 @@ fn payments_may_be_partial_and_delivery_needs_the_exit_notice() {
 }
 
 #[test]
-fn drafts_are_kept_per_user_and_removed_by_a_save() {
+fn drafts_are_kept_per_user_one_per_ro() {
     let mut store = shop();
     let mut ro = new_ro();
     ro.concerns = "half typed".into();
@@ -432,8 +433,71 @@ fn drafts_are_kept_per_user_and_removed_by_a_save() {
     assert_eq!(mine.len(), 1, "one draft per user and RO");
     assert_eq!(mine[0].ro.concerns, "half typed, more");
     assert!(store.drafts("carlos").unwrap().is_empty());
-    store.save_ro(&ro, by("tester")).unwrap();
+    store.delete_draft("tester", NEW_RO).unwrap();
     assert!(store.drafts("tester").unwrap().is_empty());
+}
+
+/// Drafts live in their own file beside the shop: writing one never moves
+/// the shop's `data_version` (so no other terminal reloads) and never waits
+/// for another terminal's write lock on the shop.
+#[test]
+fn drafts_live_beside_the_shop_and_never_touch_it() {
+    use frontdesk::store::sqlite::drafts_path;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    SqliteStore::open(&db, OpenMode::Create).unwrap();
+    let mut store = SqliteStore::open(&db, OpenMode::ReadWrite).unwrap();
+    let mut watcher = store.watcher().unwrap();
+    assert!(!watcher.changed().unwrap());
+    // Another terminal holds the shop's write lock.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let draft = Draft {
+        user_login: "tester".into(),
+        ro_id: NEW_RO,
+        base_version: 0,
+        ro: new_ro(),
+        saved_at: now(),
+    };
+    // Were drafts in the shop file, this would fail "busy" after 5 s.
+    store.save_draft(&draft).unwrap();
+    other.execute_batch("ROLLBACK").unwrap();
+    assert!(drafts_path(&db).exists());
+    assert!(!watcher.changed().unwrap(), "no reload anywhere");
+    // The shop file's own drafts table stays empty.
+    let n: i64 = other
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 0);
+    // Another process (a fresh connection) finds the draft.
+    let again = SqliteStore::open(&db, OpenMode::ReadWrite).unwrap();
+    assert_eq!(again.drafts("tester").unwrap().len(), 1);
+}
+
+/// An earlier version kept drafts in the shop file; an upgrade moves them.
+#[test]
+fn drafts_left_in_the_shop_file_by_an_earlier_version_are_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    SqliteStore::open(&db, OpenMode::Create).unwrap();
+    let payload = serde_json::to_string(&new_ro()).unwrap();
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "INSERT INTO drafts (user_login, entity, entity_id, base_version, payload, saved_at)
+             VALUES ('tester', 'repair_order', 0, 0, ?1, '2026-11-22T02:00:00Z')",
+            [payload],
+        )
+        .unwrap();
+    let store = SqliteStore::open(&db, OpenMode::ReadWrite).unwrap();
+    let drafts = store.drafts("tester").unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(drafts[0].ro.customer.name, new_ro().customer.name);
+    let left: i64 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 0, "moved, not copied");
 }
 
 #[test]
@@ -442,7 +506,7 @@ fn control_characters_are_cleaned_before_storing() {
     let mut ro = new_ro();
     ro.customer.name = "Evil\x1b[2J Name".into();
     ro.concerns = "line one\x07\nline two\x1b]0;x".into();
-    let saved = store.save_ro(&ro, by("tester")).unwrap();
+    let saved = store.save_ro(&ro, None, by("tester")).unwrap();
     assert_eq!(saved.customer.name, "Evil[2J Name");
     assert_eq!(saved.concerns, "line one\nline two]0;x");
     let conn_check = |s: &SqliteStore| s.integrity_check().unwrap().is_empty();

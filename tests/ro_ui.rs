@@ -4,25 +4,25 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{column_of, row_of, screen};
+use common::{column_of, draw, no_shop, row_of, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::demo::demo_shop;
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::settlement::Payment;
 use frontdesk::domain::{Money, RepairOrder, Settings};
 use frontdesk::print::{html, text, Form, Printout};
-use frontdesk::store::{Actor, SqliteStore, Store};
-use frontdesk::ui::app::{App, Session};
+use frontdesk::store::prelude::*;
+use frontdesk::store::{Actor, SqliteStore};
+use frontdesk::ui::app::App;
+use frontdesk::ui::board::BoardPane;
 use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::keymap::Keymap;
+use frontdesk::ui::ro::dialogs::Finder;
 use frontdesk::ui::ro::form::RoForm;
-use frontdesk::ui::ro::Dialog;
+use frontdesk::ui::ro::{RoAction, RoPane};
 use frontdesk::ui::theme::Theme;
 use frontdesk::ui::timefmt::TimeFmt;
-use frontdesk::ui::{Effect, Pane};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
-use ratatui::Terminal;
+use frontdesk::ui::{PaneId, Session};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
@@ -65,16 +65,16 @@ fn app_on(store: &SqliteStore) -> App {
         Theme { color: false },
         TimeFmt::utc(),
     );
-    app.now = now();
+    app.set_now(now());
     app.reload(store);
     app
 }
 
-/// Sends keys, running any effects against the store, as the terminal loop does.
+/// Sends keys, running the writes they queue as the writer thread would.
 fn press(app: &mut App, store: &mut SqliteStore, keys: &[KeyEvent]) {
     for k in keys {
-        let effects = app.handle_key(*k);
-        app.run_effects(effects, store, now());
+        app.handle_key(*k, store);
+        app.settle(store);
     }
 }
 
@@ -82,10 +82,28 @@ fn typed(s: &str) -> Vec<KeyEvent> {
     s.chars().map(|c| key(KeyCode::Char(c))).collect()
 }
 
-fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-    term.draw(|f| app.draw(f, now())).unwrap();
-    term.backend().buffer().clone()
+fn ro(app: &App) -> &RoPane {
+    app.pane::<RoPane>().unwrap()
+}
+
+fn form_mut(app: &mut App) -> &mut RoForm {
+    app.pane_mut::<RoPane>().unwrap().form.as_mut().unwrap()
+}
+
+/// Picks an entry of the actions menu (F9) by keys.
+fn act(app: &mut App, store: &mut SqliteStore, action: RoAction) {
+    let n = RoAction::ALL.iter().position(|a| *a == action).unwrap();
+    let mut keys = vec![key(KeyCode::F(9))];
+    keys.extend(std::iter::repeat_n(key(KeyCode::Down), n));
+    keys.push(key(KeyCode::Enter));
+    press(app, store, &keys);
+}
+
+/// Opens an RO in the editor from the board, as `e` does.
+fn open_ro(app: &mut App, store: &mut SqliteStore, id: i64) {
+    press(app, store, &[key(KeyCode::F(2))]);
+    app.pane_mut::<BoardPane>().unwrap().selected = Some(id);
+    press(app, store, &[key(KeyCode::Char('e'))]);
 }
 
 #[test]
@@ -93,16 +111,14 @@ fn n_opens_the_finder_and_matches_appear_as_you_type() {
     let mut store = shop();
     let mut app = app_on(&store);
     press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
-    assert_eq!(app.pane, Pane::RepairOrder);
-    let effects = app.handle_key(key(KeyCode::Char('粤')));
-    assert!(
-        matches!(&effects[..], [Effect::Ro(e)] if matches!(**e, frontdesk::ui::ro::RoEffect::Search(ref q) if q == "粤"))
-    );
-    app.run_effects(effects, &mut store, now());
-    let Some(Dialog::Finder(f)) = &app.ro.dialog else {
-        panic!("no finder")
-    };
+    assert_eq!(app.current(), PaneId::RepairOrder);
+    press(&mut app, &mut store, &[key(KeyCode::Char('粤'))]);
+    let f = app.top_layer::<Finder>().expect("the finder is open");
     assert!(!f.hits.is_empty() && f.hits.iter().all(|h| h.plate.starts_with('粤')));
+    // The finder's reads come back to the finder, not to the pane.
+    let hits = f.hits.len();
+    press(&mut app, &mut store, &typed("Z 9"));
+    assert!(app.top_layer::<Finder>().unwrap().hits.len() < hits);
 }
 
 #[test]
@@ -116,14 +132,14 @@ fn a_new_customer_ro_is_typed_checked_and_saved_by_keys() {
         &mut store,
         &[key(KeyCode::End), key(KeyCode::Enter)],
     );
-    let form = app.ro.form.as_ref().expect("a new RO");
+    let form = ro(&app).form.as_ref().expect("a new RO");
     assert_eq!(
         form.ro.vehicle.plate, "粤Z99999",
         "the typed plate, normalised"
     );
     // Saving now names every missing field at the field.
     press(&mut app, &mut store, &[ctrl('s')]);
-    let form = app.ro.form.as_ref().unwrap();
+    let form = ro(&app).form.as_ref().unwrap();
     assert!(form.is_new(), "nothing saved");
     assert!(form
         .message_at(frontdesk::ui::ro::fields::FieldId::Customer)
@@ -145,19 +161,18 @@ fn a_new_customer_ro_is_typed_checked_and_saved_by_keys() {
         keys.push(key(KeyCode::Tab));
     }
     press(&mut app, &mut store, &keys);
-    let f = app.ro.form.as_mut().unwrap();
-    f.focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
     press(&mut app, &mut store, &typed("+3h"));
-    app.ro
-        .form
-        .as_mut()
-        .unwrap()
-        .focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
     press(&mut app, &mut store, &typed("Rattle from the dashboard"));
     press(&mut app, &mut store, &[key(KeyCode::Enter)]);
     press(&mut app, &mut store, &typed("at idle"));
+    // The timer has written a draft of the new RO by now.
+    app.autosave(&mut store);
+    assert_eq!(store.drafts("tester").unwrap().len(), 1, "a draft");
     press(&mut app, &mut store, &[ctrl('s')]);
-    let form = app.ro.form.as_ref().unwrap();
+    app.autosave(&mut store);
+    let form = ro(&app).form.as_ref().unwrap();
     assert!(
         !form.is_new(),
         "saved: {:?} {:?}",
@@ -192,19 +207,14 @@ fn a_lower_odometer_is_refused_at_the_field_until_a_reason_is_given() {
     press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
     press(&mut app, &mut store, &typed(&hit.plate));
     // Pick the hit: a car with no open RO opens a new RO with the car's data.
-    let f = app
-        .ro
-        .dialog
-        .as_mut()
-        .map(|d| matches!(d, Dialog::Finder(_)));
-    assert_eq!(f, Some(true));
+    assert!(app.top_layer::<Finder>().is_some());
     press(&mut app, &mut store, &[key(KeyCode::Enter)]);
-    let form = app.ro.form.as_ref().expect("form");
+    let form = ro(&app).form.as_ref().expect("form");
     assert!(form.is_new());
     assert_eq!(form.ro.vehicle.last_odometer_km, Some(last));
     press(&mut app, &mut store, &typed(&(last - 100).to_string()));
     press(&mut app, &mut store, &[ctrl('s')]);
-    let form = app.ro.form.as_ref().unwrap();
+    let form = ro(&app).form.as_ref().unwrap();
     let msg = form
         .message_at(frontdesk::ui::ro::fields::FieldId::Odometer)
         .expect("a message at the odometer");
@@ -272,15 +282,19 @@ fn sample_ro() -> RepairOrder {
 
 fn app_with_form(ro: RepairOrder) -> App {
     let mut app = common::app();
-    app.now = now();
-    app.pane = Pane::RepairOrder;
-    app.ro.form = Some(RoForm::new(
-        ro.clone(),
-        Some(ro),
-        app.board.snapshot.groups.clone(),
-        TimeFmt::utc(),
-    ));
+    app.set_now(now());
+    app.start_on(PaneId::RepairOrder);
+    let groups = app.board().groups.clone();
+    app.pane_mut::<RoPane>().unwrap().form = Some(RoForm::stored(ro, groups, TimeFmt::utc()));
     app
+}
+
+/// Keys for an app with no shop behind it (nothing is read or written).
+fn keys(app: &mut App, keys: &[KeyEvent]) {
+    let mut shop = no_shop();
+    for k in keys {
+        app.handle_key(*k, &mut shop);
+    }
 }
 
 #[test]
@@ -299,11 +313,7 @@ fn the_editor_at_80x24_shows_fields_lines_totals_and_the_no_warranty_notice() {
     }
     // On the lines, the form scrolls to show them with the totals and notices;
     // the title stays.
-    app.ro
-        .form
-        .as_mut()
-        .unwrap()
-        .focus_on(frontdesk::ui::ro::fields::FieldId::Lines);
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Lines);
     let text = screen(&draw(&mut app, 80, 24));
     for expected in [
         "RO-24100",
@@ -354,32 +364,36 @@ fn control_characters_typed_or_pasted_never_enter_a_field() {
         KeyCode::Char('\u{9b}'),
         KeyCode::Char('x'),
     ];
-    for k in keys {
-        app.handle_key(key(k));
-    }
-    let name = &app.ro.form.as_ref().unwrap().ro.customer.name;
+    let keys_pressed: Vec<KeyEvent> = keys.into_iter().map(key).collect();
+    self::keys(&mut app, &keys_pressed);
+    let name = &ro(&app).form.as_ref().unwrap().ro.customer.name;
     assert_eq!(name, "欧阳娜娜x");
 }
 
 #[test]
 fn esc_with_unsaved_changes_asks_first() {
     let mut app = app_with_form(sample_ro());
-    app.handle_key(key(KeyCode::Char('!')));
-    app.handle_key(key(KeyCode::Esc));
-    assert!(app.ro.form.is_some(), "not closed");
-    assert_eq!(app.overlays.len(), 1, "a question");
-    app.handle_key(key(KeyCode::Esc));
-    app.handle_key(key(KeyCode::Backspace));
-    app.handle_key(key(KeyCode::Esc));
-    assert!(app.ro.form.is_none(), "nothing unsaved: closes at once");
+    keys(&mut app, &[key(KeyCode::Char('!')), key(KeyCode::Esc)]);
+    assert!(ro(&app).form.is_some(), "not closed");
+    assert_eq!(app.layer_count(), 1, "a question");
+    keys(
+        &mut app,
+        &[
+            key(KeyCode::Esc),
+            key(KeyCode::Backspace),
+            key(KeyCode::Esc),
+        ],
+    );
+    assert!(ro(&app).form.is_none(), "nothing unsaved: closes at once");
 }
 
 #[test]
 fn actions_on_an_unsaved_ro_ask_for_a_save_first() {
     let mut app = app_with_form(sample_ro());
-    app.handle_key(key(KeyCode::Char('!')));
-    let effects = frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::Sign);
-    assert!(effects.is_empty() && app.ro.dialog.is_none());
+    keys(&mut app, &[key(KeyCode::Char('!'))]);
+    act(&mut app, &mut no_shop(), RoAction::Sign);
+    assert_eq!(app.layer_count(), 0, "no signature dialog");
+    assert!(app.take_writes().is_empty());
     assert!(app
         .message
         .as_ref()
@@ -501,7 +515,7 @@ fn html_printouts_escape_what_customers_type() {
 #[test]
 fn the_editor_help_lists_its_keys() {
     let mut app = app_with_form(sample_ro());
-    app.handle_key(key(KeyCode::F(1)));
+    keys(&mut app, &[key(KeyCode::F(1))]);
     let buf = draw(&mut app, 80, 24);
     let text = screen(&buf);
     assert!(text.contains("Ctrl-S") && text.contains("Save"), "{text}");
@@ -520,18 +534,10 @@ fn added_work_by_keys_propose_then_record_the_call() {
         .into_iter()
         .find(|c| c.status() == RoStatus::InBay)
         .unwrap();
-    app.run_effects(
-        vec![Effect::Ro(Box::new(frontdesk::ui::ro::RoEffect::Open(
-            card.id,
-        )))],
-        &mut store,
-        now(),
-    );
-    assert_eq!(app.pane, Pane::RepairOrder);
+    open_ro(&mut app, &mut store, card.id);
+    assert_eq!(app.current(), PaneId::RepairOrder);
     // Actions → propose added work: a part line.
-    let effects =
-        frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::Propose);
-    assert!(effects.is_empty());
+    act(&mut app, &mut store, RoAction::Propose);
     let mut keys = vec![key(KeyCode::Tab)];
     keys.extend(typed("P-DISC"));
     keys.push(key(KeyCode::Tab));
@@ -548,14 +554,14 @@ fn added_work_by_keys_propose_then_record_the_call() {
         "{:?}",
         app.message
     );
-    let board_card = app.board.snapshot.card(card.id).unwrap();
+    let board_card = app.board().card(card.id).unwrap();
     assert_eq!(
         board_card.status(),
         RoStatus::AwaitingApproval,
         "the board shows it at once"
     );
     // Actions → record the call: approved by phone, told 王强, 30 minutes more.
-    frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::AddedWorkCall);
+    act(&mut app, &mut store, RoAction::AddedWorkCall);
     let mut keys = vec![key(KeyCode::Tab), key(KeyCode::Tab)];
     keys.extend(typed("王强"));
     keys.push(key(KeyCode::Tab));
@@ -585,31 +591,30 @@ fn another_car_for_a_customer_never_renames_the_car_picked_in_the_search() {
     press(&mut app, &mut store, &[key(KeyCode::Char('n'))]);
     press(&mut app, &mut store, &typed(&hit.plate));
     press(&mut app, &mut store, &[key(KeyCode::Enter)]);
-    frontdesk::ui::ro::keys::on_action(&mut app, frontdesk::ui::ro::RoAction::NewCar);
+    act(&mut app, &mut store, RoAction::NewCar);
     let mut keys = typed("粤C·NEW88");
     keys.push(key(KeyCode::Tab));
     keys.extend(typed("1M8GDM9AXKP042788"));
     press(&mut app, &mut store, &keys);
-    let form = app.ro.form.as_mut().unwrap();
-    assert_eq!(form.ro.customer.id, Some(hit.customer_id), "same customer");
-    assert_eq!(form.ro.vehicle.id, None, "a new car");
-    form.focus_on(frontdesk::ui::ro::fields::FieldId::Odometer);
+    let f = form_mut(&mut app);
+    assert_eq!(f.ro.customer.id, Some(hit.customer_id), "same customer");
+    assert_eq!(f.ro.vehicle.id, None, "a new car");
+    f.focus_on(frontdesk::ui::ro::fields::FieldId::Odometer);
     let mut keys = typed("100");
     keys.push(key(KeyCode::Tab));
     press(&mut app, &mut store, &keys);
-    let form = app.ro.form.as_mut().unwrap();
-    form.focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Promised);
     let mut keys = typed("+2h");
     keys.push(key(KeyCode::Tab));
     press(&mut app, &mut store, &keys);
-    app.ro
-        .form
-        .as_mut()
-        .unwrap()
-        .focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Concerns);
     press(&mut app, &mut store, &typed("First service"));
     press(&mut app, &mut store, &[ctrl('s')]);
-    assert!(!app.ro.form.as_ref().unwrap().is_new(), "{:?}", app.message);
+    assert!(
+        !ro(&app).form.as_ref().unwrap().is_new(),
+        "{:?}",
+        app.message
+    );
     let old = store.search_vehicles(&hit.plate, 5).unwrap();
     assert_eq!(old[0].plate, hit.plate, "the old car keeps its plate");
     let new = store.search_vehicles("NEW88", 5).unwrap();
@@ -639,14 +644,8 @@ fn a_payment_taken_elsewhere_shows_on_an_open_ro_even_while_editing() {
         .into_iter()
         .find(|c| owes(c.id))
         .unwrap();
-    app.run_effects(
-        vec![Effect::Ro(Box::new(frontdesk::ui::ro::RoEffect::Open(
-            card.id,
-        )))],
-        &mut store,
-        now(),
-    );
-    app.handle_key(key(KeyCode::Char('!'))); // an unsaved edit in progress
+    open_ro(&mut app, &mut store, card.id);
+    press(&mut app, &mut store, &[key(KeyCode::Char('!'))]); // an unsaved edit in progress
     let cashier = Actor {
         login: "zhao.min",
         user_id: None,
@@ -656,17 +655,19 @@ fn a_payment_taken_elsewhere_shows_on_an_open_ro_even_while_editing() {
         .add_payment(card.id, Money(1_000), "cash", cashier)
         .unwrap();
     app.reload(&store);
-    assert_eq!(app.ro.payments.len(), 1);
-    assert!(app.ro.form.as_ref().unwrap().is_dirty(), "the edit is kept");
+    assert_eq!(ro(&app).payments.len(), 1);
+    assert!(
+        ro(&app).form.as_ref().unwrap().is_dirty(),
+        "the edit is kept"
+    );
 }
 
 #[test]
 fn a_paste_lands_in_the_focused_field_cleaned() {
     let mut app = app_with_form(sample_ro());
-    let form = app.ro.form.as_mut().unwrap();
-    form.focus_on(frontdesk::ui::ro::fields::FieldId::Phone);
-    app.handle_paste("\n138 0000\x1b[31m 1111\n");
-    let form = app.ro.form.as_mut().unwrap();
+    form_mut(&mut app).focus_on(frontdesk::ui::ro::fields::FieldId::Phone);
+    app.handle_paste("\n138 0000\x1b[31m 1111\n", &mut no_shop());
+    let form = self::form_mut(&mut app);
     assert_eq!(
         form.ro.customer.phone, "13800001111 138 0000[31m 1111 ",
         "one line, no escape"
@@ -677,9 +678,9 @@ fn a_paste_lands_in_the_focused_field_cleaned() {
         "newlines did not move the focus"
     );
     form.focus_on(frontdesk::ui::ro::fields::FieldId::Diagnosis);
-    app.handle_paste("Pads worn\r\nDiscs scored\x07");
+    app.handle_paste("Pads worn\r\nDiscs scored\x07", &mut no_shop());
     assert_eq!(
-        app.ro.form.as_ref().unwrap().ro.diagnosis,
+        ro(&app).form.as_ref().unwrap().ro.diagnosis,
         "Pads worn\nDiscs scored",
         "multi-line kept"
     );

@@ -5,8 +5,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use frontdesk::demo::demo_shop;
 use frontdesk::domain::dispatch::MoveError;
 use frontdesk::domain::{MoveRequest, RoStatus};
+use frontdesk::store::prelude::*;
 use frontdesk::store::sqlite::{migrate, LATEST_VERSION};
-use frontdesk::store::{Actor, OpenMode, SqliteStore, Store, StoreError};
+use frontdesk::store::{Actor, OpenMode, SqliteStore, StoreError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 

@@ -13,6 +13,15 @@ pub enum Decision {
     Declined,
 }
 
+impl Decision {
+    pub fn code(self) -> &'static str {
+        match self {
+            Decision::Approved => "approved",
+            Decision::Declined => "declined",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Channel {
     Phone,

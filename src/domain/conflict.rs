@@ -2,6 +2,7 @@
 //! shows both versions, field by field, and the advisor chooses.
 
 use super::repair_order::RepairOrder;
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldDiff {
@@ -121,5 +122,32 @@ pub fn resolve(mine: RepairOrder, theirs: RepairOrder, choice: Resolution) -> Re
             ..mine
         },
         Resolution::TakeTheirs => theirs,
+    }
+}
+
+/// My edits on top of a newer stored version of my own making: every field
+/// I changed since `base` keeps my value, every other field takes `theirs`.
+/// Used when my save or desk action lands while I kept typing (a write may
+/// wait for another terminal's lock), so nothing typed meanwhile is lost.
+/// Someone else's change is never rebased: that is a conflict to show.
+pub fn rebase(base: &RepairOrder, mine: &RepairOrder, theirs: &RepairOrder) -> RepairOrder {
+    let value = |ro: &RepairOrder| serde_json::to_value(ro).unwrap_or(Value::Null);
+    let merged = merge(&value(base), &value(mine), value(theirs));
+    // The three are the same type, so the merge always reads back.
+    serde_json::from_value(merged).unwrap_or_else(|_| mine.clone())
+}
+
+fn merge(base: &Value, mine: &Value, theirs: Value) -> Value {
+    match (base, mine, theirs) {
+        (Value::Object(b), Value::Object(m), Value::Object(mut t)) => {
+            for (key, mv) in m {
+                let tv = t.remove(key).unwrap_or(Value::Null);
+                let bv = b.get(key).unwrap_or(&Value::Null);
+                t.insert(key.clone(), merge(bv, mv, tv));
+            }
+            Value::Object(t)
+        }
+        (b, m, _) if m != b => m.clone(),
+        (_, _, t) => t,
     }
 }

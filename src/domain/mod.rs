@@ -4,9 +4,11 @@
 //! timing rule should only need to open this folder.
 
 pub mod added_work;
+pub mod audit;
 pub mod board;
 pub mod clock;
 pub mod conflict;
+pub mod desk;
 pub mod dispatch;
 pub mod draft;
 pub mod model;

@@ -61,6 +61,19 @@ pub struct NewUser {
     pub role: Role,
 }
 
+impl NewUser {
+    /// Whether the user can be registered, given whether the login is taken.
+    pub fn check(&self, login_taken: bool) -> Result<(), String> {
+        if self.login.trim().is_empty() {
+            return Err("a user needs a login".into());
+        }
+        if login_taken {
+            return Err(format!("user {} already exists", self.login));
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BayKind {

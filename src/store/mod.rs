@@ -1,6 +1,10 @@
-//! Storage behind one interface. The rest of the program calls [`Store`] and
-//! gets domain types back; all SQL lives under `sqlite/`. A PostgreSQL store
-//! for a dealer group would be a sibling module implementing the same traits.
+//! Storage behind one interface, split by area. The rest of the program
+//! calls these traits and gets domain types back; all SQL lives under
+//! `sqlite/`. [`open`] is the one way to get a store, so a PostgreSQL store
+//! for a dealer group plugs in there as a sibling of `sqlite/`.
+//!
+//! Rules and wording are not decided here: guards come from `domain/`
+//! (`plan_move`, `desk::sign`, …) and audit lines from `domain::audit`.
 
 pub mod seed;
 pub mod sqlite;
@@ -14,10 +18,18 @@ use crate::domain::{
     BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Settings, User,
 };
 use chrono::{DateTime, Utc};
-use std::path::Path;
+use std::ffi::OsStr;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 pub use seed::{CannedJob, ShopSeed};
-pub use sqlite::{OpenMode, SqliteStore};
+pub use sqlite::SqliteStore;
+
+/// Every area at once: what a terminal or a command needs.
+pub mod prelude {
+    pub use super::{AdminStore, BoardStore, DraftStore, RoStore, Store};
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -35,10 +47,16 @@ pub enum StoreError {
     NotFound(String),
     #[error("{0}")]
     Invalid(String),
-    #[error("the database is busy (another terminal is saving); try again")]
+    #[error("the database stayed busy (another terminal held it); nothing was saved, try again")]
     Busy,
     #[error("database error: {0}")]
     Backend(String),
+}
+
+impl From<crate::domain::desk::DeskRefusal> for StoreError {
+    fn from(e: crate::domain::desk::DeskRefusal) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -51,14 +69,100 @@ pub struct Actor<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// What every pane needs from storage.
-pub trait Store {
+/// How a command may open the shop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// The shop must exist and be writable.
+    ReadWrite,
+    /// The shop must exist; open read-only if it cannot be written (the board
+    /// can still be watched).
+    ReadOnlyOk,
+    /// The shop must not exist yet; it is created with the schema.
+    Create,
+}
+
+/// Where the shop's data lives. Today a path to an SQLite file; a dealer
+/// group's server address will be a second variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Sqlite(PathBuf),
+}
+
+impl Location {
+    /// From the `--db` argument.
+    pub fn parse(arg: &OsStr) -> Location {
+        Location::Sqlite(PathBuf::from(arg))
+    }
+
+    /// A short name for the status bar.
+    pub fn label(&self) -> String {
+        match self {
+            Location::Sqlite(p) => p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        }
+    }
+
+    pub fn exists(&self) -> bool {
+        match self {
+            Location::Sqlite(p) => p.exists() && !p.is_dir(),
+        }
+    }
+
+    pub fn sqlite_path(&self) -> Option<&Path> {
+        match self {
+            Location::Sqlite(p) => Some(p),
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Sqlite(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+/// Opens the shop at `location`: the one way the program gets a store.
+pub fn open(location: &Location, mode: OpenMode) -> StoreResult<Box<dyn Store>> {
+    match location {
+        Location::Sqlite(path) => Ok(Box::new(SqliteStore::open(path, mode)?)),
+    }
+}
+
+/// Removes a shop and everything kept beside it (drafts too). Only the
+/// demo is ever refreshed this way; callers check that first.
+pub fn destroy(location: &Location) -> StoreResult<()> {
+    match location {
+        Location::Sqlite(path) => sqlite::remove_files(path),
+    }
+}
+
+/// Settings, users, whole-shop operations and connections.
+pub trait AdminStore {
     fn is_read_only(&self) -> bool;
     fn settings(&self) -> StoreResult<Settings>;
     fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     fn users(&self) -> StoreResult<Vec<User>>;
     fn add_user(&mut self, user: &NewUser, by: Actor<'_>) -> StoreResult<User>;
+    /// Writes a whole shop (demo or benchmark data) in one transaction.
+    fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<()>;
+    /// Problems found by the integrity check; empty when all is well.
+    fn integrity_check(&self) -> StoreResult<Vec<String>>;
+    /// A consistent copy of the live database, safe while others write.
+    fn backup_to(&self, path: &Path) -> StoreResult<()>;
+    /// A watcher that notices commits made by any other connection.
+    fn watcher(&self) -> StoreResult<Box<dyn ChangeWatcher>>;
+    /// Another connection to the same shop, for another thread.
+    fn reconnect(&self) -> StoreResult<Box<dyn Store>>;
+    /// How long a write waits for another terminal's lock before it gives up.
+    fn set_lock_wait(&mut self, wait: Duration) -> StoreResult<()>;
+}
 
+/// The service bay board: what it shows, and moving cars.
+pub trait BoardStore {
     /// Every open RO with its bay, group and times, plus the bays and groups.
     fn board(&self) -> StoreResult<BoardSnapshot>;
     fn ro_detail(&self, ro_id: i64) -> StoreResult<RoDetail>;
@@ -76,12 +180,21 @@ pub trait Store {
         late_reason: &str,
         by: Actor<'_>,
     ) -> StoreResult<()>;
+}
 
+/// Repair orders: the editor's loads and saves, and the desk's actions.
+pub trait RoStore {
     fn load_ro(&self, id: i64) -> StoreResult<RepairOrder>;
     fn ro_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
     /// Saves the editor's RO, new or existing (a stale version is a
-    /// conflict), deletes the saver's draft of it, and returns it reloaded.
-    fn save_ro(&mut self, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<RepairOrder>;
+    /// conflict), and returns it reloaded. `over_version` marks a save made
+    /// knowingly over someone else's version, for the audit log.
+    fn save_ro(
+        &mut self,
+        ro: &RepairOrder,
+        over_version: Option<i64>,
+        by: Actor<'_>,
+    ) -> StoreResult<RepairOrder>;
     fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>>;
     fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()>;
     fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
@@ -110,22 +223,24 @@ pub trait Store {
     fn payments(&self, id: i64) -> StoreResult<Vec<Payment>>;
     fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>>;
+}
 
+/// Autosaved, unsaved work, one per user and record. Kept apart from the
+/// shop's records: writing a draft never waits for another terminal's lock
+/// and never makes another terminal reload.
+pub trait DraftStore {
     fn save_draft(&mut self, draft: &Draft) -> StoreResult<()>;
     fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>>;
     fn delete_draft(&mut self, login: &str, ro_id: i64) -> StoreResult<()>;
-
-    /// Writes a whole shop (demo or benchmark data) in one transaction.
-    fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<()>;
-    /// Problems found by the integrity check; empty when all is well.
-    fn integrity_check(&self) -> StoreResult<Vec<String>>;
-    /// A consistent copy of the live database, safe while others write.
-    fn backup_to(&self, path: &Path) -> StoreResult<()>;
-    /// A watcher that notices commits made by other connections.
-    fn watcher(&self) -> StoreResult<Box<dyn ChangeWatcher>>;
 }
 
-/// Tells whether anyone else has committed since the last call.
+/// The whole store. A connection moves between threads (the screen reads on
+/// one, the writer thread writes on another), so it is `Send`.
+pub trait Store: AdminStore + BoardStore + RoStore + DraftStore + Send {}
+
+impl<T: AdminStore + BoardStore + RoStore + DraftStore + Send> Store for T {}
+
+/// Tells whether anyone has committed to the shop since the last call.
 pub trait ChangeWatcher: Send {
     fn changed(&mut self) -> StoreResult<bool>;
 }

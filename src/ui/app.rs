@@ -1,35 +1,34 @@
-//! The application state and its key routing: overlays first, then a text
-//! field with focus, then the pane's bindings, then the global ones.
+//! The shell: it holds the panes, one stack of layers, the session and the
+//! message line, and routes. A key goes to the top layer, else to the pane
+//! on screen, else to the global keys. Every command that comes back runs
+//! in [`App::run`]: reads and drafts at once, writes queued for the writer.
 
-use super::board::{BoardCtx, BoardPane};
-use super::board_view::{self, View};
+use super::chrome;
+use super::effects::{self, Who, Write, WriteDone, WriteJob};
+use super::help;
 use super::i18n::Texts;
 use super::keymap::{Action, KeyContext, Keymap};
-use super::overlay::{Outcome, Overlay, PickPurpose, PickValue};
-use super::ro::{self, RoEffect, RoPane};
+use super::layer::{Layer, LayerResult};
+use super::pane::{Command, Ctx, Done, Pane, PaneId, Request, Session};
 use super::theme::Theme;
 use super::timefmt::TimeFmt;
-use super::{chrome, detail, help, Command, Effect, Pane};
-use crate::domain::{BayKind, Money, MoveRequest, RoStatus, Settings, User};
-use crate::store::{Actor, Store, StoreError};
+use crate::domain::BoardSnapshot;
+use crate::store::{DraftStore, Store};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::{Constraint, Layout};
 use ratatui::Frame;
+use std::any::Any;
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Below this the app shows a "too small" notice instead of a cramped board.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 12;
 
-/// Who is at the keyboard and what they are connected to.
-pub struct Session {
-    pub login: String,
-    /// None when the OS login is not in the users table: the board is read-only.
-    pub user: Option<User>,
-    pub db_label: String,
-    pub read_only: bool,
-    pub settings: Settings,
-}
+/// A write that has waited this long is named on the message line.
+const SHOW_WAITING_AFTER: Duration = Duration::from_millis(300);
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -37,451 +36,488 @@ pub struct Message {
     pub error: bool,
 }
 
-pub struct App {
+/// What every pane may read; lent to them as a [`Ctx`].
+pub struct Shell {
     pub session: Session,
-    pub pane: Pane,
-    pub board: BoardPane,
-    pub ro: RoPane,
-    pub overlays: Vec<Overlay>,
-    /// The time the terminal loop last read from the clock.
-    pub now: DateTime<Utc>,
-    pub message: Option<Message>,
     pub keymap: Keymap,
     pub texts: Texts,
     pub theme: Theme,
     pub time: TimeFmt,
+    pub now: DateTime<Utc>,
+    pub board: Arc<BoardSnapshot>,
+    pub current: PaneId,
+}
+
+impl Shell {
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            session: &self.session,
+            keymap: &self.keymap,
+            texts: &self.texts,
+            theme: self.theme,
+            time: self.time,
+            now: self.now,
+            board: &self.board,
+            current: self.current,
+        }
+    }
+}
+
+/// An open layer and the pane that opened it (which gets its result).
+struct Open {
+    id: u64,
+    owner: PaneId,
+    layer: Box<dyn Layer>,
+}
+
+/// A write sent to the writer and not yet answered.
+struct Pending {
+    id: u64,
+    what: String,
+    since: Instant,
+}
+
+/// Whose command it is: a read's result goes back there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Pane(PaneId),
+    Layer(u64),
+}
+
+type Work = Vec<(Origin, Command)>;
+
+pub struct App {
+    pub shell: Shell,
+    panes: Vec<Box<dyn Pane>>,
+    /// A hidden pane reloads when it comes on screen, not on every commit.
+    stale: Vec<bool>,
+    layers: Vec<Open>,
+    outbox: Vec<WriteJob>,
+    pending: Vec<Pending>,
+    next_id: u64,
+    pub message: Option<Message>,
     pub quit: bool,
-    /// Rows the board showed last frame, for PgUp/PgDn.
-    page: usize,
+    /// Reloads so far (the trace counts them; typing elsewhere must not add any).
+    pub reloads: u64,
 }
 
 impl App {
     pub fn new(session: Session, keymap: Keymap, texts: Texts, theme: Theme, time: TimeFmt) -> App {
-        let mut app = App {
-            session,
-            pane: Pane::Board,
-            board: BoardPane::default(),
-            ro: RoPane::default(),
-            overlays: Vec::new(),
-            now: chrono::Utc::now(),
-            message: None,
-            keymap,
-            texts,
-            theme,
-            time,
+        let panes = super::panes::all();
+        let message = startup_message(&session, &texts);
+        App {
+            shell: Shell {
+                session,
+                keymap,
+                texts,
+                theme,
+                time,
+                now: Utc::now(),
+                board: Arc::default(),
+                current: PaneId::Board,
+            },
+            stale: vec![true; panes.len()],
+            panes,
+            layers: Vec::new(),
+            outbox: Vec::new(),
+            pending: Vec::new(),
+            next_id: 0,
+            message,
             quit: false,
-            page: 10,
-        };
-        app.message = app.startup_message();
-        app
+            reloads: 0,
+        }
     }
 
-    fn startup_message(&self) -> Option<Message> {
-        let text = if self.session.user.is_none() {
-            self.texts
-                .fill("msg.not_registered", &[("login", &self.session.login)])
-        } else if self.session.read_only {
-            self.texts.get("msg.read_only").to_string()
-        } else {
-            return None;
-        };
-        Some(Message { text, error: true })
+    pub fn current(&self) -> PaneId {
+        self.shell.current
     }
 
-    fn me(&self) -> Option<i64> {
-        self.session.user.as_ref().map(|u| u.id)
+    /// The pane to start on (before [`App::start`]).
+    pub fn start_on(&mut self, pane: PaneId) {
+        self.shell.current = pane;
     }
 
-    /// First load: the board, and unsaved work from an earlier session is
-    /// offered back (at once on the RO pane, else announced).
+    pub fn set_now(&mut self, now: DateTime<Utc>) {
+        self.shell.now = now;
+    }
+
+    pub fn board(&self) -> &BoardSnapshot {
+        &self.shell.board
+    }
+
+    /// A registered pane by its type, for tests and benchmarks.
+    pub fn pane<T: Pane>(&self) -> Option<&T> {
+        self.panes
+            .iter()
+            .find_map(|p| (p.as_ref() as &dyn Any).downcast_ref::<T>())
+    }
+
+    pub fn pane_mut<T: Pane>(&mut self) -> Option<&mut T> {
+        self.panes
+            .iter_mut()
+            .find_map(|p| (p.as_mut() as &mut dyn Any).downcast_mut::<T>())
+    }
+
+    /// The topmost layer, if it is a `T`.
+    pub fn top_layer<T: Layer>(&self) -> Option<&T> {
+        let top = self.layers.last()?;
+        (top.layer.as_ref() as &dyn Any).downcast_ref::<T>()
+    }
+
+    pub fn layer_count(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// First load, then each pane's start-up work (the editor offers drafts).
     pub fn start(&mut self, store: &mut dyn Store) {
-        self.reload(store);
-        if self.pane == Pane::RepairOrder {
-            self.run_effects(
-                vec![Effect::Ro(Box::new(RoEffect::FindDrafts))],
-                store,
-                self.now,
-            );
-        } else if store
-            .drafts(&self.session.login)
-            .is_ok_and(|d| !d.is_empty())
-        {
-            self.set_message(self.texts.get("msg.drafts_waiting").to_string(), true);
+        self.reload(&*store);
+        let mut work = Work::new();
+        for i in 0..self.panes.len() {
+            let cx = self.shell.ctx();
+            let id = self.panes[i].id();
+            work.extend(tag(id, self.panes[i].on_start(&cx)));
         }
+        self.run(work, store);
     }
 
-    /// Reloads everything on screen from the store (after any commit).
+    /// Reloads what is on screen after a commit (anyone's). Hidden panes
+    /// reload when shown.
     pub fn reload(&mut self, store: &dyn Store) {
+        self.reloads += 1;
         match store.board() {
-            Ok(snapshot) => {
-                let me = self.me();
-                self.board.set_snapshot(snapshot, me);
-            }
-            Err(e) => self.error(e.to_string()),
+            Ok(snapshot) => self.shell.board = Arc::new(snapshot),
+            Err(e) => self.warn(e.to_string()),
         }
-        self.refresh_open_ro(store);
+        self.stale.iter_mut().for_each(|s| *s = true);
+        self.reload_pane(self.shell.current, store);
     }
 
-    /// An open RO without unsaved edits follows the store (a move on the
-    /// board, a payment at the cashier). One with edits is left alone; its
-    /// title says it was saved elsewhere, and saving it meets the conflict.
-    fn refresh_open_ro(&mut self, store: &dyn Store) {
-        let Some(form) = self.ro.form.as_ref() else {
+    fn reload_pane(&mut self, pane: PaneId, store: &dyn Store) {
+        let i = pane.index();
+        let cx = self.shell.ctx();
+        let result = self.panes[i].reload(store, &cx);
+        self.stale[i] = false;
+        if let Err(e) = result {
+            self.warn(e.to_string());
+        }
+    }
+
+    pub fn handle_key(&mut self, key: KeyEvent, store: &mut dyn Store) {
+        for key in self.split_meta(key) {
+            if self.quit {
+                return;
+            }
+            self.key(key, store);
+        }
+    }
+
+    /// A terminal sends Esc and a key that arrive together as Alt+key.
+    /// Unless Alt+key is bound, they are the two keys the person pressed:
+    /// Esc then Ctrl-C must quit, and a quick Esc j over a slow link must
+    /// not turn into nothing.
+    fn split_meta(&self, key: KeyEvent) -> Vec<KeyEvent> {
+        if !key.modifiers.contains(KeyModifiers::ALT) || self.shell.keymap.binds(key) {
+            return vec![key];
+        }
+        let mut bare = key;
+        bare.modifiers.remove(KeyModifiers::ALT);
+        vec![KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE), bare]
+    }
+
+    fn key(&mut self, key: KeyEvent, store: &mut dyn Store) {
+        let global = self.shell.keymap.resolve(&[KeyContext::Global], key);
+        if global == Some(Action::ForceQuit) {
+            self.quit = true;
+            return;
+        }
+        if !self.layers.is_empty() {
+            return self.layer_key(key, global, store);
+        }
+        let pane = self.shell.current;
+        let cx = self.shell.ctx();
+        let used = self.panes[pane.index()].key(key, &cx);
+        match used {
+            Some(commands) => self.run(tag(pane, commands), store),
+            // A typed character never switches panes, even if a field let it go.
+            None if self.panes[pane.index()].typing() && is_plain_char(key) => {}
+            None => match global {
+                Some(Action::Help) => self.open_help(),
+                Some(action) => {
+                    if let Some(to) = PaneId::for_action(action) {
+                        let work = self.show(to, None, &*store);
+                        self.run(work, store);
+                    }
+                }
+                None => {}
+            },
+        }
+    }
+
+    fn layer_key(&mut self, key: KeyEvent, global: Option<Action>, store: &mut dyn Store) {
+        let cx = self.shell.ctx();
+        let Some(top) = self.layers.last_mut() else {
             return;
         };
-        let Some(id) = form.ro.id else { return };
-        // Payments are not part of the edit: a cashier's payment elsewhere
-        // shows at once, whatever the advisor is typing.
-        if let Ok(payments) = store.payments(id) {
-            self.ro.payments = payments;
-        }
-        if form.is_dirty() {
-            return;
-        }
-        // The board already knows the version of an open RO: load only when
-        // it moved (or the RO has left the board).
-        let on_board = self.board.snapshot.card(id).map(|c| c.version);
-        if on_board == Some(form.ro.version) {
-            return;
-        }
-        match store.load_ro(id) {
-            Ok(stored) if stored.version != form.ro.version => {
-                let focus = form.focus;
-                let mut fresh = ro::form::RoForm::new(
-                    stored.clone(),
-                    Some(stored),
-                    self.board.snapshot.groups.clone(),
-                    self.time,
-                );
-                fresh.focus = focus;
-                self.ro.form = Some(fresh);
+        let result = top.layer.key(key, &cx);
+        let (id, owner) = (top.id, top.owner);
+        match result {
+            LayerResult::Consumed(commands) => {
+                let work = commands.into_iter().map(|c| (Origin::Layer(id), c));
+                self.run(work.collect(), store);
             }
-            Ok(_) => {}
-            Err(e) => self.error(e.to_string()),
+            // Layers are modal: of the global keys only help reaches through.
+            LayerResult::Ignored if global == Some(Action::Help) => self.open_help(),
+            LayerResult::Ignored => {}
+            LayerResult::Close => self.close_layer(id),
+            LayerResult::Done(value) => {
+                self.close_layer(id);
+                let work = self.deliver(Origin::Pane(owner), Done::Picked(value));
+                self.run(work, store);
+            }
         }
     }
 
-    fn error(&mut self, text: String) {
-        self.message = Some(Message { text, error: true });
+    /// Pasted text goes to the top layer, else to the pane on screen.
+    pub fn handle_paste(&mut self, text: &str, store: &mut dyn Store) {
+        let cx = self.shell.ctx();
+        if let Some(top) = self.layers.last_mut() {
+            let id = top.id;
+            if let LayerResult::Consumed(commands) = top.layer.paste(text, &cx) {
+                let work = commands.into_iter().map(|c| (Origin::Layer(id), c));
+                self.run(work.collect(), store);
+            }
+            return;
+        }
+        let pane = self.shell.current;
+        let commands = self.panes[pane.index()].paste(text, &cx);
+        self.run(tag(pane, commands), store);
     }
 
-    pub fn set_message(&mut self, text: String, error: bool) {
+    /// Runs commands, and the commands their results bring, until none are left.
+    fn run(&mut self, work: Work, store: &mut dyn Store) {
+        let mut queue: VecDeque<(Origin, Command)> = work.into();
+        while let Some((origin, command)) = queue.pop_front() {
+            queue.extend(self.run_one(origin, command, store));
+        }
+    }
+
+    fn run_one(&mut self, origin: Origin, command: Command, store: &mut dyn Store) -> Work {
+        let owner = self.owner_of(origin);
+        match command {
+            Command::Read(read) => match effects::read(&*store, &read) {
+                Ok(out) => return self.deliver(origin, Done::Read(out)),
+                Err(e) => self.warn(e.to_string()),
+            },
+            Command::Drafts(op) => {
+                let login = self.shell.session.login.clone();
+                match effects::drafts(store, &login, &op) {
+                    Ok(out) => return self.deliver(origin, Done::Read(out)),
+                    Err(e) => self.warn(e.to_string()),
+                }
+            }
+            Command::Write { write, what } => return self.queue(owner, write, what),
+            Command::Push(layer) => self.push(owner, layer),
+            Command::Notice(text) => self.say(text, false),
+            Command::Warn(text) => self.warn(text),
+            Command::Goto(pane, request) => return self.show(pane, request, &*store),
+            Command::Quit => self.quit = true,
+        }
+        Vec::new()
+    }
+
+    fn owner_of(&self, origin: Origin) -> PaneId {
+        match origin {
+            Origin::Pane(p) => p,
+            Origin::Layer(id) => self
+                .layers
+                .iter()
+                .find(|l| l.id == id)
+                .map_or(self.shell.current, |l| l.owner),
+        }
+    }
+
+    /// Hands an outcome to whoever asked; a closed layer's reads are dropped.
+    fn deliver(&mut self, origin: Origin, done: Done) -> Work {
+        match origin {
+            Origin::Layer(id) => {
+                let open = self.layers.iter_mut().find(|l| l.id == id);
+                if let (Some(open), Done::Read(out)) = (open, done) {
+                    open.layer.on_read(out);
+                }
+                Vec::new()
+            }
+            Origin::Pane(pane) => {
+                let cx = self.shell.ctx();
+                let commands = self.panes[pane.index()].on_done(done, &cx);
+                tag(pane, commands)
+            }
+        }
+    }
+
+    /// A write for the writer, or at once its refusal (read-only, not registered).
+    fn queue(&mut self, origin: PaneId, write: Write, what: String) -> Work {
+        let by = match self.shell.session.writer(&self.shell.texts) {
+            Ok(user) => Who {
+                login: user.login.clone(),
+                user_id: user.id,
+                at: self.shell.now,
+            },
+            Err(e) => {
+                let done = Done::Wrote {
+                    write,
+                    what,
+                    result: Err(e),
+                };
+                return self.deliver(Origin::Pane(origin), done);
+            }
+        };
+        self.next_id += 1;
+        let id = self.next_id;
+        self.pending.push(Pending {
+            id,
+            what: what.clone(),
+            since: Instant::now(),
+        });
+        self.outbox.push(WriteJob {
+            id,
+            origin,
+            what,
+            write,
+            by,
+        });
+        Vec::new()
+    }
+
+    /// Writes waiting to be sent to the writer.
+    pub fn take_writes(&mut self) -> Vec<WriteJob> {
+        std::mem::take(&mut self.outbox)
+    }
+
+    /// A write came back: the pane hears how it went, then the screen reloads.
+    pub fn written(&mut self, done: WriteDone, store: &mut dyn Store) {
+        self.pending.retain(|p| p.id != done.id);
+        let outcome = Done::Wrote {
+            write: done.write,
+            what: done.what,
+            result: done.result,
+        };
+        let work = self.deliver(Origin::Pane(done.origin), outcome);
+        self.reload(&*store);
+        self.run(work, store);
+    }
+
+    /// Runs every queued write in place, as the writer thread would (tests,
+    /// benchmarks, and commands without a terminal).
+    pub fn settle(&mut self, store: &mut dyn Store) {
+        loop {
+            let jobs = self.take_writes();
+            if jobs.is_empty() {
+                return;
+            }
+            for job in jobs {
+                let done = effects::run(store, job);
+                self.written(done, store);
+            }
+        }
+    }
+
+    /// Writes every pane's unsaved work as drafts.
+    pub fn autosave(&mut self, drafts: &mut dyn DraftStore) {
+        let cx = self.shell.ctx();
+        let mut failed = None;
+        for pane in &mut self.panes {
+            if let Err(e) = pane.autosave(drafts, &cx) {
+                failed = Some(e);
+            }
+        }
+        if let Some(e) = failed {
+            self.warn(format!("draft not saved: {e}"));
+        }
+    }
+
+    /// What is still waiting for the database, oldest first.
+    pub fn pending_writes(&self) -> Vec<String> {
+        self.pending.iter().map(|p| p.what.clone()).collect()
+    }
+
+    /// "waiting for the database …: RO-24061 → in bay · 4 s", once a write
+    /// has waited long enough to notice.
+    pub fn waiting_line(&self) -> Option<String> {
+        let oldest = self.pending.first()?;
+        let waited = oldest.since.elapsed();
+        if waited < SHOW_WAITING_AFTER {
+            return None;
+        }
+        let t = &self.shell.texts;
+        let secs = waited.as_secs().to_string();
+        let mut line = t.fill("msg.waiting", &[("what", &oldest.what), ("secs", &secs)]);
+        if self.pending.len() > 1 {
+            let n = (self.pending.len() - 1).to_string();
+            line = format!("{line} ({})", t.fill("msg.waiting_more", &[("n", &n)]));
+        }
+        Some(line)
+    }
+
+    fn show(&mut self, pane: PaneId, request: Option<Request>, store: &dyn Store) -> Work {
+        self.shell.current = pane;
+        if self.stale[pane.index()] {
+            self.reload_pane(pane, store);
+        }
+        let cx = self.shell.ctx();
+        tag(pane, self.panes[pane.index()].on_show(request, &cx))
+    }
+
+    fn push(&mut self, owner: PaneId, layer: Box<dyn Layer>) {
+        self.next_id += 1;
+        self.layers.push(Open {
+            id: self.next_id,
+            owner,
+            layer,
+        });
+    }
+
+    fn close_layer(&mut self, id: u64) {
+        self.layers.retain(|l| l.id != id);
+    }
+
+    /// Help for what has the focus, from the live bindings.
+    fn open_help(&mut self) {
+        let pane = &self.panes[self.shell.current.index()];
+        // The open dialog's keys first, then the pane's, in its own order.
+        let mut contexts: Vec<KeyContext> = Vec::new();
+        if let Some(top) = self.layers.last() {
+            contexts.extend(top.layer.contexts());
+        }
+        contexts.extend(pane.help_contexts());
+        contexts.push(KeyContext::Global);
+        let mut seen = Vec::new();
+        contexts.retain(|c| {
+            let new = !seen.contains(c);
+            seen.push(*c);
+            new
+        });
+        let view = help::help_view(
+            &self.shell.keymap,
+            &self.shell.texts,
+            self.shell.current,
+            &contexts,
+            pane.help_note(),
+        );
+        self.push(self.shell.current, Box::new(view));
+    }
+
+    fn say(&mut self, text: String, error: bool) {
         self.message = Some(Message { text, error });
     }
 
-    /// The user who may write, or why nobody can.
-    pub fn writer(&self) -> Result<&User, StoreError> {
-        let Some(user) = &self.session.user else {
-            return Err(StoreError::Invalid(
-                self.texts
-                    .fill("msg.not_registered", &[("login", &self.session.login)]),
-            ));
-        };
-        if self.session.read_only {
-            return Err(StoreError::Invalid(self.texts.get("msg.read_only").into()));
-        }
-        Ok(user)
+    fn warn(&mut self, text: String) {
+        self.say(text, true);
     }
 
-    /// What the customer still owes on the open RO.
-    pub fn owed(&self) -> Money {
-        let Some(form) = &self.ro.form else {
-            return Money(0);
-        };
-        let due = crate::domain::pricing::totals(
-            &form.ro.lines,
-            form.ro.discount_bp,
-            self.session.settings.tax_rate_bp,
-        )
-        .customer_due();
-        crate::domain::settlement::balance(due, &self.ro.payments)
-    }
-
-    fn info(&mut self, text: String) {
-        self.message = Some(Message { text, error: false });
-    }
-
-    /// Turns one key press into effects for the store; no I/O happens here.
-    pub fn handle_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.keymap.resolve(&[KeyContext::Global], key) == Some(Action::ForceQuit) {
-            self.quit = true;
-            return Vec::new();
-        }
-        if !self.overlays.is_empty() {
-            return self.overlay_key(key);
-        }
-        if self.pane == Pane::Board && self.board.searching {
-            self.search_key(key);
-            return Vec::new();
-        }
-        if self.pane == Pane::RepairOrder {
-            return ro::keys::handle(self, key);
-        }
-        let contexts: &[KeyContext] = match self.pane {
-            Pane::Board => &[KeyContext::Board, KeyContext::List, KeyContext::Global],
-            _ => &[KeyContext::List, KeyContext::Global],
-        };
-        match self.keymap.resolve(contexts, key) {
-            Some(action) => self.on_action(action),
-            None => Vec::new(),
-        }
-    }
-
-    /// Keys that mean the same everywhere: quit, help, pane switches, new RO.
-    pub fn global_action(&mut self, action: Action) -> Vec<Effect> {
-        if let Some(pane) = pane_for(action) {
-            self.pane = pane;
-            if pane == Pane::RepairOrder && !self.ro.drafts_offered {
-                return vec![Effect::Ro(Box::new(RoEffect::FindDrafts))];
-            }
-            return Vec::new();
-        }
-        match action {
-            Action::Quit => self.quit = true,
-            Action::Help => {
-                let view = help::help_view(&self.keymap, &self.texts, self.pane);
-                self.overlays.push(Overlay::Help(view));
-            }
-            Action::New => {
-                self.pane = Pane::RepairOrder;
-                self.ro.drafts_offered = true;
-                self.ro.open_finder();
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    fn on_action(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Quit | Action::Help | Action::New => return self.global_action(action),
-            _ if pane_for(action).is_some() => return self.global_action(action),
-            Action::Edit if self.pane == Pane::Board => {
-                if let Some(id) = self.board.selected {
-                    return vec![Effect::Ro(Box::new(RoEffect::Open(id)))];
-                }
-            }
-            _ if self.pane == Pane::Board => {
-                let ctx = BoardCtx {
-                    me: self.me(),
-                    may_dispatch: self
-                        .session
-                        .user
-                        .as_ref()
-                        .is_some_and(|u| u.role.may_dispatch()),
-                    texts: &self.texts,
-                };
-                let commands = self.board.update(action, &ctx, self.page);
-                return self.run_commands(commands);
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
-
-    pub fn run_commands(&mut self, commands: Vec<Command>) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        for c in commands {
-            match c {
-                Command::Store(e) => effects.push(e),
-                Command::Push(o) => self.overlays.push(o),
-                Command::Message(text, error) => self.message = Some(Message { text, error }),
-            }
-        }
-        effects
-    }
-
-    /// Pasted text goes into the text input that has the focus, cleaned of
-    /// control characters (and onto one line where the field has one).
-    pub fn handle_paste(&mut self, text: &str) -> Vec<Effect> {
-        if !self.overlays.is_empty() {
-            return Vec::new();
-        }
-        match self.pane {
-            Pane::RepairOrder => ro::keys::paste(self, text),
-            Pane::Board if self.board.searching => {
-                let query = format!(
-                    "{}{}",
-                    self.board.query,
-                    crate::domain::text::clean_line(text)
-                );
-                self.board.set_query(query);
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    fn search_key(&mut self, key: KeyEvent) {
-        let mut query = self.board.query.clone();
-        match key.code {
-            KeyCode::Enter => self.board.searching = false,
-            KeyCode::Esc => {
-                self.board.searching = false;
-                query.clear();
-            }
-            KeyCode::Backspace => {
-                query.pop();
-            }
-            KeyCode::Char(c) if !c.is_control() => query.push(c),
-            _ => {}
-        }
-        if query != self.board.query {
-            self.board.set_query(query);
-        }
-    }
-
-    fn overlay_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        let Some(action) = self
-            .keymap
-            .resolve(&[KeyContext::Popup, KeyContext::Global], key)
-        else {
-            return Vec::new();
-        };
-        let Some(top) = self.overlays.last_mut() else {
-            return Vec::new();
-        };
-        match top.handle(action) {
-            Outcome::Stay => Vec::new(),
-            Outcome::Close => {
-                self.overlays.pop();
-                Vec::new()
-            }
-            Outcome::Picked(purpose, value) => {
-                self.overlays.pop();
-                self.picked(purpose, value)
-            }
-        }
-    }
-
-    /// The next step of a bay / group / move choice.
-    fn picked(&mut self, purpose: PickPurpose, value: PickValue) -> Vec<Effect> {
-        match value {
-            PickValue::RoAction(a) => return ro::keys::on_action(self, a),
-            PickValue::Canned(i) => {
-                ro::keys::add_canned(self, i);
-                return Vec::new();
-            }
-            _ => {}
-        }
-        let Some(card) = self.board.selected_card().cloned() else {
-            return Vec::new();
-        };
-        let request = |ro_id, version, to, bay_id, work_group_id| {
-            vec![Effect::Move(MoveRequest {
-                ro_id,
-                expected_version: version,
-                to,
-                bay_id,
-                work_group_id,
-            })]
-        };
-        match (purpose, value) {
-            (PickPurpose::Move { ro_id, version }, PickValue::Status(to)) => match to {
-                RoStatus::InBay | RoStatus::Washing => {
-                    let cmds = self.board.bay_picker(&card, Some(to), &self.texts);
-                    self.run_commands(cmds)
-                }
-                _ => request(ro_id, version, to, None, None),
-            },
-            (PickPurpose::Bay { ro_id, version }, PickValue::Bay(bay_id)) => {
-                let is_wash = bay_id
-                    .and_then(|b| self.board.snapshot.bay(b))
-                    .is_none_or(|b| b.kind == BayKind::Wash);
-                if is_wash {
-                    request(ro_id, version, RoStatus::Washing, bay_id, None)
-                } else {
-                    let picker =
-                        self.board
-                            .group_picker(&card, RoStatus::InBay, bay_id, &self.texts);
-                    self.overlays.push(picker);
-                    Vec::new()
-                }
-            }
-            (
-                PickPurpose::Group {
-                    ro_id,
-                    version,
-                    to,
-                    bay_id,
-                },
-                PickValue::Group(group),
-            ) => request(ro_id, version, to, bay_id, group),
-            _ => Vec::new(),
-        }
-    }
-
-    /// Runs effects against the store, then reloads what is on screen.
-    pub fn run_effects(&mut self, effects: Vec<Effect>, store: &mut dyn Store, now: DateTime<Utc>) {
-        for effect in effects {
-            if let Effect::Ro(e) = effect {
-                ro::run_effect(self, *e, store, now);
-                continue;
-            }
-            if let Effect::LoadDetail(id) = effect {
-                match store.ro_detail(id) {
-                    Ok(d) => self.overlays.push(Overlay::Detail(detail::detail_view(
-                        &d,
-                        &self.texts,
-                        self.time,
-                    ))),
-                    Err(e) => self.error(e.to_string()),
-                }
-                continue;
-            }
-            match self.write(&effect, store, now) {
-                Ok(msg) => self.info(msg),
-                Err(e) => self.error(e.to_string()),
-            }
-            self.reload(store);
-        }
-    }
-
-    fn write(
-        &self,
-        effect: &Effect,
-        store: &mut dyn Store,
-        now: DateTime<Utc>,
-    ) -> Result<String, StoreError> {
-        let user = self.writer()?;
-        let by = Actor {
-            login: &user.login,
-            user_id: Some(user.id),
-            at: now,
-        };
-        let number = |id: i64| {
-            self.board
-                .snapshot
-                .card(id)
-                .map(|c| c.number.clone())
-                .unwrap_or_default()
-        };
-        let t = &self.texts;
-        match effect {
-            Effect::Move(req) => {
-                store.move_ro(req, by)?;
-                let status = t.get(&format!("status.{}", req.to.code()));
-                Ok(t.fill(
-                    "msg.moved",
-                    &[("ro", &number(req.ro_id)), ("status", status)],
-                ))
-            }
-            Effect::ProgressChecked { ro_id, version } => {
-                store.record_progress_check(*ro_id, *version, by)?;
-                Ok(t.fill("msg.checked", &[("ro", &number(*ro_id))]))
-            }
-            Effect::PickupCalled { ro_id, version } => {
-                store.record_pickup_call(*ro_id, *version, "", by)?;
-                Ok(t.fill("msg.called", &[("ro", &number(*ro_id))]))
-            }
-            Effect::LoadDetail(_) | Effect::Ro(_) => Ok(String::new()),
-        }
-    }
-
-    pub fn draw(&mut self, frame: &mut Frame<'_>, now: DateTime<Utc>) {
+    pub fn draw(&mut self, frame: &mut Frame<'_>) {
         let area = frame.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-            chrome::too_small(frame, area, &self.texts);
+            chrome::too_small(frame, area, &self.shell.texts);
             return;
         }
         let [tabs, body, status] = Layout::vertical([
@@ -490,44 +526,41 @@ impl App {
             Constraint::Length(1),
         ])
         .areas(area);
-        chrome::tabs(
-            frame,
-            tabs,
-            self.pane,
-            &self.session.settings.shop_name,
-            &self.texts,
-            self.theme,
-        );
-        match self.pane {
-            Pane::Board => {
-                self.page = body.height.saturating_sub(3).max(1) as usize;
-                let view = View {
-                    texts: &self.texts,
-                    theme: self.theme,
-                    time: self.time,
-                    now,
-                };
-                board_view::render(&mut self.board, frame, body, &view);
-            }
-            Pane::RepairOrder => ro::view::render(self, frame, body),
-            _ => chrome::not_built(frame, body, &self.texts),
-        }
-        chrome::status_bar(frame, status, self, now);
-        for overlay in &self.overlays {
-            overlay.render(frame, body, self.theme);
+        let message = match self.waiting_line() {
+            Some(text) => Some(Message { text, error: true }),
+            None => self.message.clone(),
+        };
+        let cx = self.shell.ctx();
+        chrome::tabs(frame, tabs, &cx);
+        self.panes[cx.current.index()].render(frame, body, &cx);
+        chrome::status_bar(frame, status, &cx, message.as_ref());
+        for open in &self.layers {
+            open.layer.render(frame, body, &cx);
         }
     }
 }
 
-fn pane_for(action: Action) -> Option<Pane> {
-    Some(match action {
-        Action::PaneBoard => Pane::Board,
-        Action::PaneRepairOrder => Pane::RepairOrder,
-        Action::PaneChecklist => Pane::Checklist,
-        Action::PaneCallbacks => Pane::Callbacks,
-        Action::PaneAppointments => Pane::Appointments,
-        Action::PaneCustomers => Pane::Customers,
-        Action::PaneReports => Pane::Reports,
-        _ => return None,
-    })
+fn tag(pane: PaneId, commands: Vec<Command>) -> Work {
+    commands
+        .into_iter()
+        .map(|c| (Origin::Pane(pane), c))
+        .collect()
+}
+
+fn is_plain_char(key: KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Char(_))
+        && !key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+}
+
+fn startup_message(session: &Session, texts: &Texts) -> Option<Message> {
+    let text = if session.user.is_none() {
+        texts.fill("msg.not_registered", &[("login", &session.login)])
+    } else if session.read_only {
+        texts.get("msg.read_only").to_string()
+    } else {
+        return None;
+    };
+    Some(Message { text, error: true })
 }

@@ -1,11 +1,9 @@
-//! The tab bar, the status bar and the notices that replace a pane.
+//! The tab bar, the status bar and the notice for a terminal too small.
 
-use super::app::{App, MIN_HEIGHT, MIN_WIDTH};
+use super::app::{Message, MIN_HEIGHT, MIN_WIDTH};
 use super::i18n::Texts;
+use super::pane::{Ctx, PaneId};
 use super::text::{fit, fit_right, width};
-use super::theme::Theme;
-use super::Pane;
-use chrono::{DateTime, Utc};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
@@ -13,16 +11,17 @@ use ratatui::Frame;
 
 /// "2 Board  3 RO …": the digit works as well as the F-key. The active pane
 /// is shown in brackets as well as reversed, so it shows without colour.
-pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, shop: &str, t: &Texts, theme: Theme) {
+pub fn tabs(frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+    let t = cx.texts;
     let mut spans = Vec::new();
-    for pane in Pane::ALL {
+    for pane in PaneId::ALL {
         let label = format!(
             "{} {}",
             pane.function_key(),
             t.get(&format!("pane.{}", pane.key()))
         );
-        if pane == active {
-            spans.push(Span::styled(format!("[{label}]"), theme.selected()));
+        if pane == cx.current {
+            spans.push(Span::styled(format!("[{label}]"), cx.theme.selected()));
         } else {
             spans.push(Span::raw(format!(" {label} ")));
         }
@@ -31,13 +30,15 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, active: Pane, shop: &str, t: &Tex
     let used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let room = (area.width as usize).saturating_sub(used + 2);
     if room >= 8 {
-        spans.push(Span::styled(fit_right(shop, room + 1), theme.dim()));
+        let shop = &cx.session.settings.shop_name;
+        spans.push(Span::styled(fit_right(shop, room + 1), cx.theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, now: DateTime<Utc>) {
-    let s = &app.session;
+pub fn status_bar(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, message: Option<&Message>) {
+    let s = cx.session;
+    let theme = cx.theme;
     let who = match &s.user {
         Some(u) => format!(" {} ({})", u.login, u.role.code()),
         None => format!(" {} (?)", s.login),
@@ -45,37 +46,32 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, app: &App, now: DateTime<Ut
     let w = area.width as usize;
     // Narrow screens keep the message readable: a short clock, no key hint.
     let wide = w >= 100;
-    let clock = app
+    let clock = cx
         .time
-        .local(now)
+        .local(cx.now)
         .format(if wide { "%a %d %b %H:%M" } else { "%H:%M" });
     let mut right = format!("{} │ {clock} ", s.db_label);
     if s.read_only {
-        right = format!("{} │ {right}", app.texts.get("bar.read_only"));
+        right = format!("{} │ {right}", cx.texts.get("bar.read_only"));
     }
     if wide {
-        right = format!("{} │ {right}", app.texts.get("bar.help"));
+        right = format!("{} │ {right}", cx.texts.get("bar.help"));
     }
     let room = w.saturating_sub(width(&who) + width(&right) + 3);
-    let (msg, msg_style) = match &app.message {
-        Some(m) if m.error => (m.text.clone(), app.theme.error()),
-        Some(m) => (m.text.clone(), app.theme.bar()),
-        None => (String::new(), app.theme.bar()),
+    let (msg, msg_style) = match message {
+        Some(m) if m.error => (m.text.clone(), theme.error()),
+        Some(m) => (m.text.clone(), theme.bar()),
+        None => (String::new(), theme.bar()),
     };
     let line = Line::from(vec![
-        Span::styled(format!("{who} │ "), app.theme.bar()),
-        Span::styled(fit(&msg, room), app.theme.bar().patch(msg_style)),
+        Span::styled(format!("{who} │ "), theme.bar()),
+        Span::styled(fit(&msg, room), theme.bar().patch(msg_style)),
         Span::styled(
             fit(&right, w.saturating_sub(width(&who) + 3 + room)),
-            app.theme.bar(),
+            theme.bar(),
         ),
     ]);
-    frame.render_widget(Paragraph::new(line).style(app.theme.bar()), area);
-}
-
-pub fn not_built(frame: &mut Frame<'_>, area: Rect, t: &Texts) {
-    let para = Paragraph::new(t.get("pane.not_built").to_string()).wrap(Wrap { trim: true });
-    frame.render_widget(para, area);
+    frame.render_widget(Paragraph::new(line).style(theme.bar()), area);
 }
 
 pub fn too_small(frame: &mut Frame<'_>, area: Rect, t: &Texts) {

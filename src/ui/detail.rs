@@ -1,7 +1,7 @@
 //! The RO detail view opened with Enter on the board.
 
 use super::i18n::Texts;
-use super::overlay::TextView;
+use super::layer::TextView;
 use super::text::fit;
 use super::timefmt::TimeFmt;
 use crate::domain::text::clean_multiline;
@@ -90,11 +90,7 @@ pub fn detail_view(d: &RoDetail, t: &Texts, time: TimeFmt) -> TextView {
             300,
         )));
     }
-    TextView {
-        title: format!("{} {}", t.get("detail.title"), c.number),
-        lines,
-        scroll: 0,
-    }
+    TextView::new(format!("{} {}", t.get("detail.title"), c.number), lines)
 }
 
 /// "E ■■■■■□□□ F": the fuel needle in eighths, as on the check-in sheet.

@@ -1,32 +1,34 @@
-//! The help overlay, generated from the live keymap: whatever the user has
-//! rebound is what it shows.
+//! The help layer and key hints, generated from the live keymap: whatever
+//! the user has rebound is what they show.
 
 use super::i18n::Texts;
-use super::keymap::{KeyContext, Keymap};
-use super::overlay::TextView;
+use super::keymap::{Action, KeyContext, Keymap};
+use super::layer::TextView;
+use super::pane::PaneId;
 use super::text::fit;
-use super::Pane;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 
-pub fn help_view(keymap: &Keymap, t: &Texts, pane: Pane) -> TextView {
-    let mut contexts = vec![(KeyContext::Global, "help.global")];
-    if pane == Pane::Board {
-        contexts.insert(0, (KeyContext::Board, "help.board"));
-    }
-    if pane == Pane::RepairOrder {
-        contexts.insert(0, (KeyContext::Lines, "help.lines"));
-        contexts.insert(0, (KeyContext::Editor, "help.editor"));
-    }
-    contexts.push((KeyContext::List, "help.list"));
-    contexts.push((KeyContext::Popup, "help.popup"));
+/// Help for `pane`: each context's bindings, most specific first.
+pub fn help_view(
+    keymap: &Keymap,
+    t: &Texts,
+    pane: PaneId,
+    contexts: &[KeyContext],
+    note: Option<&str>,
+) -> TextView {
+    let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines = Vec::new();
-    for (ctx, title) in contexts {
+    for ctx in contexts {
+        let bindings = keymap.bindings_of(*ctx);
+        if bindings.is_empty() {
+            continue;
+        }
         lines.push(Line::from(Span::styled(
-            t.get(title).to_string(),
-            Style::new().add_modifier(Modifier::BOLD),
+            t.get(&ctx.text_key()).to_string(),
+            bold,
         )));
-        for (action, keys) in keymap.bindings_of(ctx) {
+        for (action, keys) in bindings {
             let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
             lines.push(Line::from(format!(
                 "  {} {}",
@@ -36,16 +38,26 @@ pub fn help_view(keymap: &Keymap, t: &Texts, pane: Pane) -> TextView {
         }
         lines.push(Line::from(""));
     }
-    if pane == Pane::Board {
-        lines.push(Line::from(t.get("help.legend").to_string()));
+    if let Some(key) = note {
+        lines.push(Line::from(t.get(key).to_string()));
     }
-    TextView {
-        title: format!(
-            "{} · {}",
-            t.get("help.title"),
-            t.get(&format!("pane.{}", pane.key()))
-        ),
-        lines,
-        scroll: 0,
-    }
+    let title = format!(
+        "{} · {}",
+        t.get("help.title"),
+        t.get(&format!("pane.{}", pane.key()))
+    );
+    TextView::new(title, lines)
+}
+
+/// "m keep mine · t take theirs · Esc keep editing": each action's first
+/// key in the live keymap with a short label. Unbound actions are left out.
+pub fn hint(keymap: &Keymap, t: &Texts, items: &[(KeyContext, Action, &str)]) -> String {
+    items
+        .iter()
+        .filter_map(|(ctx, action, label)| {
+            let key = keymap.first_key(*ctx, *action)?;
+            Some(format!("{key} {}", t.get(label)))
+        })
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

@@ -43,6 +43,14 @@ pub enum Action {
     AddLine,
     RemoveLine,
     CannedJob,
+    /// Finish a dialog's form (or keep the board's search).
+    Submit,
+    CycleNext,
+    CyclePrev,
+    KeepMine,
+    TakeTheirs,
+    Restore,
+    Discard,
 }
 
 impl Action {
@@ -68,9 +76,40 @@ pub enum KeyContext {
     Global,
     List,
     Board,
+    Search,
     Popup,
     Editor,
+    Field,
+    Choice,
     Lines,
+    Dialog,
+    Finder,
+    Conflict,
+    Drafts,
+}
+
+impl KeyContext {
+    pub const ALL: [KeyContext; 13] = [
+        KeyContext::Global,
+        KeyContext::List,
+        KeyContext::Board,
+        KeyContext::Search,
+        KeyContext::Popup,
+        KeyContext::Editor,
+        KeyContext::Field,
+        KeyContext::Choice,
+        KeyContext::Lines,
+        KeyContext::Dialog,
+        KeyContext::Finder,
+        KeyContext::Conflict,
+        KeyContext::Drafts,
+    ];
+
+    /// The translation key of the context's heading in help.
+    pub fn text_key(self) -> String {
+        let name = format!("{self:?}").to_lowercase();
+        format!("help.{name}")
+    }
 }
 
 /// A key with its modifiers, as written in the keymap file.
@@ -236,6 +275,12 @@ impl Keymap {
                 .find(|((c, _), keys)| c == ctx && keys.contains(&combo))
                 .map(|((_, a), _)| *a)
         })
+    }
+
+    /// Whether any context binds exactly this key (with its modifiers).
+    pub fn binds(&self, key: KeyEvent) -> bool {
+        let combo = KeyCombo::from_event(key);
+        self.bindings.values().any(|keys| keys.contains(&combo))
     }
 
     /// Every bound action of a context with its keys, for the help screen.

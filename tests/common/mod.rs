@@ -6,12 +6,18 @@ pub mod pty;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use frontdesk::domain::*;
-use frontdesk::ui::app::{App, Session};
+use frontdesk::store::SqliteStore;
+use frontdesk::ui::app::{App, Shell};
+use frontdesk::ui::board::BoardPane;
 use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::keymap::Keymap;
 use frontdesk::ui::theme::Theme;
 use frontdesk::ui::timefmt::TimeFmt;
+use frontdesk::ui::Session;
+use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::Terminal;
+use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 
 pub fn now() -> DateTime<Utc> {
@@ -127,23 +133,68 @@ pub fn user(role: Role) -> User {
     }
 }
 
-pub fn app_with(keymap: Keymap, lang: Lang, role: Option<Role>) -> App {
-    let session = Session {
+/// Everything a pane may read, with the fixed board, for pane tests that
+/// need neither a terminal nor a database.
+pub fn shell(role: Option<Role>) -> Shell {
+    Shell {
+        session: session(role),
+        keymap: Keymap::default(),
+        texts: Texts::new(Lang::En),
+        theme: Theme { color: false },
+        time: TimeFmt::utc(),
+        now: now(),
+        board: Arc::new(snapshot()),
+        current: frontdesk::ui::PaneId::Board,
+    }
+}
+
+fn session(role: Option<Role>) -> Session {
+    Session {
         login: "li.na".into(),
         user: role.map(user),
         db_label: "shop.db".into(),
         read_only: false,
         settings: Settings::default(),
-    };
+    }
+}
+
+pub fn app_with(keymap: Keymap, lang: Lang, role: Option<Role>) -> App {
     let mut app = App::new(
-        session,
+        session(role),
         keymap,
         Texts::new(lang),
         Theme { color: false },
         TimeFmt::utc(),
     );
-    app.board.set_snapshot(snapshot(), Some(1));
+    app.set_now(now());
+    set_board(&mut app, snapshot());
     app
+}
+
+/// Puts a fixed board on screen, as a reload would, without a database.
+pub fn set_board(app: &mut App, snapshot: BoardSnapshot) {
+    let snapshot = Arc::new(snapshot);
+    app.shell.board = Arc::clone(&snapshot);
+    app.pane_mut::<BoardPane>()
+        .unwrap()
+        .set_snapshot(snapshot, Some(1));
+}
+
+/// The board pane of an app.
+pub fn board(app: &App) -> &BoardPane {
+    app.pane::<BoardPane>().unwrap()
+}
+
+/// An empty shop in memory: the shell runs its reads against it.
+pub fn no_shop() -> SqliteStore {
+    SqliteStore::open_in_memory().unwrap()
+}
+
+/// One frame of the whole app on a test terminal.
+pub fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| app.draw(f)).unwrap();
+    term.backend().buffer().clone()
 }
 
 pub fn app() -> App {

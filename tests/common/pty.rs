@@ -1,10 +1,19 @@
 //! Runs the real `frontdesk` binary in a pseudo-terminal and reads its screen
 //! through a vt100 parser, as a person at a terminal would see it.
+//!
+//! The helper holds the pty master through its own close-on-exec copies, so
+//! [`Tui::close_master`] really closes the terminal (as a dropped SSH link or
+//! a closed window does), and no other test's child can keep it open.
+//! Every process it starts is ended by its pid when the test is done.
 
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+use std::fs::File;
 use std::io::{Read, Write};
+use std::os::fd::{FromRawFd, RawFd};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_frontdesk");
@@ -13,10 +22,13 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 
 pub struct Tui {
     child: Box<dyn Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
+    pid: u32,
+    writer: Option<File>,
     parser: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    closing: Arc<AtomicBool>,
+    reader: Option<JoinHandle<()>>,
 }
 
 /// The environment every test process gets: a fixed login and English.
@@ -31,8 +43,60 @@ pub fn base_env(login: &str) -> Vec<(String, String)> {
     ]
 }
 
+/// A close-on-exec copy of a descriptor.
+fn dup(fd: RawFd) -> File {
+    // SAFETY: fcntl on a descriptor we own; the result is a new descriptor
+    // that the File then owns.
+    let copy = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    assert!(copy >= 0, "dup the pty master");
+    unsafe { File::from_raw_fd(copy) }
+}
+
+/// Reads the screen until told to stop (then closes its copy of the master).
+fn read_screen(
+    mut file: File,
+    closing: Arc<AtomicBool>,
+    parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+) {
+    use std::os::fd::AsRawFd;
+    let mut buf = [0u8; 8192];
+    while !closing.load(Ordering::Relaxed) {
+        let mut pfd = libc::pollfd {
+            fd: file.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd.
+        if unsafe { libc::poll(&mut pfd, 1, 50) } <= 0 || pfd.revents & libc::POLLIN == 0 {
+            if pfd.revents & (libc::POLLHUP | libc::POLLERR) != 0 {
+                return;
+            }
+            continue;
+        }
+        match file.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => {
+                parser.lock().unwrap().process(&buf[..n]);
+                raw.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        }
+    }
+}
+
 impl Tui {
     pub fn spawn(args: &[&str], env: &[(String, String)], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_program(BIN, args, env, cols, rows)
+    }
+
+    /// Any program in the terminal (a shell wrapping frontdesk, say).
+    pub fn spawn_program(
+        program: &str,
+        args: &[&str],
+        env: &[(String, String)],
+        cols: u16,
+        rows: u16,
+    ) -> Tui {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -41,35 +105,30 @@ impl Tui {
                 pixel_height: 0,
             })
             .expect("open a pty");
-        let mut cmd = CommandBuilder::new(BIN);
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env_clear();
         cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let child = pty.slave.spawn_command(cmd).expect("spawn frontdesk");
-        let mut reader = pty.master.try_clone_reader().expect("pty reader");
-        let writer = pty.master.take_writer().expect("pty writer");
+        let child = pty.slave.spawn_command(cmd).expect("spawn");
+        let pid = child.process_id().expect("child pid");
+        let fd = pty.master.as_raw_fd().expect("master fd");
         let parser = Arc::new(Mutex::new(vt100::Parser::new(rows, cols, 0)));
         let raw = Arc::new(Mutex::new(Vec::new()));
-        let (p, r) = (Arc::clone(&parser), Arc::clone(&raw));
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                p.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
+        let closing = Arc::new(AtomicBool::new(false));
+        let (file, c, p, r) = (dup(fd), closing.clone(), parser.clone(), raw.clone());
+        let reader = std::thread::spawn(move || read_screen(file, c, p, r));
         Tui {
             child,
-            writer,
+            pid,
+            writer: Some(dup(fd)),
             parser,
             raw,
-            _master: pty.master,
+            master: Some(pty.master),
+            closing,
+            reader: Some(reader),
         }
     }
 
@@ -79,6 +138,11 @@ impl Tui {
 
     pub fn raw_output(&self) -> Vec<u8> {
         self.raw.lock().unwrap().clone()
+    }
+
+    /// Bytes written to the terminal so far.
+    pub fn bytes_seen(&self) -> usize {
+        self.raw.lock().unwrap().len()
     }
 
     /// Waits until the screen satisfies `pred`; returns how long it took.
@@ -98,14 +162,26 @@ impl Tui {
     }
 
     pub fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(keys.as_bytes()).unwrap();
+        w.flush().unwrap();
         // Let the app read one burst before the next; keys themselves are not timed.
         std::thread::sleep(Duration::from_millis(60));
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.process_id().expect("child pid")
+        self.pid
+    }
+
+    /// Closes the terminal as a dropped link or a closed window does: every
+    /// copy of the master goes, without a last byte sent to the program.
+    pub fn close_master(&mut self) {
+        self.closing.store(true, Ordering::Relaxed);
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        self.writer = None;
+        self.master = None;
     }
 
     /// Waits for the process to end and returns whether it exited with 0.
@@ -120,13 +196,41 @@ impl Tui {
         let _ = self.child.kill();
         panic!("frontdesk did not exit; screen:\n{}", self.screen());
     }
+
+    /// Waits up to `limit` for the process to end, without reaping it, and
+    /// returns how long that took and the CPU ticks (1/100 s) it used in all.
+    pub fn wait_dead(&self, limit: Duration) -> Option<(Duration, u64)> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            match cpu_ticks(self.pid) {
+                Some((state, ticks)) if state == 'Z' || state == 'X' => {
+                    return Some((start.elapsed(), ticks))
+                }
+                None => return Some((start.elapsed(), 0)),
+                _ => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+        None
+    }
+}
+
+/// A process's state letter and its user plus system CPU ticks.
+pub fn cpu_ticks(pid: u32) -> Option<(char, u64)> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let fields: Vec<&str> = stat.rsplit(") ").next()?.split_whitespace().collect();
+    let state = fields.first()?.chars().next()?;
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some((state, ticks))
 }
 
 impl Drop for Tui {
     fn drop(&mut self) {
+        // End what we started, by its pid, even if the test failed midway.
         if let Ok(None) = self.child.try_wait() {
             let _ = self.child.kill();
+            let _ = self.child.wait();
         }
+        self.closing.store(true, Ordering::Relaxed);
     }
 }
 
@@ -142,4 +246,37 @@ pub fn make_demo(path: &Path, login: &str, now: &str) {
         "demo failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// The autosaved drafts kept beside the shop file.
+pub fn drafts_file(db: &Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}-drafts", db.display()))
+}
+
+/// The payloads of every draft on disk (none if the file is not there yet).
+pub fn drafts_on_disk(db: &Path) -> Vec<String> {
+    let Ok(conn) = rusqlite::Connection::open_with_flags(
+        drafts_file(db),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    ) else {
+        return Vec::new();
+    };
+    let Ok(mut stmt) = conn.prepare("SELECT payload FROM drafts") else {
+        return Vec::new();
+    };
+    stmt.query_map([], |r| r.get(0))
+        .map(|rows| rows.filter_map(Result::ok).collect())
+        .unwrap_or_default()
+}
+
+/// Waits until a draft containing `text` is on disk.
+pub fn wait_for_draft(db: &Path, text: &str) {
+    let start = Instant::now();
+    while start.elapsed() < PATIENCE {
+        if drafts_on_disk(db).iter().any(|p| p.contains(text)) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("no draft containing {text:?} was written");
 }

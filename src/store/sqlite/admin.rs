@@ -1,6 +1,7 @@
 //! Settings, users, integrity check and backup.
 
 use super::audit;
+use crate::domain::audit::AuditEvent;
 use crate::domain::{NewUser, Role, Settings, User};
 use crate::store::{Actor, StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -53,28 +54,18 @@ pub fn users(conn: &Connection) -> StoreResult<Vec<User>> {
 }
 
 pub fn add_user(tx: &Transaction<'_>, user: &NewUser, by: Actor<'_>) -> StoreResult<User> {
-    if user.login.trim().is_empty() {
-        return Err(StoreError::Invalid("a user needs a login".into()));
-    }
-    if user_by_login(tx, &user.login)?.is_some() {
-        return Err(StoreError::Invalid(format!(
-            "user {} already exists",
-            user.login
-        )));
-    }
+    let taken = user_by_login(tx, &user.login)?.is_some();
+    user.check(taken).map_err(StoreError::Invalid)?;
     tx.execute(
         "INSERT INTO users (login, name, role, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![user.login, user.name, user.role.code(), by.at],
     )?;
     let id = tx.last_insert_rowid();
-    audit(
-        tx,
-        by,
-        "user",
-        id,
-        "create",
-        &format!("{} ({})", user.login, user.role.code()),
-    )?;
+    let event = AuditEvent::UserCreated {
+        login: user.login.clone(),
+        role: user.role.code(),
+    };
+    audit(tx, by, id, &event)?;
     Ok(User {
         id,
         login: user.login.clone(),

@@ -1,6 +1,7 @@
 //! Queries and writes behind the service bay board.
 
 use super::audit;
+use crate::domain::audit::{AuditEvent, Place};
 use crate::domain::dispatch::{plan_move, BayChoice, MoveError, RoState};
 use crate::domain::{
     AuditEntry, Bay, BayKind, BoardCard, BoardSnapshot, JobTimes, MoveRequest, RoDetail, RoStatus,
@@ -240,46 +241,31 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
         next.version,
         by.at
     ])?;
-    let detail = move_detail(tx, &number, &cur, &next)?;
-    audit(tx, by, "repair_order", req.ro_id, "move", &detail)
+    let event = AuditEvent::RoMoved {
+        number,
+        from: place(tx, cur.status, cur.bay_id)?,
+        to: place(tx, next.status, next.bay_id)?,
+        group: match next.work_group_id {
+            Some(g) if cur.work_group_id != next.work_group_id => Some(tx.query_row(
+                "SELECT name FROM work_groups WHERE id = ?1",
+                [g],
+                |r| r.get(0),
+            )?),
+            _ => None,
+        },
+        received_at: next
+            .workshop_received_at
+            .filter(|_| cur.workshop_received_at != next.workshop_received_at),
+    };
+    audit(tx, by, req.ro_id, &event)
 }
 
-/// "RO-10023 in_bay → quality_check; bay B3 → -; group Express" for the audit log.
-fn move_detail(
-    tx: &Transaction<'_>,
-    number: &str,
-    cur: &RoState,
-    next: &RoState,
-) -> StoreResult<String> {
-    let bay_code = |id: Option<i64>| -> StoreResult<String> {
-        Ok(match id {
-            Some(id) => tx.query_row("SELECT code FROM bays WHERE id = ?1", [id], |r| r.get(0))?,
-            None => "-".into(),
-        })
+fn place(tx: &Transaction<'_>, status: RoStatus, bay_id: Option<i64>) -> StoreResult<Place> {
+    let bay = match bay_id {
+        Some(id) => Some(tx.query_row("SELECT code FROM bays WHERE id = ?1", [id], |r| r.get(0))?),
+        None => None,
     };
-    let mut text = format!("{number} {} → {}", cur.status, next.status);
-    if cur.bay_id != next.bay_id {
-        text += &format!(
-            "; bay {} → {}",
-            bay_code(cur.bay_id)?,
-            bay_code(next.bay_id)?
-        );
-    }
-    if cur.work_group_id != next.work_group_id {
-        if let Some(g) = next.work_group_id {
-            let name: String =
-                tx.query_row("SELECT name FROM work_groups WHERE id = ?1", [g], |r| {
-                    r.get(0)
-                })?;
-            text += &format!("; group {name}");
-        }
-    }
-    if cur.workshop_received_at != next.workshop_received_at {
-        if let Some(t) = next.workshop_received_at {
-            text += &format!("; workshop received {}", t.format("%Y-%m-%d %H:%M UTC"));
-        }
-    }
-    Ok(text)
+    Ok(Place { status, bay })
 }
 
 /// Stamps one "who did it, when" column pair, refusing a stale version.
@@ -289,7 +275,7 @@ fn stamp(
     version: i64,
     by: Actor<'_>,
     column: &str,
-    action: &str,
+    event: fn(String) -> AuditEvent,
 ) -> StoreResult<()> {
     let (number, cur) = current_state(tx, ro_id)?;
     if cur.version != version {
@@ -304,7 +290,7 @@ fn stamp(
         "UPDATE repair_orders SET {column}_at = ?2, {column}_by = ?3, version = version + 1, updated_at = ?2 WHERE id = ?1"
     );
     tx.execute(&sql, params![ro_id, by.at, by.user_id])?;
-    audit(tx, by, "repair_order", ro_id, action, &number)
+    audit(tx, by, ro_id, &event(number))
 }
 
 pub fn record_progress_check(
@@ -313,7 +299,9 @@ pub fn record_progress_check(
     version: i64,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    stamp(tx, ro_id, version, by, "progress_checked", "progress_check")
+    stamp(tx, ro_id, version, by, "progress_checked", |number| {
+        AuditEvent::ProgressChecked { number }
+    })
 }
 
 pub fn record_pickup_call(
@@ -323,7 +311,9 @@ pub fn record_pickup_call(
     late_reason: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    stamp(tx, ro_id, version, by, "pickup_called", "pickup_call")?;
+    stamp(tx, ro_id, version, by, "pickup_called", |number| {
+        AuditEvent::PickupCalled { number }
+    })?;
     let reason = crate::domain::text::clean_line(late_reason.trim());
     if !reason.is_empty() {
         // A late car's call gives the reason and an apology (step 10).
@@ -331,7 +321,7 @@ pub fn record_pickup_call(
             "UPDATE repair_orders SET late_reason = ?2 WHERE id = ?1",
             params![ro_id, reason],
         )?;
-        audit(tx, by, "repair_order", ro_id, "late_call", &reason)?;
+        audit(tx, by, ro_id, &AuditEvent::LateCall { reason })?;
     }
     Ok(())
 }

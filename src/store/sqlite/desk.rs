@@ -4,12 +4,13 @@
 
 use super::audit;
 use super::repair_order::{conflict, load, write_lines};
-use crate::domain::added_work::{propose, record_decision, AddedWorkCall, Decision};
+use crate::domain::added_work::{propose, record_decision, AddedWorkCall};
+use crate::domain::audit::AuditEvent;
+use crate::domain::desk;
 use crate::domain::pricing::totals;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::{balance, check_payment, Payment};
-use crate::domain::status::check_transition;
-use crate::domain::{Money, RepairOrder, RoStatus};
+use crate::domain::{Money, RepairOrder};
 use crate::store::{Actor, StoreError, StoreResult};
 use rusqlite::{params, Connection, Transaction};
 
@@ -39,51 +40,30 @@ pub fn sign(
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let ro = current(tx, id, version)?;
-    let signer = crate::domain::text::clean_line(signer.trim());
-    if signer.is_empty() {
-        return Err(StoreError::Invalid(
-            "type the name of the person signing".into(),
-        ));
-    }
-    if ro.concerns.trim().is_empty() {
-        return Err(StoreError::Invalid(
-            "a signed RO must state the customer's concern".into(),
-        ));
-    }
+    let signer = desk::sign(&ro, signer)?;
     tx.execute(
         "UPDATE repair_orders SET signed_by_name = ?2, signed_at = ?3 WHERE id = ?1",
         params![id, signer, by.at],
     )?;
     bump(tx, id, by)?;
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "sign",
-        &format!("{} signed by {signer}", ro.number),
-    )
+    let event = AuditEvent::Signed {
+        number: ro.number,
+        signer,
+    };
+    audit(tx, by, id, &event)
 }
 
 /// The customer declines the estimate: the car leaves with an exit notice,
 /// and any diagnosis or estimate fee lines stay payable (step 4).
 pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
     let ro = current(tx, id, version)?;
-    check_transition(ro.status, RoStatus::Declined)
-        .map_err(|e| StoreError::Invalid(e.to_string()))?;
+    desk::decline(&ro)?;
     tx.execute(
         "UPDATE repair_orders SET status = 'declined', bay_id = NULL, exit_notice_at = ?2 WHERE id = ?1",
         params![id, by.at],
     )?;
     bump(tx, id, by)?;
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "decline",
-        &format!("{}: estimate declined; exit notice issued", ro.number),
-    )
+    audit(tx, by, id, &AuditEvent::Declined { number: ro.number })
 }
 
 fn write_status_and_lines(
@@ -116,14 +96,11 @@ pub fn propose_added_work(
         "INSERT INTO added_work_requests (ro_id, proposed_at, proposed_by) VALUES (?1, ?2, ?3)",
         params![id, by.at, by.user_id],
     )?;
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "added_work_proposed",
-        &format!("{}: {}", ro.number, what.join("; ")),
-    )
+    let event = AuditEvent::AddedWorkProposed {
+        number: ro.number,
+        items: what,
+    };
+    audit(tx, by, id, &event)
 }
 
 /// The advisor's call about added work: the answer, and who was told when.
@@ -137,10 +114,7 @@ pub fn record_added_work_call(
     let mut ro = current(tx, id, version)?;
     record_decision(&mut ro, call).map_err(|e| StoreError::Invalid(e.to_string()))?;
     write_status_and_lines(tx, &ro, by)?;
-    let decision = match call.decision {
-        Decision::Approved => "approved",
-        Decision::Declined => "declined",
-    };
+    let decision = call.decision.code();
     tx.execute(
         "UPDATE added_work_requests SET asked_at = ?2, answered_at = ?3, decision = ?4, channel = ?5,
              delay_minutes = ?6, workshop_told = ?7, workshop_told_at = ?8
@@ -156,16 +130,11 @@ pub fn record_added_work_call(
             call.workshop_told_at
         ],
     )?;
-    let detail = format!(
-        "{}: added work {decision} by {} at {}; workshop told: {} at {}; delay {} min",
-        ro.number,
-        call.channel.code(),
-        call.answered_at.format("%H:%M"),
-        call.workshop_told.trim(),
-        call.workshop_told_at.format("%H:%M"),
-        call.delay_minutes
-    );
-    audit(tx, by, "repair_order", id, "added_work_answer", &detail)
+    let event = AuditEvent::AddedWorkAnswered {
+        number: ro.number,
+        call: call.clone(),
+    };
+    audit(tx, by, id, &event)
 }
 
 pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {
@@ -200,17 +169,13 @@ pub fn add_payment(
         params![id, amount.0, method, by.at, by.user_id],
     )?;
     let left = Money(outstanding.0 - amount.0);
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "payment",
-        &format!(
-            "{}: {} by {method}; still owed {}",
-            ro.number, amount.0, left.0
-        ),
-    )?;
+    let event = AuditEvent::Payment {
+        number: ro.number,
+        amount,
+        method: method.to_string(),
+        still_owed: left,
+    };
+    audit(tx, by, id, &event)?;
     Ok(left)
 }
 
@@ -222,15 +187,11 @@ pub fn issue_exit_notice(
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let ro = current(tx, id, version)?;
-    if ro.status != RoStatus::ReadyForPickup {
-        return Err(StoreError::Invalid(
-            "the exit notice comes when the car is ready for pickup".into(),
-        ));
-    }
+    desk::exit_notice(&ro)?;
     tx.execute(
         "UPDATE repair_orders SET exit_notice_at = ?2 WHERE id = ?1",
         params![id, by.at],
     )?;
     bump(tx, id, by)?;
-    audit(tx, by, "repair_order", id, "exit_notice", &ro.number)
+    audit(tx, by, id, &AuditEvent::ExitNotice { number: ro.number })
 }

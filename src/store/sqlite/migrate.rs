@@ -16,6 +16,11 @@ pub fn user_version(conn: &Connection) -> StoreResult<i64> {
 /// Brings the schema up to date. Safe to run again, and safe when two
 /// processes start at once: the version is re-read under the exclusive lock.
 pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
+    // Up to date: no lock needed, so a terminal starts even while another
+    // one holds the write lock.
+    if user_version(conn)? == LATEST_VERSION {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive)?;
     let current = user_version(&tx)?;
     if current > LATEST_VERSION {

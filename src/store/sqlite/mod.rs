@@ -1,4 +1,5 @@
-//! The embedded SQLite store: one file shared by every terminal in the shop.
+//! The embedded SQLite store: one file shared by every terminal in the shop,
+//! plus a small drafts file beside it (see `drafts.rs`).
 
 mod admin;
 mod board;
@@ -10,24 +11,33 @@ mod repair_order;
 mod seed;
 mod watcher;
 
-use super::{Actor, CannedJob, ChangeWatcher, ShopSeed, Store, StoreError, StoreResult};
+use super::{
+    Actor, AdminStore, BoardStore, CannedJob, ChangeWatcher, DraftStore, OpenMode, RoStore,
+    ShopSeed, Store, StoreError, StoreResult,
+};
 use crate::domain::added_work::AddedWorkCall;
-use crate::domain::draft::{Draft, SearchHit, NEW_RO};
+use crate::domain::audit::AuditEvent;
+use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{
     BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Settings, User,
 };
+use drafts::DraftFile;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+pub use drafts::drafts_path;
 pub use migrate::{migrate, LATEST_VERSION};
-pub use open::OpenMode;
 
 pub struct SqliteStore {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    /// Opened on first use, so a command that never drafts creates no file.
+    drafts: RefCell<Option<DraftFile>>,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -41,6 +51,8 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
+const MEMORY: &str = ":memory:";
+
 impl SqliteStore {
     /// Opens (or creates, per `mode`) the shop database at `path`.
     pub fn open(path: &Path, mode: OpenMode) -> StoreResult<SqliteStore> {
@@ -52,15 +64,24 @@ impl SqliteStore {
         let mut conn = Connection::open_in_memory()?;
         open::configure(&conn)?;
         migrate(&mut conn)?;
-        Ok(SqliteStore {
+        Ok(SqliteStore::new(conn, PathBuf::from(MEMORY), false))
+    }
+
+    fn new(conn: Connection, path: PathBuf, read_only: bool) -> SqliteStore {
+        SqliteStore {
             conn,
-            path: PathBuf::from(":memory:"),
-            read_only: false,
-        })
+            path,
+            read_only,
+            drafts: RefCell::new(None),
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    fn in_memory(&self) -> bool {
+        self.path.as_os_str() == MEMORY
     }
 
     /// Runs `f` inside `BEGIN IMMEDIATE`. A deferred transaction that reads
@@ -78,28 +99,62 @@ impl SqliteStore {
         tx.commit()?;
         Ok(out)
     }
+
+    /// Runs `f` on the drafts file, opening it (and adopting drafts an
+    /// earlier version kept in the shop file) on first use.
+    fn with_drafts<T>(&self, f: impl FnOnce(&mut DraftFile) -> StoreResult<T>) -> StoreResult<T> {
+        let mut slot = self.drafts.borrow_mut();
+        if slot.is_none() {
+            let mut file = if self.in_memory() {
+                DraftFile::in_memory()?
+            } else {
+                DraftFile::open(&self.path, self.read_only)?
+            };
+            if !self.read_only {
+                file.adopt_legacy(&self.conn)?;
+            }
+            *slot = Some(file);
+        }
+        f(slot.as_mut().expect("opened above"))
+    }
 }
 
-/// Appends one row to the audit log. Called inside every write transaction.
-fn audit(
-    tx: &Transaction<'_>,
-    by: Actor<'_>,
-    entity: &str,
-    id: i64,
-    action: &str,
-    detail: &str,
-) -> StoreResult<()> {
+/// Removes the shop file and the files SQLite and the drafts keep beside it.
+pub fn remove_files(path: &Path) -> StoreResult<()> {
+    let drafts = drafts_path(path);
+    let mut files = vec![path.to_path_buf()];
+    for base in [path, drafts.as_path()] {
+        for suffix in ["-wal", "-shm", "-journal"] {
+            files.push(PathBuf::from(format!("{}{suffix}", base.display())));
+        }
+    }
+    files.push(drafts.clone());
+    for file in files.iter().filter(|f| f.exists()) {
+        std::fs::remove_file(file)
+            .map_err(|e| StoreError::Open(format!("cannot remove {}: {e}", file.display())))?;
+    }
+    Ok(())
+}
+
+/// Appends one row to the audit log. Called inside every write transaction;
+/// the words come from the domain's [`AuditEvent`].
+fn audit(tx: &Transaction<'_>, by: Actor<'_>, id: i64, event: &AuditEvent) -> StoreResult<()> {
     tx.prepare_cached(
         "INSERT INTO audit_log (at, user_login, entity, entity_id, action, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(rusqlite::params![
-        by.at, by.login, entity, id, action, detail
+        by.at,
+        by.login,
+        event.entity(),
+        id,
+        event.action(),
+        event.detail()
     ])?;
     Ok(())
 }
 
-impl Store for SqliteStore {
+impl AdminStore for SqliteStore {
     fn is_read_only(&self) -> bool {
         self.read_only
     }
@@ -120,6 +175,42 @@ impl Store for SqliteStore {
         self.write(|tx| admin::add_user(tx, user, by))
     }
 
+    fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| seed::write_shop(tx, shop, by))
+    }
+
+    fn integrity_check(&self) -> StoreResult<Vec<String>> {
+        admin::integrity_check(&self.conn)
+    }
+
+    fn backup_to(&self, path: &Path) -> StoreResult<()> {
+        admin::backup_to(&self.conn, path)
+    }
+
+    fn watcher(&self) -> StoreResult<Box<dyn ChangeWatcher>> {
+        Ok(Box::new(watcher::DataVersionWatcher::open(&self.path)?))
+    }
+
+    fn reconnect(&self) -> StoreResult<Box<dyn Store>> {
+        if self.in_memory() {
+            return Err(StoreError::Open(
+                "an in-memory shop cannot be opened twice".into(),
+            ));
+        }
+        let mode = if self.read_only {
+            OpenMode::ReadOnlyOk
+        } else {
+            OpenMode::ReadWrite
+        };
+        Ok(Box::new(SqliteStore::open(&self.path, mode)?))
+    }
+
+    fn set_lock_wait(&mut self, wait: Duration) -> StoreResult<()> {
+        Ok(self.conn.busy_timeout(wait)?)
+    }
+}
+
+impl BoardStore for SqliteStore {
     fn board(&self) -> StoreResult<BoardSnapshot> {
         board::snapshot(&self.conn)
     }
@@ -150,7 +241,9 @@ impl Store for SqliteStore {
     ) -> StoreResult<()> {
         self.write(|tx| board::record_pickup_call(tx, ro_id, version, late_reason, by))
     }
+}
 
+impl RoStore for SqliteStore {
     fn load_ro(&self, id: i64) -> StoreResult<RepairOrder> {
         repair_order::load(&self.conn, id)
     }
@@ -159,12 +252,13 @@ impl Store for SqliteStore {
         repair_order::id_by_number(&self.conn, number)
     }
 
-    fn save_ro(&mut self, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<RepairOrder> {
-        let id = self.write(|tx| {
-            let id = repair_order::save(tx, ro, by)?;
-            drafts::delete(tx, by.login, ro.id.unwrap_or(NEW_RO))?;
-            Ok(id)
-        })?;
+    fn save_ro(
+        &mut self,
+        ro: &RepairOrder,
+        over_version: Option<i64>,
+        by: Actor<'_>,
+    ) -> StoreResult<RepairOrder> {
+        let id = self.write(|tx| repair_order::save(tx, ro, over_version, by))?;
         repair_order::load(&self.conn, id)
     }
 
@@ -222,32 +316,24 @@ impl Store for SqliteStore {
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>> {
         admin::canned_jobs(&self.conn)
     }
+}
 
+impl DraftStore for SqliteStore {
     fn save_draft(&mut self, draft: &Draft) -> StoreResult<()> {
-        self.write(|tx| drafts::save(tx, draft))
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
+        self.with_drafts(|d| d.save(draft))
     }
 
     fn drafts(&self, login: &str) -> StoreResult<Vec<Draft>> {
-        drafts::of_user(&self.conn, login)
+        self.with_drafts(|d| d.of_user(login))
     }
 
     fn delete_draft(&mut self, login: &str, ro_id: i64) -> StoreResult<()> {
-        self.write(|tx| drafts::delete(tx, login, ro_id))
-    }
-
-    fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
-        self.write(|tx| seed::write_shop(tx, shop, by))
-    }
-
-    fn integrity_check(&self) -> StoreResult<Vec<String>> {
-        admin::integrity_check(&self.conn)
-    }
-
-    fn backup_to(&self, path: &Path) -> StoreResult<()> {
-        admin::backup_to(&self.conn, path)
-    }
-
-    fn watcher(&self) -> StoreResult<Box<dyn ChangeWatcher>> {
-        Ok(Box::new(watcher::DataVersionWatcher::open(&self.path)?))
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
+        self.with_drafts(|d| d.delete(login, ro_id))
     }
 }

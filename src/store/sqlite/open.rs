@@ -3,21 +3,10 @@
 
 use super::migrate::{migrate, user_version, LATEST_VERSION};
 use super::SqliteStore;
-use crate::store::{StoreError, StoreResult};
+use crate::store::{OpenMode, StoreError, StoreResult};
 use rusqlite::{Connection, OpenFlags};
 use std::path::Path;
 use std::time::Duration;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OpenMode {
-    /// The file must exist and be writable.
-    ReadWrite,
-    /// The file must exist; open read-only if it cannot be written (the board
-    /// can still be watched).
-    ReadOnlyOk,
-    /// The file must not exist yet; it is created with the schema.
-    Create,
-}
 
 /// How long a writer waits for another terminal's transaction to finish.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -58,11 +47,7 @@ pub fn open(path: &Path, mode: OpenMode) -> StoreResult<SqliteStore> {
         migrate(&mut conn)?;
     }
     conn.pragma_update(None, "foreign_keys", true)?;
-    Ok(SqliteStore {
-        conn,
-        path: path.to_path_buf(),
-        read_only,
-    })
+    Ok(SqliteStore::new(conn, path.to_path_buf(), read_only))
 }
 
 /// Connection settings for every writable connection.

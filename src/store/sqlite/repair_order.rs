@@ -2,7 +2,9 @@
 //! status: that is done by the desk operations in `desk.rs` and by moves.
 
 use super::audit;
+use crate::domain::audit::AuditEvent;
 use crate::domain::conflict::diff;
+use crate::domain::desk::{conflict_message, numbering};
 use crate::domain::draft::SearchHit;
 use crate::domain::plate::normalize_plate;
 use crate::domain::repair_order::*;
@@ -124,13 +126,18 @@ pub fn id_by_number(conn: &Connection, number: &str) -> StoreResult<Option<i64>>
 
 /// Saves the editor's RO: customer, car, owner, header and lines, in the
 /// caller's transaction. Returns the RO's id.
-pub fn save(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<i64> {
+pub fn save(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    over_version: Option<i64>,
+    by: Actor<'_>,
+) -> StoreResult<i64> {
     let customer_id = upsert_customer(tx, &ro.customer, by)?;
     let vehicle_id = upsert_vehicle(tx, ro, by)?;
     ensure_owner(tx, vehicle_id, customer_id, by)?;
     let id = match ro.id {
         None => insert_header(tx, ro, customer_id, vehicle_id, by)?,
-        Some(id) => update_header(tx, ro, id, customer_id, vehicle_id, by)?,
+        Some(id) => update_header(tx, ro, id, (customer_id, vehicle_id), over_version, by)?,
     };
     write_lines(tx, id, &ro.lines)?;
     record_odometer(tx, vehicle_id, ro, by)?;
@@ -155,7 +162,7 @@ fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRef, by: Actor<'_>) -> Stor
             tx.prepare_cached("INSERT INTO customers (name, phone, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)")?
                 .execute(params![name, phone, by.at])?;
             let id = tx.last_insert_rowid();
-            audit(tx, by, "customer", id, "create", &name)?;
+            audit(tx, by, id, &AuditEvent::CustomerCreated { name })?;
             Ok(id)
         }
     }
@@ -186,17 +193,12 @@ fn upsert_vehicle(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> Stor
             )?
             .execute(params![vin, plate, norm, make, model, reason, by.at])?;
             let id = tx.last_insert_rowid();
-            let why = reason
-                .map(|r| format!("; VIN override: {r}"))
-                .unwrap_or_default();
-            audit(
-                tx,
-                by,
-                "vehicle",
-                id,
-                "create",
-                &format!("{plate} {vin}{why}"),
-            )?;
+            let event = AuditEvent::VehicleCreated {
+                plate,
+                vin,
+                vin_override: reason.map(str::to_string),
+            };
+            audit(tx, by, id, &event)?;
             Ok(id)
         }
     }
@@ -227,26 +229,25 @@ fn ensure_owner(
     )?
     .execute(params![vehicle_id, customer_id, by.at])?;
     if let Some(old) = current {
-        audit(
-            tx,
-            by,
-            "vehicle",
-            vehicle_id,
-            "owner_change",
-            &format!("customer {old} → {customer_id}"),
-        )?;
+        let event = AuditEvent::OwnerChanged {
+            from_customer: old,
+            to_customer: customer_id,
+        };
+        audit(tx, by, vehicle_id, &event)?;
     }
     Ok(())
 }
 
 /// The next RO number, under the write lock taken by `BEGIN IMMEDIATE`.
 fn next_number(tx: &Transaction<'_>) -> StoreResult<String> {
-    let n: i64 = tx.query_row(
-        "SELECT coalesce(max(CAST(substr(number, 4) AS INTEGER)), 24000) + 1 FROM repair_orders WHERE number LIKE 'RO-%'",
-        [],
+    let prefix = numbering::PREFIX;
+    let highest: Option<i64> = tx.query_row(
+        "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM repair_orders
+         WHERE number LIKE ?1 || '%'",
+        [prefix],
         |r| r.get(0),
     )?;
-    Ok(format!("RO-{n}"))
+    Ok(numbering::next(highest))
 }
 
 fn insert_header(
@@ -264,15 +265,13 @@ fn insert_header(
     )?
     .execute(params![number, vehicle_id, customer_id, by.user_id, by.at])?;
     let id = tx.last_insert_rowid();
-    write_header(tx, ro, id, customer_id, vehicle_id, by)?;
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "create",
-        &format!("{number} for {} {}", ro.vehicle.plate, ro.customer.name),
-    )?;
+    write_header(tx, ro, id, (customer_id, vehicle_id), by)?;
+    let event = AuditEvent::RoCreated {
+        number,
+        plate: ro.vehicle.plate.clone(),
+        customer: ro.customer.name.clone(),
+    };
+    audit(tx, by, id, &event)?;
     Ok(id)
 }
 
@@ -280,24 +279,22 @@ fn update_header(
     tx: &Transaction<'_>,
     ro: &RepairOrder,
     id: i64,
-    customer_id: i64,
-    vehicle_id: i64,
+    owner: (i64, i64),
+    over_version: Option<i64>,
     by: Actor<'_>,
 ) -> StoreResult<i64> {
     let stored = load(tx, id)?;
     if stored.version != ro.version {
         return Err(conflict(tx, &stored)?);
     }
-    let changed: Vec<&str> = diff(ro, &stored).iter().map(|d| d.field).collect();
-    write_header(tx, ro, id, customer_id, vehicle_id, by)?;
-    audit(
-        tx,
-        by,
-        "repair_order",
-        id,
-        "update",
-        &format!("{}: {}", stored.number, changed.join(", ")),
-    )?;
+    let changed = diff(ro, &stored).iter().map(|d| d.field).collect();
+    write_header(tx, ro, id, owner, by)?;
+    let event = AuditEvent::RoUpdated {
+        number: stored.number,
+        changed,
+        over_version,
+    };
+    audit(tx, by, id, &event)?;
     Ok(id)
 }
 
@@ -307,21 +304,15 @@ pub fn conflict(conn: &Connection, stored: &RepairOrder) -> StoreResult<StoreErr
         .prepare_cached("SELECT user_login, at FROM audit_log WHERE entity = 'repair_order' AND entity_id = ?1 ORDER BY id DESC LIMIT 1")?
         .query_row([stored.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
-    let who = last
-        .map(|(u, at)| format!(" by {u} at {}", at.format("%H:%M UTC")))
-        .unwrap_or_default();
-    Ok(StoreError::Conflict(format!(
-        "{} was saved{who} after you opened it",
-        stored.number
-    )))
+    let last = last.as_ref().map(|(u, at)| (u.as_str(), *at));
+    Ok(StoreError::Conflict(conflict_message(&stored.number, last)))
 }
 
 fn write_header(
     tx: &Transaction<'_>,
     ro: &RepairOrder,
     id: i64,
-    customer_id: i64,
-    vehicle_id: i64,
+    (customer_id, vehicle_id): (i64, i64),
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let clean = crate::domain::text::clean_multiline;
@@ -412,14 +403,11 @@ fn record_odometer(
         )?
         .execute(params![vehicle_id, km, by.at, overridden])?;
     if n > 0 && overridden {
-        audit(
-            tx,
-            by,
-            "vehicle",
-            vehicle_id,
-            "odometer_override",
-            &format!("{km} km: {}", ro.odometer_override_reason.trim()),
-        )?;
+        let event = AuditEvent::OdometerOverride {
+            km,
+            reason: ro.odometer_override_reason.trim().to_string(),
+        };
+        audit(tx, by, vehicle_id, &event)?;
     }
     Ok(())
 }

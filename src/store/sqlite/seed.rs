@@ -1,6 +1,7 @@
 //! Writes a whole [`ShopSeed`] in one transaction (demo and benchmark data).
 
 use super::audit;
+use crate::domain::audit::AuditEvent;
 use crate::domain::plate::normalize_plate;
 use crate::store::seed::{SeedLine, SeedRo};
 use crate::store::{Actor, ShopSeed, StoreResult};
@@ -56,14 +57,10 @@ pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> Store
         tx.prepare_cached("INSERT OR REPLACE INTO canned_jobs (op_code, description, hours_milli, category) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![job.op_code, job.description, job.hours_milli, job.category])?;
     }
-    audit(
-        tx,
-        by,
-        "shop",
-        0,
-        "seed",
-        &format!("{} repair orders", ros.len()),
-    )
+    let event = AuditEvent::ShopSeeded {
+        repair_orders: ros.len(),
+    };
+    audit(tx, by, 0, &event)
 }
 
 fn insert_vehicles(

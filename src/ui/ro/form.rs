@@ -76,6 +76,33 @@ impl RoForm {
         form
     }
 
+    /// The RO as stored, with nothing edited.
+    pub fn stored(ro: RepairOrder, groups: Vec<WorkGroup>, time: TimeFmt) -> RoForm {
+        RoForm::new(ro.clone(), Some(ro), groups, time)
+    }
+
+    /// My own write (a save, a signature) landed as `theirs`. Edits made
+    /// since `base` was sent stay, on top of it; with none, the form simply
+    /// shows the stored RO. The focus stays where it was.
+    pub fn land(&mut self, base: &RepairOrder, theirs: RepairOrder) {
+        let (focus, line) = (self.focus, self.line_cursor);
+        if self.ro == *base {
+            *self = RoForm::stored(theirs, self.groups.clone(), self.time);
+            self.line_cursor = line.min(self.ro.lines.len().saturating_sub(1));
+        } else {
+            // Text areas already show my text; only the RO under them moves.
+            self.ro = crate::domain::conflict::rebase(base, &self.ro, &theirs);
+            self.stored = Some(theirs);
+            self.draft_pending = true;
+        }
+        self.focus = focus;
+    }
+
+    /// The key its draft is kept under.
+    pub fn draft_key(&self) -> i64 {
+        self.ro.id.unwrap_or(NEW_RO)
+    }
+
     /// Rebuilds every text area from the RO (after a load or a resolution).
     pub fn reset_inputs(&mut self) {
         self.inputs.clear();
@@ -128,28 +155,21 @@ impl RoForm {
         self.check_errors.clear();
     }
 
-    /// A key for the focused text or choice field. Returns true if it was used.
-    pub fn edit_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
+    /// The focused choice field takes its next (or previous) value.
+    pub fn cycle(&mut self, forward: bool) {
         let f = self.field();
-        match f.kind() {
-            Kind::Choice => self.choice_key(f, key),
-            Kind::Text | Kind::Multi(_) => self.text_key(f, key, now),
-            Kind::Lines => false,
+        if f.kind() == Kind::Choice {
+            cycle(&mut self.ro, f, forward, &self.groups);
+            self.changed();
         }
     }
 
-    fn choice_key(&mut self, f: FieldId, key: KeyEvent) -> bool {
-        let forward = match key.code {
-            KeyCode::Right | KeyCode::Char(' ') | KeyCode::Char('+') => true,
-            KeyCode::Left | KeyCode::Char('-') => false,
-            _ => return false,
-        };
-        cycle(&mut self.ro, f, forward, &self.groups);
-        self.changed();
-        true
-    }
-
-    fn text_key(&mut self, f: FieldId, key: KeyEvent, now: DateTime<Utc>) -> bool {
+    /// A key for the focused text field. Returns true if it was used.
+    pub fn type_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> bool {
+        let f = self.field();
+        if !f.is_text() {
+            return false;
+        }
         let multi = matches!(f.kind(), Kind::Multi(_));
         if key.code == KeyCode::Enter && !multi {
             return false; // Enter in a one-line field moves on.

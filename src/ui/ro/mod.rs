@@ -1,171 +1,202 @@
 //! The repair-order editor (F3): a new RO in seconds from a search, the
 //! header, the lines, totals, signature, added work, calls, settlement.
-//! Keys change the form; store work goes out as [`RoEffect`]s that the app
-//! runs (see `effects.rs`).
+//! Keys change the form (`keys.rs`); the actions menu and its dialogs turn
+//! into writes (`actions.rs`); what comes back lands in `outcomes.rs`.
 
+mod actions;
 pub mod dialogs;
-mod effects;
 pub mod fields;
 pub mod form;
-pub mod keys;
+mod keys;
+mod outcomes;
 pub mod view;
 
 use crate::domain::draft::Draft;
-use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
-use crate::domain::Money;
-use crate::store::CannedJob;
-use dialogs::{ConflictView, DialogKey, DraftOffer, Finder, LineEditor, Prompt, RoOutcome};
-pub use effects::{autosave, run_effect};
+use crate::domain::RepairOrder;
+use crate::store::{CannedJob, DraftStore, Store, StoreResult};
+use crate::ui::effects::{DraftOp, Read};
+use crate::ui::keymap::{Action, KeyContext};
+use crate::ui::pane::{Command, Ctx, Done, Pane, PaneId, Request};
+use crossterm::event::KeyEvent;
+use fields::Kind;
 use form::RoForm;
+use ratatui::layout::Rect;
+use ratatui::Frame;
 
-/// An open RO dialog (the app's own overlays sit above it).
-pub enum Dialog {
-    Finder(Box<Finder>),
-    Line(Box<LineEditor>),
-    Prompt(Box<Prompt>),
-    Conflict(Box<ConflictView>),
-    Drafts(Box<DraftOffer>),
-}
+pub use actions::{new_form, RoAction};
 
-impl Dialog {
-    pub fn key(&mut self, key: crossterm::event::KeyEvent) -> DialogKey {
-        match self {
-            Dialog::Finder(d) => d.key(key),
-            Dialog::Line(d) => d.key(key),
-            Dialog::Prompt(d) => d.key(key),
-            Dialog::Conflict(d) => d.key(key),
-            Dialog::Drafts(d) => d.key(key),
-        }
-    }
-}
-
-/// Store work the RO pane asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum RoEffect {
-    Search(String),
-    Open(i64),
-    Save,
-    /// Save over a newer version, after the advisor chose "keep mine".
-    SaveOver,
-    /// Look for this user's unsaved drafts (on entering the pane).
-    FindDrafts,
-    Restore(Draft),
-    DiscardDraft(Draft),
-    LoadCanned,
-    Desk(DeskOp),
-}
-
-/// Operations on a saved RO, from the actions menu.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DeskOp {
-    Sign(String),
-    Decline,
-    Propose(Vec<RoLine>),
-    AddedWorkCall(Vec<String>),
-    Progress,
-    Pickup(String),
-    Pay(Money, String),
-    ExitNotice,
-}
-
-/// The actions menu's entries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RoAction {
-    Save,
-    Sign,
-    Decline,
-    Move,
-    Propose,
-    AddedWorkCall,
-    Progress,
-    Pickup,
-    Payment,
-    ExitNotice,
-    NewOwner,
-    NewCar,
-    Discard,
-    Close,
-}
-
-impl RoAction {
-    pub const ALL: [RoAction; 14] = [
-        RoAction::Save,
-        RoAction::Sign,
-        RoAction::Decline,
-        RoAction::Move,
-        RoAction::Propose,
-        RoAction::AddedWorkCall,
-        RoAction::Progress,
-        RoAction::Pickup,
-        RoAction::Payment,
-        RoAction::ExitNotice,
-        RoAction::NewOwner,
-        RoAction::NewCar,
-        RoAction::Discard,
-        RoAction::Close,
-    ];
-
-    pub fn text_key(self) -> &'static str {
-        match self {
-            RoAction::Save => "act.save",
-            RoAction::Sign => "act.sign",
-            RoAction::Decline => "act.decline",
-            RoAction::Move => "act.move",
-            RoAction::Propose => "act.propose",
-            RoAction::AddedWorkCall => "act.call",
-            RoAction::Progress => "act.progress",
-            RoAction::Pickup => "act.pickup",
-            RoAction::Payment => "act.payment",
-            RoAction::ExitNotice => "act.exit",
-            RoAction::NewOwner => "act.new_owner",
-            RoAction::NewCar => "act.new_car",
-            RoAction::Discard => "act.discard",
-            RoAction::Close => "act.close",
-        }
-    }
-
-    /// Actions that work on the stored RO need it saved, with no edits pending.
-    pub fn needs_saved(self) -> bool {
-        !matches!(
-            self,
-            RoAction::Save
-                | RoAction::NewOwner
-                | RoAction::NewCar
-                | RoAction::Discard
-                | RoAction::Close
-        )
-    }
+/// What the next read of an RO is for (reads answer at once, in order).
+#[derive(Debug, Clone)]
+enum Awaiting {
+    /// Show it in the editor.
+    Open,
+    /// My own write landed: refresh, keeping any typing done meanwhile.
+    Landed,
+    /// My save met someone else's: show both.
+    Conflict(String),
+    /// Put the draft back over the stored RO.
+    Restore(Box<Draft>),
 }
 
 #[derive(Default)]
 pub struct RoPane {
     pub form: Option<RoForm>,
-    pub dialog: Option<Dialog>,
-    pub canned: Vec<CannedJob>,
     /// Payments on the open RO, for the settlement lines.
     pub payments: Vec<Payment>,
+    canned: Vec<CannedJob>,
     /// Drafts are offered once per session.
-    pub drafts_offered: bool,
-    /// The drafts in the offer dialog.
-    pub offered: Vec<Draft>,
+    drafts_offered: bool,
+    /// The RO as sent with the save in flight: typing done while it waits
+    /// for the database is kept on top of what comes back.
+    saving: Option<RepairOrder>,
+    awaiting: Option<Awaiting>,
 }
 
 impl RoPane {
-    /// Feeds a key to the open dialog; `None` when there is no dialog.
-    pub fn dialog_key(&mut self, key: crossterm::event::KeyEvent) -> Option<Option<RoOutcome>> {
-        let dialog = self.dialog.as_mut()?;
-        Some(match dialog.key(key) {
-            DialogKey::Stay => None,
-            DialogKey::Close => {
-                self.dialog = None;
-                None
-            }
-            DialogKey::Done(outcome) => Some(*outcome),
-        })
+    /// The focused field's kind, when an RO is open.
+    fn focus_kind(&self) -> Option<Kind> {
+        self.form.as_ref().map(|f| f.field().kind())
     }
 
-    pub fn open_finder(&mut self) {
-        self.dialog = Some(Dialog::Finder(Box::default()));
+    /// Opens an RO by id, unless unsaved edits to another one are on screen.
+    fn open(&mut self, id: i64, cx: &Ctx) -> Vec<Command> {
+        if let Some(form) = &self.form {
+            if form.ro.id == Some(id) {
+                return Vec::new();
+            }
+            if form.is_dirty() {
+                return vec![actions::unsaved_first(form, cx)];
+            }
+        }
+        self.awaiting = Some(Awaiting::Open);
+        vec![Command::Read(Read::Ro(id))]
+    }
+
+    /// The new-RO search, unless unsaved edits are on screen.
+    fn find(&mut self, cx: &Ctx) -> Vec<Command> {
+        self.drafts_offered = true;
+        match &self.form {
+            Some(form) if form.is_dirty() => vec![actions::unsaved_first(form, cx)],
+            _ => vec![Command::Push(Box::<dialogs::Finder>::default())],
+        }
+    }
+}
+
+impl Pane for RoPane {
+    fn id(&self) -> PaneId {
+        PaneId::RepairOrder
+    }
+
+    fn contexts(&self) -> &'static [KeyContext] {
+        match self.focus_kind() {
+            None => &[KeyContext::List],
+            Some(Kind::Lines) => &[KeyContext::Editor, KeyContext::Lines],
+            Some(Kind::Choice) => &[KeyContext::Editor, KeyContext::Choice],
+            Some(Kind::Text) => &[KeyContext::Editor, KeyContext::Field],
+            Some(Kind::Multi(_)) => &[KeyContext::Editor],
+        }
+    }
+
+    fn help_contexts(&self) -> &'static [KeyContext] {
+        &[
+            KeyContext::Editor,
+            KeyContext::Field,
+            KeyContext::Choice,
+            KeyContext::Lines,
+            KeyContext::Global,
+            KeyContext::Dialog,
+            KeyContext::Finder,
+            KeyContext::Conflict,
+            KeyContext::Drafts,
+            KeyContext::Popup,
+            KeyContext::List,
+        ]
+    }
+
+    fn typing(&self) -> bool {
+        self.form.as_ref().is_some_and(|f| f.field().is_text())
+    }
+
+    fn key(&mut self, key: KeyEvent, cx: &Ctx) -> Option<Vec<Command>> {
+        keys::key(self, key, cx)
+    }
+
+    fn update(&mut self, action: Action, cx: &Ctx) -> Vec<Command> {
+        keys::update(self, action, cx)
+    }
+
+    fn paste(&mut self, text: &str, cx: &Ctx) -> Vec<Command> {
+        if let Some(form) = self.form.as_mut() {
+            form.paste(text, cx.now);
+        }
+        Vec::new()
+    }
+
+    fn on_done(&mut self, done: Done, cx: &Ctx) -> Vec<Command> {
+        outcomes::on_done(self, done, cx)
+    }
+
+    fn on_start(&mut self, _cx: &Ctx) -> Vec<Command> {
+        vec![Command::Drafts(DraftOp::List)]
+    }
+
+    fn on_show(&mut self, request: Option<Request>, cx: &Ctx) -> Vec<Command> {
+        match request {
+            Some(Request::OpenRo(id)) => self.open(id, cx),
+            Some(Request::NewRo) => self.find(cx),
+            None if !self.drafts_offered && self.form.is_none() => {
+                vec![Command::Drafts(DraftOp::List)]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// An open RO without unsaved edits follows the store (a move on the
+    /// board, a payment at the cashier). One with edits is left alone; its
+    /// title says it was saved elsewhere, and saving it meets the conflict.
+    fn reload(&mut self, store: &dyn Store, cx: &Ctx) -> StoreResult<()> {
+        let Some(form) = self.form.as_mut() else {
+            return Ok(());
+        };
+        let Some(id) = form.ro.id else { return Ok(()) };
+        // Payments are not part of the edit: a payment taken elsewhere shows at once.
+        self.payments = store.payments(id)?;
+        // The board knows the version of an open RO: load only when it moved.
+        let on_board = cx.board.card(id).map(|c| c.version);
+        if form.is_dirty() || on_board == Some(form.ro.version) {
+            return Ok(());
+        }
+        let stored = store.load_ro(id)?;
+        if stored.version != form.ro.version {
+            let focus = form.focus;
+            *form = RoForm::stored(stored, cx.board.groups.clone(), cx.time);
+            form.focus = focus;
+        }
+        Ok(())
+    }
+
+    fn render(&mut self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        view::render(self, frame, area, cx);
+    }
+
+    /// Called on a timer and on the way out, so a dropped link or a kill
+    /// loses well under a second of typing.
+    fn autosave(&mut self, drafts: &mut dyn DraftStore, cx: &Ctx) -> StoreResult<()> {
+        let Some(form) = self.form.as_mut() else {
+            return Ok(());
+        };
+        if !form.draft_pending || cx.session.read_only {
+            return Ok(());
+        }
+        let login = &cx.session.login;
+        let result = if form.is_dirty() {
+            drafts.save_draft(&form.draft(login, cx.now))
+        } else {
+            drafts.delete_draft(login, form.draft_key())
+        };
+        // A failed draft is tried again on the next tick.
+        form.draft_pending = result.is_err();
+        result
     }
 }

@@ -2,27 +2,19 @@
 //! lane with its cars. Columns are fitted by display width so that Chinese
 //! and Latin text line up.
 
-use super::board::{BoardPane, BoardRow};
-use super::i18n::Texts;
-use super::text::{fit, fit_right, width};
-use super::theme::Theme;
-use super::timefmt::{left, TimeFmt};
+use super::{BoardPane, BoardRow};
 use crate::domain::board::{counts, BoardFilter, Lane, LaneKind};
 use crate::domain::timing::{time_left, Alerts};
 use crate::domain::BoardCard;
-use chrono::{DateTime, Utc};
+use crate::ui::i18n::Texts;
+use crate::ui::pane::Ctx;
+use crate::ui::text::{fit, fit_right, width};
+use crate::ui::timefmt::left;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
-
-pub struct View<'a> {
-    pub texts: &'a Texts,
-    pub theme: Theme,
-    pub time: TimeFmt,
-    pub now: DateTime<Utc>,
-}
 
 /// Column widths for a given screen width.
 #[derive(Debug, Clone, Copy)]
@@ -94,7 +86,7 @@ impl Columns {
     }
 }
 
-pub fn render(board: &mut BoardPane, frame: &mut Frame<'_>, area: Rect, v: &View<'_>) {
+pub fn render(board: &mut BoardPane, frame: &mut Frame<'_>, area: Rect, v: &Ctx<'_>) {
     if area.height < 3 {
         return;
     }
@@ -131,7 +123,7 @@ pub fn render(board: &mut BoardPane, frame: &mut Frame<'_>, area: Rect, v: &View
     frame.render_widget(Paragraph::new(lines), area);
 }
 
-fn summary(board: &BoardPane, v: &View<'_>, w: usize) -> Line<'static> {
+fn summary(board: &BoardPane, v: &Ctx<'_>, w: usize) -> Line<'static> {
     let t = v.texts;
     if board.searching || !board.query.is_empty() {
         let cursor = if board.searching { "▏" } else { "" };
@@ -172,7 +164,7 @@ fn summary(board: &BoardPane, v: &View<'_>, w: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-fn header(c: Columns, v: &View<'_>) -> Line<'static> {
+fn header(c: Columns, v: &Ctx<'_>) -> Line<'static> {
     let t = v.texts;
     let mut s = format!(
         "{}{} {} {} ",
@@ -196,7 +188,7 @@ fn header(c: Columns, v: &View<'_>) -> Line<'static> {
     Line::from(Span::styled(s, v.theme.header()))
 }
 
-fn lane_line(board: &BoardPane, lane: &Lane, v: &View<'_>, w: usize) -> Line<'static> {
+fn lane_line(board: &BoardPane, lane: &Lane, v: &Ctx<'_>, w: usize) -> Line<'static> {
     let t = v.texts;
     let title = match lane.kind {
         LaneKind::Queue(status) => format!(
@@ -249,7 +241,7 @@ fn card_line(
     card: &BoardCard,
     board: &BoardPane,
     c: Columns,
-    v: &View<'_>,
+    v: &Ctx<'_>,
     selected: bool,
     w: usize,
 ) -> Line<'static> {

@@ -1,0 +1,229 @@
+//! The one place where the interface's store work runs.
+//!
+//! - Reads run at once on the screen's own connection: in WAL mode a reader
+//!   never waits for another terminal's write lock.
+//! - Drafts go to their own file (see `store::DraftStore`), also at once.
+//! - Writes are [`WriteJob`]s. The terminal loop hands them to the writer
+//!   thread, which may wait for another terminal's lock while the screen
+//!   keeps drawing; tests run them in place with `App::settle`.
+
+use super::pane::PaneId;
+use crate::domain::added_work::AddedWorkCall;
+use crate::domain::draft::{Draft, SearchHit};
+use crate::domain::repair_order::RoLine;
+use crate::domain::settlement::Payment;
+use crate::domain::{Money, MoveRequest, RepairOrder, RoDetail};
+use crate::store::{Actor, CannedJob, DraftStore, Store, StoreResult};
+use chrono::{DateTime, Utc};
+
+/// Reads a pane or a layer asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    Detail(i64),
+    /// An RO with its payments.
+    Ro(i64),
+    Search(String),
+    CannedJobs,
+}
+
+#[derive(Debug, Clone)]
+pub enum ReadOut {
+    Detail(Box<RoDetail>),
+    Ro(Box<RepairOrder>, Vec<Payment>),
+    Hits(Vec<SearchHit>),
+    Canned(Vec<CannedJob>),
+    Drafts(Vec<Draft>),
+    DraftDiscarded(i64),
+}
+
+/// Work on this user's drafts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DraftOp {
+    List,
+    Discard(i64),
+}
+
+/// Changes to the shop, each checked and audited by the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Write {
+    Move(MoveRequest),
+    ProgressCheck {
+        ro_id: i64,
+        version: i64,
+    },
+    PickupCall {
+        ro_id: i64,
+        version: i64,
+        late_reason: String,
+    },
+    SaveRo {
+        ro: Box<RepairOrder>,
+        /// Saved knowingly over this version of someone else's ("keep mine").
+        over_version: Option<i64>,
+    },
+    Sign {
+        ro_id: i64,
+        version: i64,
+        signer: String,
+    },
+    Decline {
+        ro_id: i64,
+        version: i64,
+    },
+    Propose {
+        ro_id: i64,
+        version: i64,
+        lines: Vec<RoLine>,
+    },
+    AddedWorkCall {
+        ro_id: i64,
+        version: i64,
+        call: AddedWorkCall,
+    },
+    Pay {
+        ro_id: i64,
+        amount: Money,
+        method: String,
+    },
+    ExitNotice {
+        ro_id: i64,
+        version: i64,
+    },
+}
+
+impl Write {
+    /// The RO the write is about.
+    pub fn ro_id(&self) -> Option<i64> {
+        match self {
+            Write::Move(m) => Some(m.ro_id),
+            Write::SaveRo { ro, .. } => ro.id,
+            Write::ProgressCheck { ro_id, .. }
+            | Write::PickupCall { ro_id, .. }
+            | Write::Sign { ro_id, .. }
+            | Write::Decline { ro_id, .. }
+            | Write::Propose { ro_id, .. }
+            | Write::AddedWorkCall { ro_id, .. }
+            | Write::Pay { ro_id, .. }
+            | Write::ExitNotice { ro_id, .. } => Some(*ro_id),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOut {
+    Done,
+    Saved(Box<RepairOrder>),
+    StillOwed(Money),
+}
+
+/// Who acts, owned, so a job can cross to the writer thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub login: String,
+    pub user_id: i64,
+    /// When the person acted (the key press), not when the lock came free.
+    pub at: DateTime<Utc>,
+}
+
+impl Who {
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            login: &self.login,
+            user_id: Some(self.user_id),
+            at: self.at,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct WriteJob {
+    pub id: u64,
+    pub origin: PaneId,
+    pub what: String,
+    pub write: Write,
+    pub by: Who,
+}
+
+#[derive(Debug)]
+pub struct WriteDone {
+    pub id: u64,
+    pub origin: PaneId,
+    pub what: String,
+    pub write: Write,
+    pub result: StoreResult<WriteOut>,
+}
+
+pub fn read(store: &dyn Store, read: &Read) -> StoreResult<ReadOut> {
+    Ok(match read {
+        Read::Detail(id) => ReadOut::Detail(Box::new(store.ro_detail(*id)?)),
+        Read::Ro(id) => ReadOut::Ro(Box::new(store.load_ro(*id)?), store.payments(*id)?),
+        Read::Search(q) => ReadOut::Hits(store.search_vehicles(q, 8)?),
+        Read::CannedJobs => ReadOut::Canned(store.canned_jobs()?),
+    })
+}
+
+pub fn drafts(store: &mut dyn DraftStore, login: &str, op: &DraftOp) -> StoreResult<ReadOut> {
+    Ok(match op {
+        DraftOp::List => ReadOut::Drafts(store.drafts(login)?),
+        DraftOp::Discard(ro_id) => {
+            store.delete_draft(login, *ro_id)?;
+            ReadOut::DraftDiscarded(*ro_id)
+        }
+    })
+}
+
+/// Runs one write: on the writer thread, or in place in tests.
+pub fn run(store: &mut dyn Store, job: WriteJob) -> WriteDone {
+    let result = write(store, &job.write, job.by.actor());
+    WriteDone {
+        id: job.id,
+        origin: job.origin,
+        what: job.what,
+        write: job.write,
+        result,
+    }
+}
+
+fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<WriteOut> {
+    match write {
+        Write::Move(req) => store.move_ro(req, by)?,
+        Write::ProgressCheck { ro_id, version } => {
+            store.record_progress_check(*ro_id, *version, by)?
+        }
+        Write::PickupCall {
+            ro_id,
+            version,
+            late_reason,
+        } => store.record_pickup_call(*ro_id, *version, late_reason, by)?,
+        Write::SaveRo { ro, over_version } => {
+            let saved = store.save_ro(ro, *over_version, by)?;
+            return Ok(WriteOut::Saved(Box::new(saved)));
+        }
+        Write::Sign {
+            ro_id,
+            version,
+            signer,
+        } => store.sign_ro(*ro_id, *version, signer, by)?,
+        Write::Decline { ro_id, version } => store.decline_ro(*ro_id, *version, by)?,
+        Write::Propose {
+            ro_id,
+            version,
+            lines,
+        } => store.propose_added_work(*ro_id, *version, lines.clone(), by)?,
+        Write::AddedWorkCall {
+            ro_id,
+            version,
+            call,
+        } => store.record_added_work_call(*ro_id, *version, call, by)?,
+        Write::Pay {
+            ro_id,
+            amount,
+            method,
+        } => {
+            let owed = store.add_payment(*ro_id, *amount, method, by)?;
+            return Ok(WriteOut::StillOwed(owed));
+        }
+        Write::ExitNotice { ro_id, version } => store.issue_exit_notice(*ro_id, *version, by)?,
+    }
+    Ok(WriteOut::Done)
+}

@@ -1,0 +1,323 @@
+//! One line of the RO (labour, part, fee), or a proposed added-work item.
+
+use super::{dialog_width, milli_text, non_typing, one_line, paste_line, popup, safe_input, text};
+use crate::domain::repair_order::{LineKind, RoLine};
+use crate::domain::validate::{check_line, parse_milli, parse_money};
+use crate::domain::Money;
+use crate::ui::help::hint;
+use crate::ui::keymap::{Action, KeyContext};
+use crate::ui::layer::{Layer, LayerResult};
+use crate::ui::pane::Ctx;
+use crate::ui::text::fit;
+use crossterm::event::KeyEvent;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::Frame;
+use ratatui_textarea::TextArea;
+
+/// The fields of the line editor, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineField {
+    Kind,
+    Code,
+    Description,
+    Quantity,
+    Price,
+    Payer,
+    Supplier,
+    Grade,
+    Critical,
+}
+
+pub const LINE_FIELDS: [LineField; 9] = [
+    LineField::Kind,
+    LineField::Code,
+    LineField::Description,
+    LineField::Quantity,
+    LineField::Price,
+    LineField::Payer,
+    LineField::Supplier,
+    LineField::Grade,
+    LineField::Critical,
+];
+
+impl LineField {
+    fn text_key(self) -> &'static str {
+        match self {
+            LineField::Kind => "line.kind",
+            LineField::Code => "line.code",
+            LineField::Description => "line.description",
+            LineField::Quantity => "line.quantity",
+            LineField::Price => "line.price",
+            LineField::Payer => "line.payer",
+            LineField::Supplier => "line.supplier",
+            LineField::Grade => "line.grade",
+            LineField::Critical => "line.critical",
+        }
+    }
+}
+
+/// The finished line, for the pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineDone {
+    /// The line it replaces; None for a new line.
+    pub index: Option<usize>,
+    pub line: RoLine,
+    /// Proposed added work rather than an edit of the agreed lines.
+    pub propose: bool,
+}
+
+pub struct LineEditor {
+    pub index: Option<usize>,
+    pub line: RoLine,
+    pub code: TextArea<'static>,
+    pub description: TextArea<'static>,
+    pub quantity: TextArea<'static>,
+    pub price: TextArea<'static>,
+    pub focus: usize,
+    pub error: Option<String>,
+    pub propose: bool,
+    /// A labour line with no rate typed is charged at the shop's rate.
+    pub shop_rate: Money,
+}
+
+impl LineEditor {
+    pub fn new(index: Option<usize>, line: RoLine, propose: bool, shop_rate: Money) -> LineEditor {
+        let qty = if line.quantity_milli == 0 {
+            String::new()
+        } else {
+            milli_text(line.quantity_milli)
+        };
+        let price = if line.unit_price.0 == 0 && index.is_none() {
+            String::new()
+        } else {
+            line.unit_price.format("")
+        };
+        LineEditor {
+            index,
+            code: one_line(&line.code),
+            description: one_line(&line.description),
+            quantity: one_line(&qty),
+            price: one_line(&price.replace(',', "")),
+            line,
+            focus: 0,
+            error: None,
+            propose,
+            shop_rate,
+        }
+    }
+
+    pub fn field(&self) -> LineField {
+        LINE_FIELDS[self.focus]
+    }
+
+    fn input(&mut self, field: LineField) -> Option<&mut TextArea<'static>> {
+        match field {
+            LineField::Code => Some(&mut self.code),
+            LineField::Description => Some(&mut self.description),
+            LineField::Quantity => Some(&mut self.quantity),
+            LineField::Price => Some(&mut self.price),
+            _ => None,
+        }
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        fn pick<T>(forward: bool, next: T, prev: T) -> T {
+            if forward {
+                next
+            } else {
+                prev
+            }
+        }
+        let l = &mut self.line;
+        match LINE_FIELDS[self.focus] {
+            LineField::Kind => l.kind = pick(forward, l.kind.next(), l.kind.prev()),
+            LineField::Payer => l.payer = pick(forward, l.payer.next(), l.payer.prev()),
+            LineField::Supplier => l.supplier = pick(forward, l.supplier.next(), l.supplier.prev()),
+            LineField::Grade => l.grade = pick(forward, l.grade.next(), l.grade.prev()),
+            LineField::Critical => l.critical_system = !l.critical_system,
+            _ => {}
+        }
+    }
+
+    fn act(&mut self, action: Action) -> LayerResult {
+        let last = LINE_FIELDS.len() - 1;
+        match action {
+            Action::Submit => return self.finish(),
+            Action::NextField if self.focus == last => return self.finish(),
+            Action::NextField => self.focus += 1,
+            Action::PrevField => self.focus = self.focus.saturating_sub(1),
+            Action::Back => return LayerResult::Close,
+            Action::CycleNext => self.cycle(true),
+            Action::CyclePrev => self.cycle(false),
+            _ => return LayerResult::Ignored,
+        }
+        self.error = None;
+        LayerResult::stay()
+    }
+
+    fn finish(&mut self) -> LayerResult {
+        let mut line = self.line.clone();
+        line.code = text(&self.code).trim().to_string();
+        line.description = text(&self.description).trim().to_string();
+        let qty_text = text(&self.quantity);
+        line.quantity_milli = if line.kind == LineKind::Fee && qty_text.trim().is_empty() {
+            1000
+        } else {
+            match parse_milli(&qty_text) {
+                Some(q) => q,
+                None => return self.fail(LineField::Quantity, "type a number, e.g. 1.5"),
+            }
+        };
+        let price_text = text(&self.price);
+        line.unit_price = match parse_money(&price_text) {
+            Some(p) => p,
+            None if price_text.trim().is_empty() && line.kind == LineKind::Labour => self.shop_rate,
+            None => return self.fail(LineField::Price, "type an amount, e.g. 180 or 45.50"),
+        };
+        if let Err(e) = check_line(self.index.unwrap_or(0), &line) {
+            let msg = e
+                .message
+                .split_once(": ")
+                .map(|(_, m)| m.to_string())
+                .unwrap_or(e.message);
+            let field = if msg.contains("price") {
+                LineField::Price
+            } else if msg.contains("describe") {
+                LineField::Description
+            } else {
+                LineField::Quantity
+            };
+            return self.fail(field, &msg);
+        }
+        LayerResult::done(LineDone {
+            index: self.index,
+            line,
+            propose: self.propose,
+        })
+    }
+
+    fn fail(&mut self, field: LineField, msg: &str) -> LayerResult {
+        self.focus = LINE_FIELDS.iter().position(|f| *f == field).unwrap_or(0);
+        self.error = Some(msg.to_string());
+        LayerResult::stay()
+    }
+
+    /// The value shown for a choice field.
+    fn choice(&self, f: LineField) -> String {
+        let l = &self.line;
+        match f {
+            LineField::Kind => l.kind.code().into(),
+            LineField::Payer => l.payer.code().into(),
+            LineField::Supplier => l.supplier.code().into(),
+            LineField::Grade => l.grade.code().into(),
+            LineField::Critical => if l.critical_system { "yes" } else { "no" }.into(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Layer for LineEditor {
+    fn contexts(&self) -> &'static [KeyContext] {
+        &[KeyContext::Dialog, KeyContext::Choice]
+    }
+
+    fn key(&mut self, key: KeyEvent, cx: &Ctx) -> LayerResult {
+        let field = self.field();
+        let on_choice = matches!(
+            field,
+            LineField::Kind
+                | LineField::Payer
+                | LineField::Supplier
+                | LineField::Grade
+                | LineField::Critical
+        );
+        let contexts: &[KeyContext] = if on_choice {
+            &[KeyContext::Dialog, KeyContext::Choice]
+        } else {
+            &[KeyContext::Dialog]
+        };
+        if let Some(action) = cx.keymap.resolve(contexts, key) {
+            return self.act(action);
+        }
+        let typed = self.input(field).is_some_and(|ta| safe_input(ta, key));
+        if typed {
+            self.error = None;
+        } else if non_typing(key) {
+            return LayerResult::Ignored;
+        }
+        LayerResult::stay()
+    }
+
+    fn paste(&mut self, pasted: &str, _cx: &Ctx) -> LayerResult {
+        if let Some(ta) = self.input(self.field()) {
+            paste_line(ta, pasted);
+        }
+        LayerResult::stay()
+    }
+
+    fn render(&self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
+        let t = cx.texts;
+        let w = dialog_width(area);
+        let value_w = (w as usize).saturating_sub(25);
+        let inputs = [
+            None,
+            Some(&self.code),
+            Some(&self.description),
+            Some(&self.quantity),
+            Some(&self.price),
+            None,
+            None,
+            None,
+            None,
+        ];
+        let mut lines = Vec::new();
+        for (i, f) in LINE_FIELDS.iter().enumerate() {
+            let value = match inputs[i] {
+                Some(ta) => text(ta),
+                None => format!("‹ {} ›", self.choice(*f)),
+            };
+            let style = if i == self.focus {
+                cx.theme.selected()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::from(vec![
+                Span::raw(fit(t.get(f.text_key()), 22)),
+                Span::styled(fit(&value, value_w), style),
+            ]));
+        }
+        lines.push(Line::from(Span::styled(
+            self.error.clone().unwrap_or_default(),
+            cx.theme.error(),
+        )));
+        let keys = hint(
+            cx.keymap,
+            t,
+            &[
+                (KeyContext::Dialog, Action::NextField, "hint.next"),
+                (KeyContext::Choice, Action::CycleNext, "hint.change"),
+                (KeyContext::Dialog, Action::Submit, "hint.done"),
+                (KeyContext::Dialog, Action::Back, "hint.cancel"),
+            ],
+        );
+        lines.push(Line::from(Span::styled(keys, cx.theme.dim())));
+        let title = t.get(if self.propose {
+            "line.propose"
+        } else {
+            "line.title"
+        });
+        let inner = popup(frame, area, title, lines, w);
+        // The focused text field gets the real text area, with its cursor.
+        if let Some(ta) = inputs[self.focus] {
+            let row = Rect::new(
+                inner.x + 22,
+                inner.y + self.focus as u16,
+                inner.width.saturating_sub(22),
+                1,
+            );
+            frame.render_widget(ta, row);
+        }
+    }
+}

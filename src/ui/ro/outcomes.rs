@@ -1,0 +1,318 @@
+//! What comes back to the editor: a dialog's answer, a read, or a write's
+//! outcome. A write that fails says why and keeps everything typed.
+
+use super::actions::{self, add_canned, new_form, RoAction};
+use super::dialogs::{
+    ConflictChoice, ConflictView, DraftChoice, DraftOffer, FinderPick, LineDone, LineEditor,
+    Prompted,
+};
+use super::form::RoForm;
+use super::{Awaiting, RoPane};
+use crate::domain::conflict::{diff, Resolution};
+use crate::domain::draft::{Draft, NEW_RO};
+use crate::domain::RepairOrder;
+use crate::store::StoreError;
+use crate::ui::board::moves::{self, MovePick};
+use crate::ui::effects::{DraftOp, Read, ReadOut, Write, WriteOut};
+use crate::ui::layer::{PickItem, Picker};
+use crate::ui::pane::{Command, Ctx, Done};
+use std::any::Any;
+
+/// A canned job chosen from its picker, by position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CannedPick(pub usize);
+
+pub fn on_done(pane: &mut RoPane, done: Done, cx: &Ctx) -> Vec<Command> {
+    match done {
+        Done::Picked(value) => picked(pane, value, cx),
+        Done::Read(out) => read(pane, out, cx),
+        Done::Wrote {
+            write,
+            what,
+            result,
+        } => match result {
+            Ok(out) => wrote(pane, write, out, cx),
+            Err(e) => failed(pane, write, what, e, cx),
+        },
+    }
+}
+
+fn take<T: 'static>(value: Box<dyn Any>) -> Result<T, Box<dyn Any>> {
+    value.downcast::<T>().map(|b| *b)
+}
+
+/// A dialog's answer, by its type.
+fn picked(pane: &mut RoPane, value: Box<dyn Any>, cx: &Ctx) -> Vec<Command> {
+    let value = match take::<RoAction>(value) {
+        Ok(action) => return actions::on_action(pane, action, cx),
+        Err(v) => v,
+    };
+    let value = match take::<FinderPick>(value) {
+        Ok(pick) => return finder_pick(pane, pick, cx),
+        Err(v) => v,
+    };
+    let value = match take::<LineDone>(value) {
+        Ok(done) => return line_done(pane, done, cx),
+        Err(v) => v,
+    };
+    let value = match take::<Prompted>(value) {
+        Ok(p) => return actions::prompted(pane, p, cx),
+        Err(v) => v,
+    };
+    let value = match take::<ConflictChoice>(value) {
+        Ok(choice) => return resolved(pane, choice, cx),
+        Err(v) => v,
+    };
+    let value = match take::<DraftChoice>(value) {
+        Ok(choice) => return draft_choice(pane, choice, cx),
+        Err(v) => v,
+    };
+    let value = match take::<CannedPick>(value) {
+        Ok(CannedPick(i)) => {
+            add_canned(pane, i, cx);
+            return Vec::new();
+        }
+        Err(v) => v,
+    };
+    match take::<MovePick>(value) {
+        Ok(pick) => moves::next(pick, cx.board, cx.texts),
+        Err(_) => Vec::new(),
+    }
+}
+
+fn finder_pick(pane: &mut RoPane, pick: FinderPick, cx: &Ctx) -> Vec<Command> {
+    let form = match pick {
+        FinderPick::Hit(hit) => {
+            if let Some((id, _)) = hit.open_ro {
+                return pane.open(id, cx);
+            }
+            new_form(Some(*hit), "", cx)
+        }
+        FinderPick::NewCustomer(query) => new_form(None, &query, cx),
+    };
+    pane.form = Some(form);
+    pane.payments.clear();
+    Vec::new()
+}
+
+fn line_done(pane: &mut RoPane, done: LineDone, cx: &Ctx) -> Vec<Command> {
+    let Some(form) = pane.form.as_mut() else {
+        return Vec::new();
+    };
+    if done.propose {
+        let (ro_id, version) = (form.ro.id.unwrap_or_default(), form.ro.version);
+        let what = cx.texts.fill("what.propose", &[("ro", &form.ro.number)]);
+        let write = Write::Propose {
+            ro_id,
+            version,
+            lines: vec![done.line],
+        };
+        return vec![Command::write(write, what)];
+    }
+    match done.index {
+        Some(i) => form.replace_line(i, done.line),
+        None => form.push_line(done.line),
+    }
+    Vec::new()
+}
+
+fn resolved(pane: &mut RoPane, choice: ConflictChoice, cx: &Ctx) -> Vec<Command> {
+    match choice.resolution {
+        Resolution::KeepMine => actions::save_over(pane, *choice.theirs, cx),
+        Resolution::TakeTheirs => {
+            let theirs = *choice.theirs;
+            let discard = pane.form.as_ref().map(|f| f.draft_key());
+            pane.form = Some(RoForm::stored(theirs, cx.board.groups.clone(), cx.time));
+            discard
+                .map(|key| vec![Command::Drafts(DraftOp::Discard(key))])
+                .unwrap_or_default()
+        }
+    }
+}
+
+fn draft_choice(pane: &mut RoPane, choice: DraftChoice, cx: &Ctx) -> Vec<Command> {
+    match choice {
+        DraftChoice::Restore(draft) if draft.ro_id == NEW_RO => {
+            restore(pane, *draft, None, cx);
+            vec![Command::Notice(cx.texts.get("msg.restored").into())]
+        }
+        DraftChoice::Restore(draft) => {
+            let id = draft.ro_id;
+            pane.awaiting = Some(Awaiting::Restore(draft));
+            vec![Command::Read(Read::Ro(id))]
+        }
+        DraftChoice::Discard(draft) => vec![
+            Command::Drafts(DraftOp::Discard(draft.ro_id)),
+            Command::Notice(cx.texts.get("msg.discarded").into()),
+        ],
+    }
+}
+
+fn restore(pane: &mut RoPane, draft: Draft, stored: Option<RepairOrder>, cx: &Ctx) {
+    let mut form = RoForm::new(draft.ro, stored, cx.board.groups.clone(), cx.time);
+    form.draft_pending = false;
+    pane.form = Some(form);
+}
+
+fn read(pane: &mut RoPane, out: ReadOut, cx: &Ctx) -> Vec<Command> {
+    match out {
+        ReadOut::Ro(ro, payments) => loaded(pane, *ro, payments, cx),
+        ReadOut::Canned(jobs) => {
+            let items = jobs
+                .iter()
+                .enumerate()
+                .map(|(i, j)| {
+                    let hours = super::dialogs::milli_text(j.hours_milli);
+                    let label = format!("{:<11} {} ({hours} h)", j.op_code, j.description);
+                    PickItem::new(label, CannedPick(i))
+                })
+                .collect();
+            pane.canned = jobs;
+            let picker = Picker::new(cx.texts.get("action.canned_job"), "", items);
+            vec![Command::Push(Box::new(picker))]
+        }
+        ReadOut::Drafts(drafts) => offer(pane, drafts, cx),
+        _ => Vec::new(),
+    }
+}
+
+/// Unsaved work from before: offered once, on the editor; else announced.
+fn offer(pane: &mut RoPane, drafts: Vec<Draft>, cx: &Ctx) -> Vec<Command> {
+    let on_editor = cx.current == crate::ui::pane::PaneId::RepairOrder;
+    if !on_editor {
+        return match drafts.is_empty() {
+            true => Vec::new(),
+            false => vec![Command::Warn(cx.texts.get("msg.drafts_waiting").into())],
+        };
+    }
+    if pane.drafts_offered || pane.form.is_some() {
+        return Vec::new();
+    }
+    pane.drafts_offered = true;
+    if drafts.is_empty() {
+        return Vec::new();
+    }
+    vec![Command::Push(Box::new(DraftOffer { drafts, cursor: 0 }))]
+}
+
+fn loaded(
+    pane: &mut RoPane,
+    ro: RepairOrder,
+    payments: Vec<crate::domain::settlement::Payment>,
+    cx: &Ctx,
+) -> Vec<Command> {
+    let groups = cx.board.groups.clone();
+    let same = pane.form.as_ref().and_then(|f| f.ro.id) == ro.id;
+    match pane.awaiting.take() {
+        Some(Awaiting::Conflict(message)) => {
+            let Some(form) = pane.form.as_ref() else {
+                return Vec::new();
+            };
+            let diffs = diff(&form.ro, &ro);
+            let view = ConflictView {
+                message: message.clone(),
+                diffs,
+                theirs: ro,
+            };
+            return vec![Command::Push(Box::new(view)), Command::Warn(message)];
+        }
+        Some(Awaiting::Restore(draft)) => {
+            restore(pane, *draft, Some(ro), cx);
+            pane.payments = payments;
+            return vec![Command::Notice(cx.texts.get("msg.restored").into())];
+        }
+        Some(Awaiting::Landed) if same => {
+            let form = pane.form.as_mut().expect("same RO");
+            let base = form.stored.clone().unwrap_or_else(|| form.ro.clone());
+            form.land(&base, ro);
+        }
+        _ => pane.form = Some(RoForm::stored(ro, groups, cx.time)),
+    }
+    pane.payments = payments;
+    Vec::new()
+}
+
+/// A write landed: say so, and bring the form up to date.
+fn wrote(pane: &mut RoPane, write: Write, out: WriteOut, cx: &Ctx) -> Vec<Command> {
+    let t = cx.texts;
+    let number = pane
+        .form
+        .as_ref()
+        .map(|f| f.ro.number.clone())
+        .unwrap_or_default();
+    let fill = |key: &str| t.fill(key, &[("ro", &number)]);
+    let message = match (&write, out) {
+        (Write::SaveRo { .. }, WriteOut::Saved(saved)) => return saved_ro(pane, *saved, cx),
+        (Write::Pay { .. }, WriteOut::StillOwed(owed)) => {
+            let owed = owed.format(&cx.session.settings.currency_symbol);
+            t.fill("msg.paid", &[("owed", &owed)])
+        }
+        (Write::Move(req), _) => {
+            let status = t.get(&format!("status.{}", req.to.code()));
+            t.fill("msg.moved", &[("ro", &number), ("status", status)])
+        }
+        (Write::Sign { .. }, _) => fill("msg.signed"),
+        (Write::Decline { .. }, _) => fill("msg.declined"),
+        (Write::Propose { .. }, _) => fill("msg.proposed"),
+        (Write::AddedWorkCall { call, .. }, _) => t.fill(
+            "msg.answered",
+            &[("ro", &number), ("answer", call.decision.code())],
+        ),
+        (Write::ProgressCheck { .. }, _) => fill("msg.checked"),
+        (Write::PickupCall { .. }, _) => fill("msg.called"),
+        (Write::ExitNotice { .. }, _) => fill("msg.exit"),
+        _ => String::new(),
+    };
+    let mut commands = vec![Command::Notice(message)];
+    if let Some(id) = write.ro_id() {
+        pane.awaiting = Some(Awaiting::Landed);
+        commands.push(Command::Read(Read::Ro(id)));
+    }
+    commands
+}
+
+/// The save landed. Anything typed while it waited stays, on top of it;
+/// the draft it replaces goes (a new RO's draft was kept under "new").
+fn saved_ro(pane: &mut RoPane, saved: RepairOrder, cx: &Ctx) -> Vec<Command> {
+    let submitted = pane.saving.take();
+    let message = cx.texts.fill("msg.saved", &[("ro", &saved.number)]);
+    let Some(form) = pane.form.as_mut() else {
+        return vec![Command::Notice(message)];
+    };
+    let old_key = form.draft_key();
+    let base = submitted.unwrap_or_else(|| form.ro.clone());
+    form.land(&base, saved);
+    vec![
+        Command::Drafts(DraftOp::Discard(old_key)),
+        Command::Notice(message),
+    ]
+}
+
+/// A write did not happen: say why; nothing typed is lost.
+fn failed(pane: &mut RoPane, write: Write, what: String, e: StoreError, cx: &Ctx) -> Vec<Command> {
+    match write {
+        Write::SaveRo { ro, .. } => {
+            pane.saving = None;
+            if let (StoreError::Conflict(msg), Some(id)) = (&e, ro.id) {
+                pane.awaiting = Some(Awaiting::Conflict(msg.clone()));
+                return vec![Command::Read(Read::Ro(id))];
+            }
+        }
+        // The proposed item comes back to the advisor as typed, with the reason.
+        Write::Propose { mut lines, .. } if !lines.is_empty() => {
+            let rate = cx.session.settings.labour_rate;
+            let mut editor = LineEditor::new(None, lines.remove(0), true, rate);
+            editor.error = Some(e.to_string());
+            return vec![
+                Command::Push(Box::new(editor)),
+                Command::Warn(e.to_string()),
+            ];
+        }
+        _ => {}
+    }
+    let why = e.to_string();
+    vec![Command::Warn(
+        cx.texts
+            .fill("msg.not_saved", &[("what", &what), ("why", &why)]),
+    )]
+}
