@@ -89,6 +89,56 @@ fn popup_context_table() {
 }
 
 #[test]
+fn dialog_contexts_table() {
+    let map = Keymap::default();
+    let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+    let table: &[(KeyContext, KeyEvent, Option<Action>)] = &[
+        (KeyContext::Dialog, ctrl('s'), Some(Action::Submit)),
+        (KeyContext::Dialog, k(KeyCode::Tab), Some(Action::NextField)),
+        (
+            KeyContext::Dialog,
+            k(KeyCode::Enter),
+            Some(Action::NextField),
+        ),
+        (
+            KeyContext::Dialog,
+            k(KeyCode::BackTab),
+            Some(Action::PrevField),
+        ),
+        (KeyContext::Dialog, k(KeyCode::Esc), Some(Action::Back)),
+        (KeyContext::Dialog, ch('j'), None),
+        (KeyContext::Choice, ch(' '), Some(Action::CycleNext)),
+        (
+            KeyContext::Choice,
+            k(KeyCode::Right),
+            Some(Action::CycleNext),
+        ),
+        (
+            KeyContext::Choice,
+            k(KeyCode::Left),
+            Some(Action::CyclePrev),
+        ),
+        (
+            KeyContext::Field,
+            k(KeyCode::Enter),
+            Some(Action::NextField),
+        ),
+        (KeyContext::Finder, k(KeyCode::Enter), Some(Action::Open)),
+        (KeyContext::Finder, k(KeyCode::Tab), Some(Action::Down)),
+        (KeyContext::Finder, ch('j'), None),
+        (KeyContext::Conflict, ch('m'), Some(Action::KeepMine)),
+        (KeyContext::Conflict, ch('t'), Some(Action::TakeTheirs)),
+        (KeyContext::Drafts, ch('r'), Some(Action::Restore)),
+        (KeyContext::Drafts, ch('d'), Some(Action::Discard)),
+        (KeyContext::Search, k(KeyCode::Enter), Some(Action::Submit)),
+        (KeyContext::Search, k(KeyCode::Esc), Some(Action::Back)),
+    ];
+    for (ctx, key, expected) in table {
+        assert_eq!(map.resolve(&[*ctx], *key), *expected, "{ctx:?} {key:?}");
+    }
+}
+
+#[test]
 fn rebinding_from_toml_moves_the_key_and_help_shows_it() {
     let map = Keymap::with_overrides(
         "[board]\nassign_bay = [\"b\", \"ctrl-b\"]\n[list]\nquit = [\"x\"]\n",

@@ -424,3 +424,71 @@ fn an_ro_survives_a_draft_round_trip() {
     let back: RepairOrder = serde_json::from_str(&json).unwrap();
     assert_eq!(back, r);
 }
+
+#[test]
+fn my_own_write_landing_keeps_what_i_typed_meanwhile() {
+    use frontdesk::domain::conflict::rebase;
+    // Sent with the save: the RO as it was.
+    let base = ro();
+    // Typed while the save waited: a diagnosis and a new line.
+    let mut mine = base.clone();
+    mine.diagnosis = "pads at 2 mm".into();
+    mine.lines
+        .push(line(LineKind::Fee, 1000, 5_000, Payer::Customer));
+    // What the store gave back: numbered, versioned, text cleaned.
+    let mut theirs = base.clone();
+    theirs.id = Some(12);
+    theirs.number = "RO-24012".into();
+    theirs.version = 1;
+    theirs.customer.id = Some(3);
+    theirs.concerns = "noise (cleaned)".into();
+    let merged = rebase(&base, &mine, &theirs);
+    assert_eq!((merged.id, merged.version), (Some(12), 1));
+    assert_eq!(merged.number, "RO-24012");
+    assert_eq!(merged.customer.id, Some(3), "nested fields merge too");
+    assert_eq!(merged.concerns, "noise (cleaned)", "untouched: theirs");
+    assert_eq!(merged.diagnosis, "pads at 2 mm", "typed meanwhile: mine");
+    assert_eq!(merged.lines.len(), base.lines.len() + 1);
+    // Nothing typed meanwhile: exactly what was stored.
+    assert_eq!(rebase(&base, &base, &theirs), theirs);
+}
+
+#[test]
+fn audit_lines_are_worded_once_for_every_store() {
+    use frontdesk::domain::audit::{AuditEvent, Place};
+    let moved = AuditEvent::RoMoved {
+        number: "RO-24001".into(),
+        from: Place {
+            status: RoStatus::WaitingForBay,
+            bay: None,
+        },
+        to: Place {
+            status: RoStatus::InBay,
+            bay: Some("B4".into()),
+        },
+        group: Some("Express".into()),
+        received_at: Some(Utc.with_ymd_and_hms(2026, 11, 22, 2, 10, 0).unwrap()),
+    };
+    assert_eq!((moved.entity(), moved.action()), ("repair_order", "move"));
+    assert_eq!(
+        moved.detail(),
+        "RO-24001 waiting_for_bay → in_bay; bay - → B4; group Express; workshop received 2026-11-22 02:10 UTC"
+    );
+    let over = AuditEvent::RoUpdated {
+        number: "RO-24001".into(),
+        changed: vec!["diagnosis"],
+        over_version: Some(7),
+    };
+    assert_eq!(
+        over.detail(),
+        "RO-24001: diagnosis; saved over version 7 (kept mine)"
+    );
+    let user = AuditEvent::UserCreated {
+        login: "li.na".into(),
+        role: "advisor",
+    };
+    assert_eq!(
+        (user.entity(), user.detail()),
+        ("user", "li.na (advisor)".into())
+    );
+}

@@ -2,6 +2,7 @@
 
 use super::app::{Message, MIN_HEIGHT, MIN_WIDTH};
 use super::i18n::Texts;
+use super::keymap::{Action, KeyContext};
 use super::pane::{Ctx, PaneId};
 use super::text::{fit, fit_right, width};
 use ratatui::layout::Rect;
@@ -55,7 +56,8 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, message: Option<&
         right = format!("{} │ {right}", cx.texts.get("bar.read_only"));
     }
     if wide {
-        right = format!("{} │ {right}", cx.texts.get("bar.help"));
+        let key = super::help::key_for(cx.keymap, KeyContext::Global, Action::Help);
+        right = format!("{} │ {right}", cx.texts.fill("bar.help", &[("key", &key)]));
     }
     let room = w.saturating_sub(width(&who) + width(&right) + 3);
     let (msg, msg_style) = match message {

@@ -61,3 +61,8 @@ pub fn hint(keymap: &Keymap, t: &Texts, items: &[(KeyContext, Action, &str)]) ->
         .collect::<Vec<_>>()
         .join(" · ")
 }
+
+/// The first key bound to an action, for a message that names it ("F3").
+pub fn key_for(keymap: &Keymap, ctx: KeyContext, action: Action) -> String {
+    keymap.first_key(ctx, action).unwrap_or_else(|| "—".into())
+}

@@ -208,6 +208,8 @@ impl fmt::Display for KeyCombo {
             KeyCode::BackTab => f.write_str("Shift-Tab"),
             KeyCode::Up => f.write_str("↑"),
             KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
             other => write!(f, "{other:?}"),
         }
     }

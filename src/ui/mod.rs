@@ -18,7 +18,7 @@ pub mod i18n;
 pub mod keymap;
 pub mod layer;
 pub mod pane;
-mod panes;
+pub mod panes;
 mod placeholder;
 pub mod ro;
 pub mod run;

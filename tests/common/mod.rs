@@ -244,3 +244,15 @@ pub fn screen(buf: &Buffer) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// One layer drawn alone over an empty screen; the screen's text.
+pub fn draw_layer(
+    layer: &dyn frontdesk::ui::layer::Layer,
+    cx: &frontdesk::ui::Ctx,
+    w: u16,
+    h: u16,
+) -> String {
+    let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+    term.draw(|f| layer.render(f, f.area(), cx)).unwrap();
+    screen(term.backend().buffer())
+}

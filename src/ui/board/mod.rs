@@ -172,17 +172,15 @@ impl BoardPane {
     fn stamp(&self, cx: &Ctx, call: bool) -> Vec<Command> {
         self.with_card(cx, |c| {
             let (ro_id, version) = (c.id, c.version);
-            let (write, key) = if call {
-                let late_reason = String::new();
-                let w = Write::PickupCall {
+            let write = match call {
+                true => Write::PickupCall {
                     ro_id,
                     version,
-                    late_reason,
-                };
-                (w, "what.call")
-            } else {
-                (Write::ProgressCheck { ro_id, version }, "what.check")
+                    late_reason: String::new(),
+                },
+                false => Write::ProgressCheck { ro_id, version },
             };
+            let key = if call { "what.call" } else { "what.check" };
             let what = cx.texts.fill(key, &[("ro", &c.number)]);
             vec![Command::write(write, what)]
         })
@@ -330,8 +328,17 @@ impl Pane for BoardPane {
                 let view = detail_view(&d, cx.texts, cx.time);
                 vec![Command::Push(Box::new(view))]
             }
-            Done::Wrote { write, result, .. } => {
-                self.wrote(&write, result.err().map(|e| e.to_string()), cx)
+            Done::Wrote {
+                write,
+                what,
+                result,
+            } => {
+                let failed = result.err().map(|e| {
+                    let why = e.to_string();
+                    cx.texts
+                        .fill("msg.not_saved", &[("what", &what), ("why", &why)])
+                });
+                self.wrote(&write, failed, cx)
             }
             done => match done.picked::<MovePick>() {
                 Some(pick) => moves::next(pick, cx.board, cx.texts),

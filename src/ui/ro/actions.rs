@@ -7,12 +7,15 @@ use super::fields::FieldId;
 use super::form::RoForm;
 use super::{Awaiting, RoPane};
 use crate::domain::added_work::{AddedWorkCall, Channel, Decision};
+use crate::domain::conflict::{resolve, Resolution};
 use crate::domain::draft::SearchHit;
 use crate::domain::repair_order::{CustomerRef, LineKind, RoLine, VehicleRef};
 use crate::domain::validate::parse_money;
 use crate::domain::RepairOrder;
 use crate::ui::board::moves;
 use crate::ui::effects::{DraftOp, Read, Write};
+use crate::ui::help::key_for;
+use crate::ui::keymap::{Action, KeyContext};
 use crate::ui::layer::{PickItem, Picker};
 use crate::ui::pane::{Command, Ctx};
 
@@ -86,9 +89,13 @@ impl RoAction {
 }
 
 fn action_picker(title: &str, subject: &str, entries: &[RoAction], cx: &Ctx) -> Picker<RoAction> {
+    let save_key = key_for(cx.keymap, KeyContext::Editor, Action::Save);
     let items = entries
         .iter()
-        .map(|a| PickItem::new(cx.texts.get(a.text_key()), *a))
+        .map(|a| {
+            let label = cx.texts.fill(a.text_key(), &[("key", &save_key)]);
+            PickItem::new(label, *a)
+        })
         .collect();
     Picker::new(title, subject, items)
 }
@@ -156,7 +163,7 @@ pub fn save_over(pane: &mut RoPane, theirs: RepairOrder, cx: &Ctx) -> Vec<Comman
         return Vec::new();
     };
     let over = theirs.version;
-    form.ro.version = over;
+    form.ro = resolve(form.ro.clone(), theirs.clone(), Resolution::KeepMine);
     form.stored = Some(theirs);
     pane.saving = Some(form.ro.clone());
     let what = cx.texts.fill("what.save", &[("ro", &number(form, cx))]);
@@ -219,7 +226,10 @@ pub fn on_action(pane: &mut RoPane, action: RoAction, cx: &Ctx) -> Vec<Command> 
         return Vec::new();
     };
     if action.needs_saved() && (form.is_new() || form.is_dirty()) {
-        return vec![Command::Warn(cx.texts.get("msg.save_first").into())];
+        let key = key_for(cx.keymap, KeyContext::Editor, Action::Save);
+        return vec![Command::Warn(
+            cx.texts.fill("msg.save_first", &[("key", &key)]),
+        )];
     }
     let t = cx.texts;
     let hm = cx.time.local(cx.now).format("%H:%M").to_string();

@@ -14,6 +14,8 @@ use crate::domain::RepairOrder;
 use crate::store::StoreError;
 use crate::ui::board::moves::{self, MovePick};
 use crate::ui::effects::{DraftOp, Read, ReadOut, Write, WriteOut};
+use crate::ui::help::key_for;
+use crate::ui::keymap::{Action, KeyContext};
 use crate::ui::layer::{PickItem, Picker};
 use crate::ui::pane::{Command, Ctx, Done};
 use std::any::Any;
@@ -182,7 +184,11 @@ fn offer(pane: &mut RoPane, drafts: Vec<Draft>, cx: &Ctx) -> Vec<Command> {
     if !on_editor {
         return match drafts.is_empty() {
             true => Vec::new(),
-            false => vec![Command::Warn(cx.texts.get("msg.drafts_waiting").into())],
+            false => {
+                let key = key_for(cx.keymap, KeyContext::Global, Action::PaneRepairOrder);
+                let text = cx.texts.fill("msg.drafts_waiting", &[("key", &key)]);
+                vec![Command::Warn(text)]
+            }
         };
     }
     if pane.drafts_offered || pane.form.is_some() {

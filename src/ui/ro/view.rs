@@ -9,7 +9,7 @@ use crate::domain::pricing::{line_amount, risk_margin, totals};
 use crate::domain::repair_order::{Approval, NO_WARRANTY_NOTICE};
 use crate::domain::settlement::balance;
 use crate::domain::text::clean_multiline;
-use crate::ui::help::hint;
+use crate::ui::help::{hint, key_for};
 use crate::ui::keymap::{Action, KeyContext};
 use crate::ui::pane::Ctx;
 use crate::ui::text::{fit, fit_right, truncate};
@@ -137,10 +137,12 @@ fn focus_row(rows: &[Row], form: &RoForm) -> usize {
 pub fn render(pane: &RoPane, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
     match &pane.form {
         Some(form) => render_form(pane, form, frame, area, cx),
-        None => frame.render_widget(
-            Paragraph::new(cx.texts.get("ro.empty").to_string()).wrap(Wrap { trim: true }),
-            area,
-        ),
+        None => {
+            let new = key_for(cx.keymap, KeyContext::List, Action::New);
+            let edit = key_for(cx.keymap, KeyContext::Board, Action::Edit);
+            let text = cx.texts.fill("ro.empty", &[("new", &new), ("edit", &edit)]);
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area)
+        }
     }
 }
 
