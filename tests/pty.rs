@@ -3,19 +3,9 @@
 
 mod common;
 
-use common::pty::{base_env, make_demo, Tui};
+use common::pty::{base_env, fresh_demo, waiting_for_bay, Tui, NOW};
 use rusqlite::Connection;
 use std::path::Path;
-
-const NOW: &str = "2026-11-22T10:00:00+08:00";
-
-/// A demo shop in a fresh temporary folder (kept alive by the returned guard).
-fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
-    (dir, db)
-}
 
 fn ui_args(path: &Path) -> Vec<String> {
     [
@@ -37,17 +27,6 @@ fn spawn(path: &Path, login: &str, cols: u16, rows: u16) -> Tui {
     let args = ui_args(path);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     Tui::spawn(&args, &base_env(login), cols, rows)
-}
-
-/// The RO number of a car waiting for a bay.
-fn waiting_for_bay(path: &Path) -> String {
-    let conn = Connection::open(path).unwrap();
-    conn.query_row(
-        "SELECT number FROM repair_orders WHERE status = 'waiting_for_bay' ORDER BY promised_at DESC LIMIT 1",
-        [],
-        |r| r.get(0),
-    )
-    .unwrap()
 }
 
 /// Searches for the RO, assigns it to the only free lift and the default group.

@@ -4,23 +4,15 @@
 
 mod common;
 
-use common::pty::{base_env, make_demo, Tui};
+use common::pty::{base_env, fresh_demo, Tui, NOW};
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-const NOW: &str = "2026-11-22T10:00:00+08:00";
 const TAB: &str = "\t";
 const RIGHT: &str = "\x1b[C";
 const F9: &str = "\x1b[20~";
 const CTRL_S: &str = "\x13";
 const ENTER: &str = "\r";
-
-fn fresh_demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
-    (dir, db)
-}
 
 fn spawn(db: &Path, pane: &str) -> Tui {
     let args = [

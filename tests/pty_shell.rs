@@ -7,23 +7,17 @@
 
 mod common;
 
-use common::pty::{base_env, cpu_ticks, drafts_on_disk, make_demo, Tui, BIN};
+use common::pty::{
+    base_env, cpu_ticks, drafts_on_disk, fresh_demo, waiting_for_bay, Tui, BIN, NOW,
+};
 use rusqlite::Connection;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-const NOW: &str = "2026-11-22T10:00:00+08:00";
 /// The issue's budget: a closed terminal ends the process within 2 s…
 const EXIT_WITHIN: Duration = Duration::from_secs(2);
 /// …having used under 0.2 s of CPU (20 ticks of 1/100 s) after the close.
 const CPU_AFTER_CLOSE: u64 = 20;
-
-fn fresh_demo() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    make_demo(&db, "tester", NOW);
-    (dir, db)
-}
 
 fn args(db: &Path, pane: &str) -> Vec<String> {
     [
@@ -250,18 +244,6 @@ fn status_of(db: &Path, number: &str) -> String {
         .unwrap()
 }
 
-fn waiting_for_bay(db: &Path) -> String {
-    Connection::open(db)
-        .unwrap()
-        .query_row(
-            "SELECT number FROM repair_orders WHERE status = 'waiting_for_bay'
-             ORDER BY promised_at DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap()
-}
-
 /// Searches the board for the RO and assigns it to B4 and the first group.
 fn assign_to_free_lift(tui: &mut Tui, number: &str) {
     tui.send("/");
@@ -285,7 +267,7 @@ fn sigterm_ends_the_process_while_another_holds_the_write_lock() {
         let lock = hold_write_lock(&db);
         if pending_write {
             assign_to_free_lift(&mut tui, &number);
-            tui.wait_text("waiting for the database");
+            tui.wait_text(": waiting ");
         }
         // SAFETY: kill(2) on our own child's pid.
         assert_eq!(
@@ -322,7 +304,7 @@ fn the_screen_goes_on_while_a_write_waits_for_another_terminals_lock() {
     let lock = hold_write_lock(&db);
     let locked_at = Instant::now();
     assign_to_free_lift(&mut tui, &number);
-    tui.wait_text("waiting for the database");
+    tui.wait_text(": waiting ");
     // Help answers at once.
     tui.send("?");
     let took = tui.wait_text("Help · Board");

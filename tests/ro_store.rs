@@ -521,3 +521,25 @@ fn the_demo_ships_canned_jobs() {
         .iter()
         .any(|j| j.op_code == "BRK-PADS-F" && j.hours_milli == 1200));
 }
+
+/// Every user who may write the shop may keep drafts beside it: the drafts
+/// file takes the shop file's permissions, whatever the creator's umask.
+#[test]
+fn the_drafts_file_takes_the_shop_files_permissions() {
+    use frontdesk::store::sqlite::drafts_path;
+    use std::os::unix::fs::PermissionsExt;
+    for mode in [0o666, 0o640] {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("shop.db");
+        SqliteStore::open(&db, OpenMode::Create).unwrap();
+        std::fs::set_permissions(&db, std::fs::Permissions::from_mode(mode)).unwrap();
+        let store = SqliteStore::open(&db, OpenMode::ReadWrite).unwrap();
+        store.drafts("tester").unwrap();
+        let got = std::fs::metadata(drafts_path(&db))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(got, mode, "drafts file mode for a {mode:o} shop");
+    }
+}

@@ -280,3 +280,27 @@ pub fn wait_for_draft(db: &Path, text: &str) {
     }
     panic!("no draft containing {text:?} was written");
 }
+
+/// The clock every end-to-end test pins.
+pub const NOW: &str = "2026-11-22T10:00:00+08:00";
+
+/// A demo shop in a fresh temporary folder (kept alive by the returned guard).
+pub fn fresh_demo() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    make_demo(&db, "tester", NOW);
+    (dir, db)
+}
+
+/// The RO number of a car waiting for a bay (the one promised last).
+pub fn waiting_for_bay(db: &Path) -> String {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT number FROM repair_orders WHERE status = 'waiting_for_bay'
+             ORDER BY promised_at DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}

@@ -1,6 +1,6 @@
 //! One line of the RO (labour, part, fee), or a proposed added-work item.
 
-use super::{dialog_width, milli_text, non_typing, one_line, paste_line, popup, safe_input, text};
+use super::{dialog_width, form_key, milli_text, one_line, paste_line, popup, text, DialogForm};
 use crate::domain::repair_order::{LineKind, RoLine};
 use crate::domain::validate::{check_line, parse_milli, parse_money};
 use crate::domain::Money;
@@ -112,17 +112,7 @@ impl LineEditor {
         LINE_FIELDS[self.focus]
     }
 
-    fn input(&mut self, field: LineField) -> Option<&mut TextArea<'static>> {
-        match field {
-            LineField::Code => Some(&mut self.code),
-            LineField::Description => Some(&mut self.description),
-            LineField::Quantity => Some(&mut self.quantity),
-            LineField::Price => Some(&mut self.price),
-            _ => None,
-        }
-    }
-
-    fn cycle(&mut self, forward: bool) {
+    fn cycle_choice(&mut self, forward: bool) {
         fn pick<T>(forward: bool, next: T, prev: T) -> T {
             if forward {
                 next
@@ -141,23 +131,7 @@ impl LineEditor {
         }
     }
 
-    fn act(&mut self, action: Action) -> LayerResult {
-        let last = LINE_FIELDS.len() - 1;
-        match action {
-            Action::Submit => return self.finish(),
-            Action::NextField if self.focus == last => return self.finish(),
-            Action::NextField => self.focus += 1,
-            Action::PrevField => self.focus = self.focus.saturating_sub(1),
-            Action::Back => return LayerResult::Close,
-            Action::CycleNext => self.cycle(true),
-            Action::CyclePrev => self.cycle(false),
-            _ => return LayerResult::Ignored,
-        }
-        self.error = None;
-        LayerResult::stay()
-    }
-
-    fn finish(&mut self) -> LayerResult {
+    fn finish_line(&mut self) -> LayerResult {
         let mut line = self.line.clone();
         line.code = text(&self.code).trim().to_string();
         line.description = text(&self.description).trim().to_string();
@@ -218,40 +192,60 @@ impl LineEditor {
     }
 }
 
+impl DialogForm for LineEditor {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn field_count(&self) -> usize {
+        LINE_FIELDS.len()
+    }
+
+    fn on_choice(&self) -> bool {
+        matches!(
+            self.field(),
+            LineField::Kind
+                | LineField::Payer
+                | LineField::Supplier
+                | LineField::Grade
+                | LineField::Critical
+        )
+    }
+
+    fn input(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.field() {
+            LineField::Code => Some(&mut self.code),
+            LineField::Description => Some(&mut self.description),
+            LineField::Quantity => Some(&mut self.quantity),
+            LineField::Price => Some(&mut self.price),
+            _ => None,
+        }
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        self.cycle_choice(forward);
+    }
+
+    fn finish(&mut self) -> LayerResult {
+        self.finish_line()
+    }
+
+    fn clear_error(&mut self) {
+        self.error = None;
+    }
+}
+
 impl Layer for LineEditor {
     fn contexts(&self) -> &'static [KeyContext] {
         &[KeyContext::Dialog, KeyContext::Choice]
     }
 
     fn key(&mut self, key: KeyEvent, cx: &Ctx) -> LayerResult {
-        let field = self.field();
-        let on_choice = matches!(
-            field,
-            LineField::Kind
-                | LineField::Payer
-                | LineField::Supplier
-                | LineField::Grade
-                | LineField::Critical
-        );
-        let contexts: &[KeyContext] = if on_choice {
-            &[KeyContext::Dialog, KeyContext::Choice]
-        } else {
-            &[KeyContext::Dialog]
-        };
-        if let Some(action) = cx.keymap.resolve(contexts, key) {
-            return self.act(action);
-        }
-        let typed = self.input(field).is_some_and(|ta| safe_input(ta, key));
-        if typed {
-            self.error = None;
-        } else if non_typing(key) {
-            return LayerResult::Ignored;
-        }
-        LayerResult::stay()
+        form_key(self, key, cx)
     }
 
     fn paste(&mut self, pasted: &str, _cx: &Ctx) -> LayerResult {
-        if let Some(ta) = self.input(self.field()) {
+        if let Some(ta) = self.input() {
             paste_line(ta, pasted);
         }
         LayerResult::stay()

@@ -11,7 +11,10 @@ pub mod prompt;
 
 use crate::domain::repair_order::{Grade, LineKind, Payer, RoLine, Supplier};
 use crate::domain::Money;
+use crate::ui::keymap::{Action, KeyContext};
 use crate::ui::layer::picker::centered;
+use crate::ui::layer::LayerResult;
+use crate::ui::pane::Ctx;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::text::Line;
@@ -102,4 +105,55 @@ pub fn popup(
 /// The width dialogs take on a screen `area` wide.
 pub fn dialog_width(area: Rect) -> u16 {
     area.width.saturating_sub(4).min(96)
+}
+
+/// A form in a dialog: fields in focus order, some typed, some chosen.
+/// The line editor and the prompts share its keys (`dialog`, `choice`).
+pub trait DialogForm {
+    fn focus_mut(&mut self) -> &mut usize;
+    fn field_count(&self) -> usize;
+    /// The focused field is a choice (← → Space change it).
+    fn on_choice(&self) -> bool;
+    /// The focused field's text, if it is typed.
+    fn input(&mut self) -> Option<&mut TextArea<'static>>;
+    fn cycle(&mut self, forward: bool);
+    fn finish(&mut self) -> LayerResult;
+    fn clear_error(&mut self);
+}
+
+/// A key for a dialog's form: its bindings first, then typing.
+pub fn form_key(form: &mut impl DialogForm, key: KeyEvent, cx: &Ctx) -> LayerResult {
+    let contexts: &[KeyContext] = if form.on_choice() {
+        &[KeyContext::Dialog, KeyContext::Choice]
+    } else {
+        &[KeyContext::Dialog]
+    };
+    if let Some(action) = cx.keymap.resolve(contexts, key) {
+        return form_action(form, action);
+    }
+    let typed = form.input().is_some_and(|ta| safe_input(ta, key));
+    if typed {
+        form.clear_error();
+    } else if non_typing(key) {
+        return LayerResult::Ignored;
+    }
+    LayerResult::stay()
+}
+
+/// Enter moves on, and on the last field finishes, as in any form.
+fn form_action(form: &mut impl DialogForm, action: Action) -> LayerResult {
+    let last = form.field_count().saturating_sub(1);
+    let focus = *form.focus_mut();
+    match action {
+        Action::Submit => return form.finish(),
+        Action::NextField if focus >= last => return form.finish(),
+        Action::NextField => *form.focus_mut() = focus + 1,
+        Action::PrevField => *form.focus_mut() = focus.saturating_sub(1),
+        Action::Back => return LayerResult::Close,
+        Action::CycleNext => form.cycle(true),
+        Action::CyclePrev => form.cycle(false),
+        _ => return LayerResult::Ignored,
+    }
+    form.clear_error();
+    LayerResult::stay()
 }

@@ -1,8 +1,8 @@
 //! A small form for a desk action: the signer's name, a payment, the
 //! added-work call, the reason a car is late.
 
-use super::{dialog_width, non_typing, paste_line, popup, safe_input, text};
-use crate::ui::keymap::{Action, KeyContext};
+use super::{dialog_width, form_key, paste_line, popup, text, DialogForm};
+use crate::ui::keymap::KeyContext;
 use crate::ui::layer::{Layer, LayerResult};
 use crate::ui::pane::Ctx;
 use crate::ui::text::fit;
@@ -64,14 +64,14 @@ impl Prompt {
             .collect()
     }
 
-    fn finish(&self) -> LayerResult {
+    fn answers(&self) -> LayerResult {
         LayerResult::done(Prompted {
             purpose: self.purpose,
             values: self.values(),
         })
     }
 
-    fn cycle(&mut self, forward: bool) {
+    fn cycle_choice(&mut self, forward: bool) {
         if let Some((_, PromptInput::Choice(options, i))) = self.fields.get_mut(self.focus) {
             let n = options.len().max(1);
             *i = if forward {
@@ -81,21 +81,41 @@ impl Prompt {
             };
         }
     }
+}
 
-    fn act(&mut self, action: Action) -> LayerResult {
-        let last = self.fields.len().saturating_sub(1);
-        match action {
-            Action::Submit => return self.finish(),
-            Action::NextField if self.focus >= last => return self.finish(),
-            Action::NextField => self.focus += 1,
-            Action::PrevField => self.focus = self.focus.saturating_sub(1),
-            Action::Back => return LayerResult::Close,
-            Action::CycleNext => self.cycle(true),
-            Action::CyclePrev => self.cycle(false),
-            _ => return LayerResult::Ignored,
+impl DialogForm for Prompt {
+    fn focus_mut(&mut self) -> &mut usize {
+        &mut self.focus
+    }
+
+    fn field_count(&self) -> usize {
+        self.fields.len()
+    }
+
+    fn on_choice(&self) -> bool {
+        matches!(
+            self.fields.get(self.focus),
+            Some((_, PromptInput::Choice(..)))
+        )
+    }
+
+    fn input(&mut self) -> Option<&mut TextArea<'static>> {
+        match self.fields.get_mut(self.focus) {
+            Some((_, PromptInput::Text(ta))) => Some(ta),
+            _ => None,
         }
+    }
+
+    fn cycle(&mut self, forward: bool) {
+        self.cycle_choice(forward);
+    }
+
+    fn finish(&mut self) -> LayerResult {
+        self.answers()
+    }
+
+    fn clear_error(&mut self) {
         self.error = None;
-        LayerResult::stay()
     }
 }
 
@@ -105,32 +125,11 @@ impl Layer for Prompt {
     }
 
     fn key(&mut self, key: KeyEvent, cx: &Ctx) -> LayerResult {
-        let on_choice = matches!(
-            self.fields.get(self.focus),
-            Some((_, PromptInput::Choice(..)))
-        );
-        let contexts: &[KeyContext] = if on_choice {
-            &[KeyContext::Dialog, KeyContext::Choice]
-        } else {
-            &[KeyContext::Dialog]
-        };
-        if let Some(action) = cx.keymap.resolve(contexts, key) {
-            return self.act(action);
-        }
-        let typed = match self.fields.get_mut(self.focus) {
-            Some((_, PromptInput::Text(ta))) => safe_input(ta, key),
-            _ => false,
-        };
-        if typed {
-            self.error = None;
-        } else if non_typing(key) {
-            return LayerResult::Ignored;
-        }
-        LayerResult::stay()
+        form_key(self, key, cx)
     }
 
     fn paste(&mut self, pasted: &str, _cx: &Ctx) -> LayerResult {
-        if let Some((_, PromptInput::Text(ta))) = self.fields.get_mut(self.focus) {
+        if let Some(ta) = self.input() {
             paste_line(ta, pasted);
         }
         LayerResult::stay()
