@@ -148,6 +148,17 @@ fn terminal_figures(db: &Path) {
         100.0 * used / t0.elapsed().as_secs_f64()
     );
 
+    let mut tui = tui;
+    let idle_key = key_to_screen(&mut tui, 30);
+    println!("key to screen (search field):         median {idle_key:.2?} (30 keys)");
+    // Another process holds the write lock, and a write of ours waits for it.
+    let locker = rusqlite::Connection::open(db).unwrap();
+    locker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    tui.send("c");
+    let locked_key = key_to_screen(&mut tui, 30);
+    println!("key to screen, write lock held elsewhere: median {locked_key:.2?} (30 keys)");
+    locker.execute_batch("ROLLBACK").unwrap();
+
     let conn = rusqlite::Connection::open(db).unwrap();
     let id: i64 = conn
         .query_row("SELECT customer_id FROM repair_orders WHERE status = 'checked_in' ORDER BY promised_at LIMIT 1", [], |r| r.get(0))
@@ -168,4 +179,23 @@ fn terminal_figures(db: &Path) {
         "another process's commit on screen:   median {:.0?} (10 commits)",
         median(seen)
     );
+}
+
+/// Types into the board's search field and times each key until the
+/// screen shows it (the real binary in a pty, with a 0.2 ms poll).
+fn key_to_screen(tui: &mut pty::Tui, n: usize) -> Duration {
+    tui.send("/");
+    let mut typed = String::new();
+    let samples = (0..n)
+        .map(|i| {
+            let c = (b'a' + (i % 26) as u8) as char;
+            typed.push(c);
+            let start = Instant::now();
+            tui.send_now(&c.to_string());
+            tui.wait_text_closely(&format!("Search: {typed}"));
+            start.elapsed()
+        })
+        .collect();
+    tui.send("\x1b");
+    median(samples)
 }

@@ -4,7 +4,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use serde::Deserialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
@@ -221,6 +221,8 @@ type KeyFile = BTreeMap<KeyContext, BTreeMap<Action, Vec<String>>>;
 pub struct Keymap {
     /// (context, action) → keys, in the file's order.
     bindings: BTreeMap<(KeyContext, Action), Vec<KeyCombo>>,
+    /// The same the other way round, for a lookup per key press.
+    index: HashMap<(KeyContext, KeyCombo), Action>,
 }
 
 const DEFAULT_KEYMAP: &str = include_str!("../../assets/keymap.toml");
@@ -235,6 +237,7 @@ impl Keymap {
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
         let mut map = Keymap {
             bindings: BTreeMap::new(),
+            index: HashMap::new(),
         };
         map.merge(text)?;
         Ok(map)
@@ -265,24 +268,26 @@ impl Keymap {
                 self.bindings.insert((ctx, action), combos);
             }
         }
+        self.index = self
+            .bindings
+            .iter()
+            .flat_map(|((ctx, action), keys)| keys.iter().map(|k| ((*ctx, *k), *action)))
+            .collect();
         Ok(())
     }
 
     /// The action for a key, looking through `contexts` in order.
     pub fn resolve(&self, contexts: &[KeyContext], key: KeyEvent) -> Option<Action> {
         let combo = KeyCombo::from_event(key);
-        contexts.iter().find_map(|ctx| {
-            self.bindings
-                .iter()
-                .find(|((c, _), keys)| c == ctx && keys.contains(&combo))
-                .map(|((_, a), _)| *a)
-        })
+        contexts
+            .iter()
+            .find_map(|ctx| self.index.get(&(*ctx, combo)).copied())
     }
 
     /// Whether any context binds exactly this key (with its modifiers).
     pub fn binds(&self, key: KeyEvent) -> bool {
         let combo = KeyCombo::from_event(key);
-        self.bindings.values().any(|keys| keys.contains(&combo))
+        self.index.keys().any(|(_, k)| *k == combo)
     }
 
     /// Every bound action of a context with its keys, for the help screen.

@@ -169,6 +169,25 @@ impl Tui {
         std::thread::sleep(Duration::from_millis(60));
     }
 
+    /// Writes keys without the pause `send` leaves (for timing a key).
+    pub fn send_now(&mut self, keys: &str) {
+        let w = self.writer.as_mut().expect("the terminal is open");
+        w.write_all(keys.as_bytes()).unwrap();
+        w.flush().unwrap();
+    }
+
+    /// `wait_text` polling every 0.2 ms, for measuring key-to-screen time.
+    pub fn wait_text_closely(&self, text: &str) -> Duration {
+        let start = Instant::now();
+        while start.elapsed() < PATIENCE {
+            if self.screen().contains(text) {
+                return start.elapsed();
+            }
+            std::thread::sleep(Duration::from_micros(200));
+        }
+        panic!("timed out waiting for {text}; screen:\n{}", self.screen());
+    }
+
     pub fn pid(&self) -> u32 {
         self.pid
     }
