@@ -521,3 +521,34 @@ fn the_draft_offer_restores_or_discards_by_its_keys() {
         _ => panic!("Enter restores"),
     }
 }
+
+#[test]
+fn a_desk_action_landing_after_the_ro_was_closed_does_not_reopen_it() {
+    let shell = editor_shell();
+    let mut ro = valid_ro();
+    ro.id = Some(9);
+    ro.number = "RO-24009".into();
+    let mut pane = pane_with(ro.clone(), true, &shell);
+    let cmds = pane.on_done(Done::Picked(Box::new(RoAction::Progress)), &shell.ctx());
+    assert!(matches!(&cmds[..], [Command::Write { .. }]));
+    // The check waits for the lock; the advisor closes the RO (nothing unsaved).
+    press(&mut pane, &shell, &[k(KeyCode::Esc)]);
+    assert!(pane.form.is_none());
+    let landed = Done::Wrote {
+        write: Write::ProgressCheck {
+            ro_id: 9,
+            version: 0,
+        },
+        what: "progress check RO-24009".into(),
+        result: Ok(WriteOut::Done),
+    };
+    let cmds = pane.on_done(landed, &shell.ctx());
+    assert!(matches!(&cmds[0], Command::Notice(t) if t.contains("RO-24009")));
+    let mut theirs = ro;
+    theirs.version = 1;
+    pane.on_done(
+        Done::Read(ReadOut::Ro(Box::new(theirs), vec![])),
+        &shell.ctx(),
+    );
+    assert!(pane.form.is_none(), "closed stays closed");
+}

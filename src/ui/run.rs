@@ -189,17 +189,17 @@ impl Loop<'_> {
                         next = rx.try_recv().ok();
                     }
                 }
-                Err(RecvTimeoutError::Timeout) => {
-                    next_tick = Instant::now() + TICK;
-                    // SAFETY: as above.
-                    if unsafe { libc::getppid() } != parent {
-                        return Stop::TerminalGone("the parent process is gone");
-                    }
-                    self.tick(&mut minute);
-                }
+                Err(RecvTimeoutError::Timeout) => {}
                 Err(RecvTimeoutError::Disconnected) => return Stop::TerminalGone("no input"),
             }
             self.send_writes();
+            // The beat comes on time however busy the channel is.
+            if Instant::now() >= next_tick {
+                next_tick = Instant::now() + TICK;
+                if let Some(stop) = self.beat(parent, &mut minute) {
+                    return stop;
+                }
+            }
         }
     }
 
@@ -227,14 +227,20 @@ impl Loop<'_> {
         None
     }
 
-    /// The beat: drafts are a timer, not a side effect of the next key.
-    fn tick(&mut self, minute: &mut (i64, u32)) {
+    /// The beat: drafts are a timer, not a side effect of the next key;
+    /// and a process whose parent has gone leaves with it.
+    fn beat(&mut self, parent: libc::pid_t, minute: &mut (i64, u32)) -> Option<Stop> {
+        // SAFETY: getppid has no preconditions.
+        if unsafe { libc::getppid() } != parent {
+            return Some(Stop::TerminalGone("the parent process is gone"));
+        }
         self.app.autosave(self.store);
         let now = minute_of(self.clock.now());
         // The clock and every "time left" change once a minute.
         self.dirty |= std::mem::replace(minute, now) != now;
-        // The "waiting for the database … 3 s" line counts up.
+        // The "waiting 3 s for the database" line counts up.
         self.dirty |= self.app.waiting_line().is_some();
+        None
     }
 
     fn send_writes(&mut self) {

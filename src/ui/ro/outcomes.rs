@@ -33,7 +33,7 @@ pub fn on_done(pane: &mut RoPane, done: Done, cx: &Ctx) -> Vec<Command> {
             what,
             result,
         } => match result {
-            Ok(out) => wrote(pane, write, out, cx),
+            Ok(out) => wrote(pane, write, &what, out, cx),
             Err(e) => failed(pane, write, what, e, cx),
         },
     }
@@ -227,25 +227,29 @@ fn loaded(
             pane.payments = payments;
             return vec![Command::Notice(cx.texts.get("msg.restored").into())];
         }
-        Some(Awaiting::Landed) if same => {
-            let form = pane.form.as_mut().expect("same RO");
+        Some(Awaiting::Landed) => {
+            // The advisor may have closed it or opened another meanwhile.
+            let Some(form) = pane.form.as_mut().filter(|_| same) else {
+                return Vec::new();
+            };
             let base = form.stored.clone().unwrap_or_else(|| form.ro.clone());
             form.land(&base, ro);
         }
-        _ => pane.form = Some(RoForm::stored(ro, groups, cx.time)),
+        Some(Awaiting::Open) | None => pane.form = Some(RoForm::stored(ro, groups, cx.time)),
     }
     pane.payments = payments;
     Vec::new()
 }
 
 /// A write landed: say so, and bring the form up to date.
-fn wrote(pane: &mut RoPane, write: Write, out: WriteOut, cx: &Ctx) -> Vec<Command> {
+fn wrote(pane: &mut RoPane, write: Write, what: &str, out: WriteOut, cx: &Ctx) -> Vec<Command> {
     let t = cx.texts;
-    let number = pane
-        .form
-        .as_ref()
-        .map(|f| f.ro.number.clone())
-        .unwrap_or_default();
+    // The RO's number, even if the advisor closed it while the write waited.
+    let on_board = write.ro_id().and_then(|id| cx.board.card(id));
+    let number = on_board
+        .map(|c| c.number.clone())
+        .or_else(|| pane.form.as_ref().map(|f| f.ro.number.clone()))
+        .unwrap_or_else(|| what.to_string());
     let fill = |key: &str| t.fill(key, &[("ro", &number)]);
     let message = match (&write, out) {
         (Write::SaveRo { .. }, WriteOut::Saved(saved)) => return saved_ro(pane, *saved, cx),
