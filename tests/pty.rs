@@ -3,44 +3,17 @@
 
 mod common;
 
-use common::pty::{base_env, fresh_demo, waiting_for_bay, Tui, NOW};
+use common::pty::{base_env, fresh_demo, open_pane, ui_args, waiting_for_bay, Tui};
 use rusqlite::Connection;
 use std::path::Path;
 
-fn ui_args(path: &Path) -> Vec<String> {
-    [
-        "--db",
-        path.to_str().unwrap(),
-        "--now",
-        NOW,
-        "--utc-offset",
-        "+08:00",
-        "--pane",
-        "board",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 fn spawn(path: &Path, login: &str, cols: u16, rows: u16) -> Tui {
-    let args = ui_args(path);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Tui::spawn(&args, &base_env(login), cols, rows)
+    open_pane(path, "board", &base_env(login), cols, rows)
 }
 
-/// Searches for the RO, assigns it to the only free lift and the default group.
+/// Assigns the RO to the free lift and waits for the move to land.
 fn assign_to_free_lift(tui: &mut Tui, number: &str) {
-    tui.send("/");
-    tui.send(number);
-    tui.send("\r");
-    tui.wait_text(&format!("> {number}"));
-    tui.send("a");
-    tui.wait_text("Assign bay");
-    tui.wait_text("> B4  Lift 4 — free");
-    tui.send("\r");
-    tui.wait_text("Work group");
-    tui.send("\r");
+    common::pty::assign_to_free_lift(tui, number);
     tui.wait_text(&format!("{number} moved to in bay"));
 }
 
@@ -192,7 +165,7 @@ fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
 #[test]
 fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
     let (_dir, db) = fresh_demo();
-    let args = ui_args(&db);
+    let args = ui_args(&db, "board");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     for no_color in [true, false] {
         let mut env = base_env("tester");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::{base_env, fresh_demo, Tui, NOW};
+use common::pty::{base_env, fresh_demo, open_pane, Tui};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -15,17 +15,7 @@ const CTRL_S: &str = "\x13";
 const ENTER: &str = "\r";
 
 fn spawn(db: &Path, pane: &str) -> Tui {
-    let args = [
-        "--db",
-        db.to_str().unwrap(),
-        "--now",
-        NOW,
-        "--utc-offset",
-        "+08:00",
-        "--pane",
-        pane,
-    ];
-    Tui::spawn(&args, &base_env("tester"), 80, 24)
+    open_pane(db, pane, &base_env("tester"), 80, 24)
 }
 
 /// Types each value and moves on with Tab.

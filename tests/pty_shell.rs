@@ -8,7 +8,8 @@
 mod common;
 
 use common::pty::{
-    base_env, cpu_ticks, drafts_on_disk, fresh_demo, waiting_for_bay, Tui, BIN, NOW,
+    assign_to_free_lift, base_env, cpu_ticks, drafts_on_disk, fresh_demo, open_pane, ui_args,
+    waiting_for_bay, Tui, BIN,
 };
 use rusqlite::Connection;
 use std::path::Path;
@@ -19,22 +20,6 @@ const EXIT_WITHIN: Duration = Duration::from_secs(2);
 /// …having used under 0.2 s of CPU (20 ticks of 1/100 s) after the close.
 const CPU_AFTER_CLOSE: u64 = 20;
 
-fn args(db: &Path, pane: &str) -> Vec<String> {
-    [
-        "--db",
-        db.to_str().unwrap(),
-        "--now",
-        NOW,
-        "--utc-offset",
-        "+08:00",
-        "--pane",
-        pane,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
-}
-
 fn env_with_trace(trace: &Path) -> Vec<(String, String)> {
     let mut env = base_env("tester");
     env.push(("FRONTDESK_TRACE".into(), trace.display().to_string()));
@@ -42,9 +27,7 @@ fn env_with_trace(trace: &Path) -> Vec<(String, String)> {
 }
 
 fn spawn(db: &Path, pane: &str, env: &[(String, String)]) -> Tui {
-    let args = args(db, pane);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    Tui::spawn(&args, env, 80, 24)
+    open_pane(db, pane, env, 80, 24)
 }
 
 fn trace_lines(trace: &Path) -> Vec<String> {
@@ -108,7 +91,7 @@ fn a_terminal_closed_under_a_shell_that_stays_is_noticed_without_a_signal() {
     let (dir, db) = fresh_demo();
     let trace = dir.path().join("trace");
     let mut cmd = format!("trap '' HUP; {BIN}");
-    for a in args(&db, "board") {
+    for a in ui_args(&db, "board") {
         cmd += &format!(" '{a}'");
     }
     cmd += "; sleep 5";
@@ -144,7 +127,7 @@ fn a_parent_that_is_gone_ends_the_session() {
     let (dir, db) = fresh_demo();
     let trace = dir.path().join("trace");
     let mut inner = BIN.to_string();
-    for a in args(&db, "board") {
+    for a in ui_args(&db, "board") {
         inner += &format!(" '{a}'");
     }
     let cmd = format!("sh -c \"{inner} & sleep 1\"; sleep 8");
@@ -242,19 +225,6 @@ fn status_of(db: &Path, number: &str) -> String {
             |r| r.get(0),
         )
         .unwrap()
-}
-
-/// Searches the board for the RO and assigns it to B4 and the first group.
-fn assign_to_free_lift(tui: &mut Tui, number: &str) {
-    tui.send("/");
-    tui.send(number);
-    tui.send("\r");
-    tui.wait_text(&format!("> {number}"));
-    tui.send("a");
-    tui.wait_text("> B4  Lift 4 — free");
-    tui.send("\r");
-    tui.wait_text("Work group");
-    tui.send("\r");
 }
 
 #[test]

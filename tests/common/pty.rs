@@ -323,3 +323,43 @@ pub fn waiting_for_bay(db: &Path) -> String {
         )
         .unwrap()
 }
+
+/// The arguments that open `pane` on `db` with the pinned clock, in +08:00.
+pub fn ui_args(db: &Path, pane: &str) -> Vec<String> {
+    let db = db.to_str().unwrap();
+    [
+        "--db",
+        db,
+        "--now",
+        NOW,
+        "--utc-offset",
+        "+08:00",
+        "--pane",
+        pane,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+/// frontdesk on `pane` of `db`, with `env`, in a terminal of `cols`×`rows`.
+pub fn open_pane(db: &Path, pane: &str, env: &[(String, String)], cols: u16, rows: u16) -> Tui {
+    let args = ui_args(db, pane);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Tui::spawn(&args, env, cols, rows)
+}
+
+/// Searches the board for the RO and assigns it to the free lift B4 and
+/// the first group. The move is sent; whether it lands is the caller's.
+pub fn assign_to_free_lift(tui: &mut Tui, number: &str) {
+    tui.send("/");
+    tui.send(number);
+    tui.send("\r");
+    tui.wait_text(&format!("> {number}"));
+    tui.send("a");
+    tui.wait_text("Assign bay");
+    tui.wait_text("> B4  Lift 4 — free");
+    tui.send("\r");
+    tui.wait_text("Work group");
+    tui.send("\r");
+}
