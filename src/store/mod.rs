@@ -109,12 +109,6 @@ impl Location {
             Location::Sqlite(p) => p.exists() && !p.is_dir(),
         }
     }
-
-    pub fn sqlite_path(&self) -> Option<&Path> {
-        match self {
-            Location::Sqlite(p) => Some(p),
-        }
-    }
 }
 
 impl fmt::Display for Location {

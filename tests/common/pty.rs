@@ -140,11 +140,6 @@ impl Tui {
         self.raw.lock().unwrap().clone()
     }
 
-    /// Bytes written to the terminal so far.
-    pub fn bytes_seen(&self) -> usize {
-        self.raw.lock().unwrap().len()
-    }
-
     /// Waits until the screen satisfies `pred`; returns how long it took.
     pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> Duration {
         let start = Instant::now();

@@ -60,10 +60,6 @@ impl<T: Clone + PartialEq + 'static> Picker<T> {
         self
     }
 
-    pub fn selected(&self) -> Option<&T> {
-        self.items.get(self.cursor).map(|i| &i.value)
-    }
-
     /// Moves to the next enabled item in direction `dir`, staying put at the ends.
     fn step(&mut self, dir: isize, times: usize) {
         for _ in 0..times {
