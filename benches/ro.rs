@@ -1,6 +1,7 @@
 //! RO editor benchmarks on a generated shop of 100,000 ROs (BENCH_TOTAL to
-//! change): open and save an RO with 40 lines, and keystroke-to-frame in the
-//! editor (key handling plus a full 80×24 draw). Medians.
+//! change): open and save an RO with 40 lines, save it with a three-way
+//! merge over another advisor's save, and keystroke-to-frame in the editor
+//! (key handling plus a full 80×24 draw). Medians.
 //!
 //!     cargo bench --bench ro
 
@@ -9,7 +10,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::{Money, RepairOrder};
 use frontdesk::store::prelude::*;
-use frontdesk::store::{Actor, OpenMode, SqliteStore};
+use frontdesk::store::{Actor, OpenMode, SaveRo, SqliteStore};
 use frontdesk::ui::app::App;
 use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::keymap::Keymap;
@@ -63,6 +64,31 @@ fn forty_line_ro() -> RepairOrder {
     ro
 }
 
+/// Another advisor saves a line and the fuel; then "my" edit, begun on the
+/// older version, changes the diagnosis and another line, and is merged.
+/// Times my save alone.
+fn merged_save(store: &mut SqliteStore, base: &mut RepairOrder, i: i64, by: Actor<'_>) -> Duration {
+    let mut theirs = base.clone();
+    theirs.lines[5].description = format!("their change {i}");
+    theirs.fuel_eighths = Some(i % 8 + 1);
+    store.save_ro(&SaveRo::new(&theirs), by).unwrap();
+    let mut mine = base.clone();
+    mine.diagnosis = format!("my change {i}");
+    mine.lines[30].quantity_milli += 10;
+    let req = SaveRo {
+        ro: &mine,
+        base: Some(base),
+        keep_mine: false,
+    };
+    let start = Instant::now();
+    let saved = store.save_ro(&req, by).unwrap();
+    let took = start.elapsed();
+    assert_eq!(saved.lines[5].description, format!("their change {i}"));
+    assert_eq!(saved.diagnosis, format!("my change {i}"));
+    *base = saved;
+    took
+}
+
 fn main() {
     let total: usize = std::env::var("BENCH_TOTAL")
         .ok()
@@ -85,7 +111,7 @@ fn main() {
         .unwrap();
     println!("database: {total} ROs");
 
-    let saved = store.save_ro(&forty_line_ro(), None, by).unwrap();
+    let saved = store.save_ro(&SaveRo::new(&forty_line_ro()), by).unwrap();
     let id = saved.id.unwrap();
     let open = median(
         (0..50)
@@ -103,12 +129,18 @@ fn main() {
             .map(|i| {
                 ro.diagnosis = format!("check {i}");
                 let start = Instant::now();
-                ro = store.save_ro(&ro, None, by).unwrap();
+                ro = store.save_ro(&SaveRo::new(&ro), by).unwrap();
                 start.elapsed()
             })
             .collect(),
     );
     println!("save an RO with 40 lines (+reload): median {save:.2?} (50 runs, synchronous=FULL)");
+    let merge = median(
+        (0..50)
+            .map(|i| merged_save(&mut store, &mut ro, i, by))
+            .collect(),
+    );
+    println!("save with a three-way merge, 40 lines: median {merge:.2?} (50 runs)");
 
     let session = Session {
         login: "bench".into(),

@@ -236,15 +236,20 @@ fn print(
         .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
     let ro = store.load_ro(id)?;
     let payments = store.payments(id)?;
+    let calls = store.added_work_calls(id)?;
     let settings = store.settings()?;
     let p = crate::print::Printout {
         form,
         ro: &ro,
         payments: &payments,
+        calls: &calls,
         settings: &settings,
         time,
         printed_at: now,
     };
+    // The same guard as everywhere: no document that does not exist yet.
+    p.check()
+        .map_err(|why| anyhow::anyhow!("{}: cannot print: {why}", ro.number))?;
     let doc = if html {
         crate::print::html(&p)
     } else {
@@ -286,13 +291,15 @@ pub fn create_demo(path: &Location, login: &str, now: DateTime<Utc>) -> Result<(
         drop(old);
         store::destroy(path).with_context(|| format!("cannot replace {path}"))?;
     }
-    let mut store = store::open(path, OpenMode::Create)?;
-    let by = Actor {
-        login: "demo",
-        user_id: None,
-        at: now,
-    };
-    store.seed(&demo::demo_shop(now, login), by)?;
+    // Built in memory and copied out whole: a demo that fails half way
+    // leaves no half a shop behind.
+    let mut scratch = store::scratch()?;
+    demo::build_demo(scratch.as_mut(), now, login)?;
+    match path {
+        Location::Sqlite(file) => scratch.backup_to(file)?,
+    }
+    // Opening sets the shop's journal mode for the terminals that share it.
+    store::open(path, OpenMode::ReadWrite)?;
     Ok(())
 }
 

@@ -1,10 +1,15 @@
 //! Printouts of an RO: estimate, repair order, added-items slip, settlement
 //! and exit notice, as fixed-width text for 80- or 40-column receipt
-//! printers, or as HTML. Pure functions of the RO, its payments and settings.
+//! printers, or as HTML. Pure functions of the RO, its payments, its
+//! added-work calls and the settings. A document that does not exist yet
+//! (an exit notice before one was issued) is refused by
+//! `lifecycle::check_print`, never invented.
 
+use crate::domain::added_work::{CallRecord, Decision};
+use crate::domain::lifecycle::{check_print, Document, Refusal};
 use crate::domain::pricing::{line_amount, risk_margin, totals, Totals};
 use crate::domain::repair_order::{Approval, RoLine, NO_WARRANTY_NOTICE, QUALITY_WARRANTY_NOTE};
-use crate::domain::settlement::{balance, Payment};
+use crate::domain::settlement::{Balance, Payment};
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::{Money, RepairOrder, Settings};
 use crate::ui::text::{fit, fit_right, width};
@@ -21,6 +26,14 @@ pub enum Form {
 }
 
 impl Form {
+    pub const ALL: [Form; 5] = [
+        Form::Estimate,
+        Form::RepairOrder,
+        Form::AddedItems,
+        Form::Settlement,
+        Form::ExitNotice,
+    ];
+
     pub fn parse(s: &str) -> Option<Form> {
         Some(match s {
             "estimate" => Form::Estimate,
@@ -30,6 +43,16 @@ impl Form {
             "exit" | "exit-notice" => Form::ExitNotice,
             _ => return None,
         })
+    }
+
+    pub fn document(self) -> Document {
+        match self {
+            Form::Estimate => Document::Estimate,
+            Form::RepairOrder => Document::RepairOrder,
+            Form::AddedItems => Document::AddedItems,
+            Form::Settlement => Document::Settlement,
+            Form::ExitNotice => Document::ExitNotice,
+        }
     }
 
     fn title(self) -> &'static str {
@@ -53,6 +76,11 @@ impl Form {
             _ => ro.lines.iter().collect(),
         }
     }
+
+    /// Forms that account for the money: what was paid, what is owed.
+    fn settles(self) -> bool {
+        matches!(self, Form::Settlement | Form::ExitNotice)
+    }
 }
 
 /// Everything a printout shows.
@@ -60,27 +88,51 @@ pub struct Printout<'a> {
     pub form: Form,
     pub ro: &'a RepairOrder,
     pub payments: &'a [Payment],
+    /// The added-work calls, for the added-items slip.
+    pub calls: &'a [CallRecord],
     pub settings: &'a Settings,
     pub time: TimeFmt,
     pub printed_at: DateTime<Utc>,
 }
 
+/// One row of the money block: a label and its amount (or a word, such as
+/// "declined", where there is no amount).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MoneyRow {
+    pub label: String,
+    pub amount: String,
+}
+
 impl Printout<'_> {
+    /// The document exists: or why it cannot be printed yet.
+    pub fn check(&self) -> Result<(), Refusal> {
+        check_print(self.form.document(), self.ro)
+    }
+
     fn money(&self, m: Money) -> String {
         m.format(&self.settings.currency_symbol)
     }
 
+    fn at(&self, t: Option<DateTime<Utc>>) -> String {
+        t.map(|t| self.time.long(t)).unwrap_or_default()
+    }
+
+    /// The totals this form accounts for: the added items' own on the
+    /// slip, the whole RO's elsewhere.
     fn totals(&self) -> Totals {
-        totals(
-            &self.ro.lines,
-            self.ro.discount_bp,
-            self.settings.tax_rate_bp,
-        )
+        let lines: Vec<RoLine> = match self.form {
+            Form::AddedItems => self.form.lines(self.ro).into_iter().cloned().collect(),
+            _ => self.ro.lines.clone(),
+        };
+        totals(&lines, self.ro.discount_bp, self.settings.tax_rate_bp)
+    }
+
+    fn balance(&self) -> Balance {
+        Balance::of(self.ro, self.settings.tax_rate_bp, self.payments)
     }
 
     fn header(&self) -> Vec<(String, String)> {
         let ro = self.ro;
-        let at = |t: Option<DateTime<Utc>>| t.map(|t| self.time.long(t)).unwrap_or_default();
         let mut rows = vec![
             ("RO".to_string(), ro.number.clone()),
             (
@@ -107,15 +159,21 @@ impl Printout<'_> {
                     .map(|e| format!("{e}/8"))
                     .unwrap_or_default(),
             ),
-            ("Checked in".into(), at(ro.checked_in_at)),
-            ("Promised".into(), at(ro.promised_at)),
+            ("Checked in".into(), self.at(ro.checked_in_at)),
+            ("Promised".into(), self.at(ro.promised_at)),
         ];
-        if self.form == Form::ExitNotice {
-            rows.push((
-                "Exit notice".into(),
-                at(ro.exit_notice_at.or(Some(self.printed_at))),
-            ));
+        if self.form.settles() {
+            rows.push(("Delivered".into(), self.at(ro.desk.delivered_at)));
         }
+        if self.form == Form::ExitNotice {
+            // The gate pass shows when it was issued: never the print time.
+            rows.push(("Exit notice".into(), self.at(ro.exit_notice_at)));
+            if let Some(qc) = &ro.desk.qc_passed {
+                let checked = format!("{} by {}", self.time.long(qc.at), qc.by);
+                rows.push(("Final check".into(), checked));
+            }
+        }
+        rows.retain(|(_, v)| !v.is_empty());
         rows.into_iter().map(|(k, v)| (k, clean_line(&v))).collect()
     }
 
@@ -132,7 +190,7 @@ impl Printout<'_> {
                 self.money(margin)
             ));
         }
-        if matches!(self.form, Form::Settlement | Form::ExitNotice) {
+        if self.form.settles() {
             n.push(QUALITY_WARRANTY_NOTE.to_string());
         }
         if !self.ro.late_reason.is_empty() {
@@ -158,18 +216,140 @@ impl Printout<'_> {
             ],
         }
     }
+
+    /// What a line costs on paper: its amount, or the word for a line that
+    /// is not charged.
+    fn line_amount(&self, l: &RoLine) -> String {
+        match l.approval {
+            Approval::Declined => "declined".into(),
+            _ => self.money(line_amount(l)),
+        }
+    }
+
+    /// The money block: totals by payer, the grand total, then (on the
+    /// settlement and the exit notice) payments, what is owed, accepted
+    /// arrears and what warranty or an insurer owes.
+    pub fn money_rows(&self) -> Vec<MoneyRow> {
+        let row = |label: String, m: Money| MoneyRow {
+            label,
+            amount: self.money(m),
+        };
+        let t = self.totals();
+        let mut out = Vec::new();
+        for pt in &t.by_payer {
+            out.push(row(format!("{} subtotal", pt.payer.code()), pt.subtotal));
+            if pt.discount.0 > 0 {
+                out.push(row("  discount".into(), Money(-pt.discount.0)));
+            }
+            let rate = self.settings.tax_rate_bp as f64 / 100.0;
+            out.push(row(format!("  tax {rate:.2}%"), pt.tax));
+            out.push(row(format!("  {} total", pt.payer.code()), pt.total));
+        }
+        out.push(row("TOTAL".into(), t.total));
+        if self.form == Form::AddedItems {
+            out.extend(self.awaiting_row());
+        }
+        if self.form.settles() {
+            out.extend(self.settlement_rows());
+        }
+        out
+    }
+
+    /// Items still waiting for the customer, on the slip: not in the total.
+    fn awaiting_row(&self) -> Option<MoneyRow> {
+        let waiting: i64 = self.ro.proposed().map(|l| line_amount(l).0).sum();
+        (waiting > 0).then(|| MoneyRow {
+            label: "awaiting the customer's answer (not in the total)".into(),
+            amount: self.money(Money(waiting)),
+        })
+    }
+
+    fn settlement_rows(&self) -> Vec<MoneyRow> {
+        let row = |label: String, m: Money| MoneyRow {
+            label,
+            amount: self.money(m),
+        };
+        let b = self.balance();
+        let mut out = vec![row("Customer's share".into(), b.customer_due)];
+        for pay in self.payments {
+            let label = format!("paid {} {}", pay.method, self.time.long(pay.paid_at));
+            out.push(row(label, pay.amount));
+        }
+        out.push(row("PAID".into(), b.paid));
+        if b.refund_due().0 > 0 {
+            out.push(row("REFUND DUE".into(), b.refund_due()));
+        } else {
+            out.push(row("OWED".into(), b.outstanding()));
+        }
+        if let Some(a) = &self.ro.desk.arrears {
+            let label = format!(
+                "accepted as arrears by {} {}: {}",
+                a.accepted.by,
+                self.time.long(a.accepted.at),
+                clean_line(&a.accepted.reason)
+            );
+            out.push(row(label, a.amount));
+        }
+        for (payer, amount) in &b.receivables {
+            out.push(row(format!("receivable from {}", payer.code()), *amount));
+        }
+        out
+    }
+
+    /// The calls that answered the added items, as the slip prints them.
+    fn call_rows(&self) -> Vec<String> {
+        let item = |id: i64| {
+            self.ro
+                .lines
+                .iter()
+                .find(|l| l.id == Some(id))
+                .map(|l| clean_line(&l.description))
+                .unwrap_or_else(|| format!("item {id}"))
+        };
+        let mut out = Vec::new();
+        for (n, rec) in self.calls.iter().enumerate() {
+            let c = &rec.call;
+            out.push(format!(
+                "Call {}: asked {}, answered {} by {}",
+                n + 1,
+                self.time.long(c.asked_at),
+                self.time.long(c.answered_at),
+                c.channel.code()
+            ));
+            for (id, d) in &c.decisions {
+                let word = match d {
+                    Decision::Approved => "approved",
+                    Decision::Declined => "declined",
+                };
+                out.push(format!("  {}: {word}", item(*id)));
+            }
+            out.push(format!(
+                "  workshop told: {} at {}; extra time agreed: {} min; recorded by {}",
+                clean_line(&c.workshop_told),
+                self.time.long(c.workshop_told_at),
+                c.delay_minutes,
+                rec.recorded_by
+            ));
+        }
+        out
+    }
 }
 
-/// Fixed-width text for a receipt printer of `cols` columns (40 or more).
+/// Fixed-width text for a receipt printer of `cols` columns (32 or more).
+/// Nothing is cut: what does not fit wraps.
 pub fn text(p: &Printout<'_>, cols: usize) -> String {
     let cols = cols.max(32);
     let mut out = Vec::new();
     let rule = "=".repeat(cols);
-    out.push(center(&clean_line(&p.settings.shop_name), cols));
+    out.extend(
+        wrap(&clean_line(&p.settings.shop_name), cols)
+            .iter()
+            .map(|l| center(l, cols)),
+    );
     out.push(center(p.form.title(), cols));
-    out.push(rule.clone());
+    out.push(rule);
     for (k, v) in p.header() {
-        out.extend(wrap(&format!("{} {v}", fit(&k, 12)), cols));
+        out.extend(wrap(&format!("{k:<12} {v}"), cols));
     }
     if matches!(p.form, Form::Estimate | Form::RepairOrder) {
         out.push(String::new());
@@ -191,9 +371,15 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
             out.extend(line_text(p, l, cols));
         }
     }
-    if p.form != Form::ExitNotice {
+    out.push("-".repeat(cols));
+    for r in p.money_rows() {
+        out.extend(money_text(&r, cols));
+    }
+    if p.form == Form::AddedItems && !p.calls.is_empty() {
         out.push("-".repeat(cols));
-        out.extend(totals_text(p, cols));
+        for c in p.call_rows() {
+            out.extend(wrap(&c, cols));
+        }
     }
     for n in p.notices() {
         out.push(String::new());
@@ -205,7 +391,10 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
         out.extend(wrap(&s, cols));
         out.push("_".repeat(cols.min(40)));
     }
-    out.push(format!("Printed {}", p.time.long(p.printed_at)));
+    out.extend(wrap(
+        &format!("Printed {}", p.time.long(p.printed_at)),
+        cols,
+    ));
     out.join("\n") + "\n"
 }
 
@@ -214,6 +403,7 @@ fn center(s: &str, cols: usize) -> String {
     format!("{}{s}", " ".repeat(pad))
 }
 
+/// Wrapped to `cols` display columns; a word longer than that is broken.
 fn wrap(s: &str, cols: usize) -> Vec<String> {
     s.split('\n')
         .flat_map(|para| {
@@ -225,76 +415,58 @@ fn wrap(s: &str, cols: usize) -> Vec<String> {
         .collect()
 }
 
+/// A label and an amount on one row when they fit; otherwise the label
+/// wraps and the amount stands right-aligned beneath it.
+fn money_text(r: &MoneyRow, cols: usize) -> Vec<String> {
+    let (lw, aw) = (width(&r.label), width(&r.amount));
+    if lw + 1 + aw <= cols {
+        return vec![format!("{}{}", r.label, fit_right(&r.amount, cols - lw))];
+    }
+    let mut rows = wrap(&r.label, cols);
+    rows.push(fit_right(&r.amount, cols));
+    rows
+}
+
 fn approval_tag(l: &RoLine) -> &'static str {
     match l.approval {
         Approval::Original => "",
-        Approval::Proposed => " [proposed]",
+        Approval::Proposed => " [awaiting answer]",
         Approval::Approved => " [approved]",
         Approval::Declined => " [declined]",
     }
 }
 
 /// One line: on 80 columns a row; on narrow paper the description on its
-/// own line(s), then quantity × price = amount.
+/// own line(s), then quantity × price = amount (wrapped if need be).
 fn line_text(p: &Printout<'_>, l: &RoLine, cols: usize) -> Vec<String> {
     let desc = clean_line(&format!("{} {}{}", l.code, l.description, approval_tag(l)));
     let qty = crate::ui::ro::dialogs::milli_text(l.quantity_milli);
-    let amount = p.money(line_amount(l));
+    let amount = p.line_amount(l);
     let price = p.money(l.unit_price);
     if cols >= 72 {
         let dw = cols - 8 - 12 - 9 - 13 - 4;
         let mut rows = wrap(&desc, dw);
+        // The wrapped description is never wider than its column, so
+        // padding it cuts nothing.
         let first = format!(
             "{} {} {} {} {}",
             fit(&rows[0], dw),
             fit_right(&qty, 8),
             fit_right(&price, 12),
             fit(l.payer.code(), 9),
-            fit_right(&amount, 13)
+            fit_right(&amount, 13),
         );
         rows[0] = first;
         return rows;
     }
     let mut rows = wrap(&desc, cols);
-    rows.push(fit_right(
-        &format!("{qty} × {price} {} = {amount}", l.payer.code()),
-        cols,
-    ));
+    let sum = format!("{qty} × {price} {} = {amount}", l.payer.code());
+    if width(&sum) <= cols {
+        rows.push(fit_right(&sum, cols));
+    } else {
+        rows.extend(wrap(&sum, cols));
+    }
     rows
-}
-
-fn totals_text(p: &Printout<'_>, cols: usize) -> Vec<String> {
-    let t = p.totals();
-    let row = |label: &str, m: Money| {
-        format!(
-            "{}{}",
-            fit(label, cols.saturating_sub(16)),
-            fit_right(&p.money(m), 16)
-        )
-    };
-    let mut out = Vec::new();
-    for pt in &t.by_payer {
-        out.push(row(&format!("{} subtotal", pt.payer.code()), pt.subtotal));
-        if pt.discount.0 > 0 {
-            out.push(row("  discount", Money(-pt.discount.0)));
-        }
-        out.push(row(
-            &format!("  tax {:.2}%", p.settings.tax_rate_bp as f64 / 100.0),
-            pt.tax,
-        ));
-        out.push(row(&format!("  {} total", pt.payer.code()), pt.total));
-    }
-    out.push(row("TOTAL", t.total));
-    if p.form == Form::Settlement {
-        for pay in p.payments {
-            out.push(row(
-                &format!("paid {} {}", pay.method, p.time.long(pay.paid_at)),
-                pay.amount,
-            ));
-        }
-        out.push(row("OWED (arrears)", balance(t.customer_due(), p.payments)));
-    }
-    out
 }
 
 fn esc(s: &str) -> String {
@@ -306,7 +478,7 @@ fn esc(s: &str) -> String {
         .replace('\'', "&#39;")
 }
 
-/// The same printout as a standalone HTML page.
+/// The same printout as a standalone HTML page: every amount in its own cell.
 pub fn html(p: &Printout<'_>) -> String {
     let mut h =
         String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n");
@@ -339,29 +511,22 @@ td,th{border-bottom:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-a
             );
         }
     }
-    let lines = p.form.lines(p.ro);
-    if !lines.is_empty() {
-        h += "<table class=\"lines\"><tr><th>Code</th><th>Description</th><th>Qty</th><th>Price</th><th>Payer</th><th>Amount</th></tr>\n";
-        for l in lines {
-            h += &format!(
-                "<tr><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
-                esc(&l.code),
-                esc(&l.description),
-                approval_tag(l),
-                crate::ui::ro::dialogs::milli_text(l.quantity_milli),
-                esc(&p.money(l.unit_price)),
-                l.payer.code(),
-                esc(&p.money(line_amount(l)))
-            );
-        }
-        h += "</table>\n";
+    h += &html_lines(p);
+    h += "<table class=\"totals\">\n";
+    for r in p.money_rows() {
+        h += &format!(
+            "<tr><th>{}</th><td class=\"n\">{}</td></tr>\n",
+            esc(r.label.trim()),
+            esc(&r.amount)
+        );
     }
-    if p.form != Form::ExitNotice {
-        h += "<table class=\"totals\">\n";
-        for row in totals_text(p, 60) {
-            h += &format!("<tr><td>{}</td></tr>\n", esc(row.trim_end()));
+    h += "</table>\n";
+    if p.form == Form::AddedItems && !p.calls.is_empty() {
+        h += "<ul class=\"calls\">\n";
+        for c in p.call_rows() {
+            h += &format!("<li>{}</li>\n", esc(c.trim()));
         }
-        h += "</table>\n";
+        h += "</ul>\n";
     }
     for n in p.notices() {
         h += &format!("<p class=\"notice\">{}</p>\n", esc(&n));
@@ -374,4 +539,27 @@ td,th{border-bottom:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-a
         esc(&p.time.long(p.printed_at))
     );
     h
+}
+
+fn html_lines(p: &Printout<'_>) -> String {
+    let lines = p.form.lines(p.ro);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let mut h = String::from(
+        "<table class=\"lines\"><tr><th>Code</th><th>Description</th><th>Qty</th><th>Price</th><th>Payer</th><th>Amount</th></tr>\n",
+    );
+    for l in lines {
+        h += &format!(
+            "<tr><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
+            esc(&l.code),
+            esc(&l.description),
+            approval_tag(l),
+            crate::ui::ro::dialogs::milli_text(l.quantity_milli),
+            esc(&p.money(l.unit_price)),
+            l.payer.code(),
+            esc(&p.line_amount(l))
+        );
+    }
+    h + "</table>\n"
 }

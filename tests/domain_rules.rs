@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use frontdesk::domain::dispatch::{plan_move, BayChoice, MoveError, RoState};
+use frontdesk::domain::lifecycle::Facts;
+use frontdesk::domain::repair_order::Sanction;
+use frontdesk::domain::settlement::Balance;
 use frontdesk::domain::status::check_transition;
 use frontdesk::domain::timing::*;
 use frontdesk::domain::RoStatus::{self, *};
-use frontdesk::domain::{Bay, BayKind, JobTimes, MoveRequest};
+use frontdesk::domain::{Bay, BayKind, JobTimes, MoveRequest, RepairOrder, Role};
 
 fn t(h: u32, m: u32, s: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, h, m, s).unwrap()
@@ -84,6 +87,7 @@ fn job(status: RoStatus) -> JobTimes {
         work_started_at: Some(t(9, 0, 0)),
         progress_checked_at: None,
         pickup_called_at: None,
+        expected_finish_at: None,
     }
 }
 
@@ -184,19 +188,14 @@ fn pickup_call_clears_once_called_and_ignores_closed_and_booked() {
 }
 
 #[test]
-fn workshop_times_round_to_the_nearest_ten_minutes() {
-    assert_eq!(round_to_ten_minutes(t(9, 4, 59)), t(9, 0, 0));
-    assert_eq!(
-        round_to_ten_minutes(t(9, 5, 0)),
-        t(9, 10, 0),
-        "half-way rounds up"
-    );
-    assert_eq!(round_to_ten_minutes(t(9, 10, 0)), t(9, 10, 0));
-    assert_eq!(round_to_ten_minutes(t(9, 56, 0)), t(10, 0, 0));
-    assert_eq!(
-        round_to_ten_minutes(t(23, 55, 0)),
-        Utc.with_ymd_and_hms(2026, 11, 23, 0, 0, 0).unwrap()
-    );
+fn workshop_times_show_to_ten_minutes_and_never_later_than_they_happened() {
+    assert_eq!(to_ten_minutes(t(9, 4, 59)), t(9, 0, 0));
+    assert_eq!(to_ten_minutes(t(9, 5, 0)), t(9, 0, 0), "10:28 shows 10:20");
+    assert_eq!(to_ten_minutes(t(9, 10, 0)), t(9, 10, 0));
+    assert_eq!(to_ten_minutes(t(9, 59, 59)), t(9, 50, 0));
+    for (h, m, s) in [(10, 28, 0), (23, 55, 0), (0, 0, 1)] {
+        assert!(to_ten_minutes(t(h, m, s)) <= t(h, m, s));
+    }
 }
 
 fn state(status: RoStatus, bay: Option<i64>) -> RoState {
@@ -209,8 +208,41 @@ fn state(status: RoStatus, bay: Option<i64>) -> RoState {
         work_started_at: None,
         ready_at: None,
         delivered_at: None,
-        exit_notice_at: None,
+        qc_passed: false,
     }
+}
+
+/// A signed RO, nothing owed, checked: the moves here test the bay rules,
+/// and `tests/lifecycle.rs` the life-cycle guards.
+fn signed(status: RoStatus) -> RepairOrder {
+    let mut ro = RepairOrder::new("li.na");
+    ro.status = status;
+    ro.signed_at = Some(t(8, 0, 0));
+    ro.signed_by_name = Some("王建国".into());
+    ro
+}
+
+fn plan(
+    cur: &RoState,
+    req: &MoveRequest,
+    bay: Option<BayChoice<'_>>,
+    now: DateTime<Utc>,
+) -> Result<RoState, MoveError> {
+    let mut ro = signed(cur.status);
+    if cur.qc_passed {
+        ro.desk.qc_passed = Some(Sanction {
+            by: "wang.qiang".into(),
+            at: t(8, 30, 0),
+            reason: String::new(),
+        });
+    }
+    let facts = Facts {
+        ro: &ro,
+        balance: Balance::of(&ro, 1300, &[]),
+        role: Some(Role::Dispatcher),
+        currency: "¥",
+    };
+    plan_move(&facts, cur, req, bay, now)
 }
 
 fn request(to: RoStatus, bay: Option<i64>) -> MoveRequest {
@@ -234,13 +266,13 @@ fn bay(id: i64, kind: BayKind) -> Bay {
 }
 
 #[test]
-fn moving_into_a_bay_stamps_the_rounded_hand_over_time() {
+fn moving_into_a_bay_stamps_the_hand_over_time_as_it_happened() {
     let lift = bay(4, BayKind::Lift);
     let choice = BayChoice {
         bay: &lift,
         full_with: None,
     };
-    let next = plan_move(
+    let next = plan(
         &state(WaitingForBay, None),
         &request(InBay, Some(4)),
         Some(choice),
@@ -251,7 +283,8 @@ fn moving_into_a_bay_stamps_the_rounded_hand_over_time() {
     assert_eq!(next.bay_id, Some(4));
     assert_eq!(next.work_group_id, Some(2));
     assert_eq!(next.version, 4);
-    assert_eq!(next.workshop_received_at, Some(t(9, 10, 0)));
+    // Stored as it happened (shown to the ten minutes, never later than now).
+    assert_eq!(next.workshop_received_at, Some(t(9, 13, 0)));
     assert_eq!(next.work_started_at, Some(t(9, 13, 0)));
 }
 
@@ -259,7 +292,7 @@ fn moving_into_a_bay_stamps_the_rounded_hand_over_time() {
 fn a_stale_version_is_a_conflict_not_an_overwrite() {
     let mut req = request(QualityCheck, None);
     req.expected_version = 2;
-    let err = plan_move(&state(InBay, Some(1)), &req, None, t(9, 0, 0)).unwrap_err();
+    let err = plan(&state(InBay, Some(1)), &req, None, t(9, 0, 0)).unwrap_err();
     assert_eq!(
         err,
         MoveError::Conflict {
@@ -276,7 +309,7 @@ fn a_full_bay_or_the_wrong_kind_of_bay_is_refused() {
         bay: &lift,
         full_with: Some("RO-1".into()),
     };
-    let err = plan_move(
+    let err = plan(
         &state(WaitingForBay, None),
         &request(InBay, Some(4)),
         Some(full),
@@ -289,7 +322,7 @@ fn a_full_bay_or_the_wrong_kind_of_bay_is_refused() {
         bay: &wash,
         full_with: None,
     };
-    let err = plan_move(
+    let err = plan(
         &state(WaitingForBay, None),
         &request(InBay, Some(8)),
         Some(wrong),
@@ -297,7 +330,7 @@ fn a_full_bay_or_the_wrong_kind_of_bay_is_refused() {
     )
     .unwrap_err();
     assert!(matches!(err, MoveError::WrongBayKind { .. }));
-    let err = plan_move(
+    let err = plan(
         &state(WaitingForBay, None),
         &request(InBay, None),
         None,
@@ -308,8 +341,8 @@ fn a_full_bay_or_the_wrong_kind_of_bay_is_refused() {
 }
 
 #[test]
-fn leaving_the_workshop_frees_the_bay_and_parts_keep_it() {
-    let next = plan_move(
+fn leaving_the_workshop_frees_the_bay_and_parts_may_keep_it() {
+    let next = plan(
         &state(InBay, Some(1)),
         &request(QualityCheck, None),
         None,
@@ -317,25 +350,34 @@ fn leaving_the_workshop_frees_the_bay_and_parts_keep_it() {
     )
     .unwrap();
     assert_eq!(next.bay_id, None, "quality check frees the lift");
-    let next = plan_move(
+    let own = bay(1, BayKind::Lift);
+    let stay = BayChoice {
+        bay: &own,
+        full_with: Some("RO-7".into()),
+    };
+    let next = plan(
         &state(InBay, Some(1)),
-        &request(WaitingForParts, None),
-        None,
+        &request(WaitingForParts, Some(1)),
+        Some(stay),
         t(9, 0, 0),
     )
     .unwrap();
     assert_eq!(
         next.bay_id,
         Some(1),
-        "a car waiting for parts stays on its lift"
+        "a car waiting for parts may stay on its lift"
     );
-    let next = plan_move(
-        &state(QualityCheck, None),
-        &request(ReadyForPickup, None),
+    let next = plan(
+        &state(InBay, Some(1)),
+        &request(WaitingForParts, None),
         None,
         t(9, 0, 0),
     )
     .unwrap();
+    assert_eq!(next.bay_id, None, "or leave it, to free it for another car");
+    let mut checked = state(QualityCheck, None);
+    checked.qc_passed = true;
+    let next = plan(&checked, &request(ReadyForPickup, None), None, t(9, 0, 0)).unwrap();
     assert_eq!(next.ready_at, Some(t(9, 0, 0)));
 }
 
@@ -346,7 +388,7 @@ fn moving_between_bays_is_a_reassignment_not_a_refused_transition() {
         bay: &lift,
         full_with: None,
     };
-    let next = plan_move(
+    let next = plan(
         &state(InBay, Some(1)),
         &request(InBay, Some(2)),
         Some(choice),
@@ -360,27 +402,11 @@ fn moving_between_bays_is_a_reassignment_not_a_refused_transition() {
         bay: &own,
         full_with: Some("RO-9".into()),
     };
-    assert!(plan_move(
+    assert!(plan(
         &state(InBay, Some(1)),
         &request(InBay, Some(1)),
         Some(choice),
         t(9, 0, 0)
     )
     .is_ok());
-}
-
-#[test]
-fn a_car_is_handed_over_only_with_its_exit_notice() {
-    let err = plan_move(
-        &state(ReadyForPickup, None),
-        &request(Delivered, None),
-        None,
-        t(9, 0, 0),
-    )
-    .unwrap_err();
-    assert_eq!(err, MoveError::ExitNoticeFirst);
-    let mut ready = state(ReadyForPickup, None);
-    ready.exit_notice_at = Some(t(8, 50, 0));
-    let next = plan_move(&ready, &request(Delivered, None), None, t(9, 0, 0)).unwrap();
-    assert_eq!(next.delivered_at, Some(t(9, 0, 0)));
 }

@@ -387,29 +387,28 @@ fn a_role_that_may_not_dispatch_is_told_so() {
 fn progress_check_pickup_call_and_details_carry_the_version() {
     let (shell, mut board) = pane();
     let cx = shell.ctx();
+    // The progress check asks what the workshop said: on time, or late
+    // with a new finish time.
     let cmds = board.update(Action::ProgressChecked, &cx);
-    assert!(matches!(
-        &cmds[..],
-        [Command::Write {
-            write: Write::ProgressCheck {
-                ro_id: 3,
-                version: 1
-            },
-            ..
-        }]
-    ));
+    assert!(matches!(&cmds[..], [Command::Push(_)]));
+    // RO-1003 is late: the pickup call asks why, for the customer.
+    let cmds = board.update(Action::PickupCalled, &cx);
+    assert!(matches!(&cmds[..], [Command::Push(_)]));
+    // RO-1004 is on time: the call is recorded as it is, no reason asked.
+    board.selected = Some(4);
     let cmds = board.update(Action::PickupCalled, &cx);
     assert!(matches!(
         &cmds[..],
         [Command::Write {
             write: Write::PickupCall {
-                ro_id: 3,
+                ro_id: 4,
                 version: 1,
                 ..
             },
             ..
         }]
     ));
+    board.selected = Some(3);
     let cmds = board.update(Action::Open, &cx);
     assert!(matches!(&cmds[..], [Command::Read(Read::Detail(3))]));
     let cmds = board.update(Action::Edit, &cx);
@@ -441,6 +440,7 @@ fn the_move_sequence_is_status_then_bay_then_group() {
         ro_id: 3,
         version: 1,
         bay: Some(3),
+        to: None,
     };
     assert!(matches!(
         &moves::next(lift, &shell.board, t)[..],
@@ -451,6 +451,7 @@ fn the_move_sequence_is_status_then_bay_then_group() {
         ro_id: 4,
         version: 1,
         bay: Some(4),
+        to: None,
     };
     let cmds = moves::next(wash, &shell.board, t);
     assert!(matches!(

@@ -12,7 +12,9 @@ const TAB: &str = "\t";
 const RIGHT: &str = "\x1b[C";
 const F9: &str = "\x1b[20~";
 const CTRL_S: &str = "\x13";
+const CTRL_N: &str = "\x0e";
 const ENTER: &str = "\r";
+const BACKTAB: &str = "\x1b[Z";
 
 fn spawn(db: &Path, pane: &str) -> Tui {
     open_pane(db, pane, &base_env("tester"), 80, 24)
@@ -28,19 +30,16 @@ fn fill(tui: &mut Tui, values: &[&str]) {
     }
 }
 
-/// Opens the actions menu and picks the n-th entry.
-fn action(tui: &mut Tui, n: usize) {
+/// Opens the actions menu (F9) and picks an entry by its letter.
+fn act(tui: &mut Tui, letter: &str) {
     tui.send(F9);
     tui.wait_text("Actions");
-    for _ in 0..n {
-        tui.send("j");
-    }
-    tui.send(ENTER);
+    tui.send(letter);
 }
 
 /// Moves the RO through the "Move to" menu, picking the n-th allowed state.
 fn move_to(tui: &mut Tui, n: usize) {
-    action(tui, 3);
+    act(tui, "m");
     tui.wait_text("Move to");
     for _ in 0..n {
         tui.send("j");
@@ -48,10 +47,8 @@ fn move_to(tui: &mut Tui, n: usize) {
     tui.send(ENTER);
 }
 
-#[test]
-fn a_whole_repair_order_by_keys_from_new_customer_to_settlement() {
-    let (_dir, db) = fresh_demo();
-    let mut tui = spawn(&db, "board");
+/// Types a new customer's RO by keys and saves it; returns its number.
+fn new_ro_by_keys(tui: &mut Tui, db: &Path) -> String {
     tui.wait_text("Waiting for bay");
     tui.send("n");
     tui.wait_text("New repair order");
@@ -61,7 +58,7 @@ fn a_whole_repair_order_by_keys_from_new_customer_to_settlement() {
     tui.wait_text("new RO");
     // Customer, phone, plate (from the search), VIN, make, model, VIN reason.
     fill(
-        &mut tui,
+        tui,
         &[
             "林小姐 Lin",
             "13800138000",
@@ -73,17 +70,17 @@ fn a_whole_repair_order_by_keys_from_new_customer_to_settlement() {
         ],
     );
     // Odometer, fuel 6/8, odometer reason, category "general repair", pricing.
-    fill(&mut tui, &["15000"]);
+    fill(tui, &["15000"]);
     tui.send(RIGHT);
     tui.send(RIGHT);
-    fill(&mut tui, &["", ""]);
+    fill(tui, &["", ""]);
     tui.send(RIGHT);
-    fill(&mut tui, &["", ""]);
+    fill(tui, &["", ""]);
     // Promised, estimate, work group (the first), discount, concerns, diagnosis.
-    fill(&mut tui, &["+4h", "2h"]);
+    fill(tui, &["+4h", "2h"]);
     tui.send(RIGHT);
     fill(
-        &mut tui,
+        tui,
         &["", "", "Brake squeal front left", "Pads worn to 2 mm"],
     );
     // Lines: a canned job (BRK-PADS-F is the seventh) and a part typed in.
@@ -97,14 +94,14 @@ fn a_whole_repair_order_by_keys_from_new_customer_to_settlement() {
     tui.send("+");
     tui.wait_text("Op code / part no.");
     tui.send(RIGHT);
-    fill(&mut tui, &["", "P-PAD-01", "Front pad set", "1"]);
+    fill(tui, &["", "P-PAD-01", "Front pad set", "1"]);
     tui.send("450");
     tui.send(CTRL_S);
     tui.wait_text("Front pad set");
     tui.wait_text("¥752.58");
     tui.send(CTRL_S);
     tui.wait_for("saved", |s| s.contains(" saved"));
-    let number: String = Connection::open(&db)
+    let number: String = Connection::open(db)
         .unwrap()
         .query_row(
             "SELECT number FROM repair_orders ORDER BY id DESC LIMIT 1",
@@ -113,126 +110,198 @@ fn a_whole_repair_order_by_keys_from_new_customer_to_settlement() {
         )
         .unwrap();
     tui.wait_text(&format!("{number} saved"));
+    number
+}
 
-    action(&mut tui, 1); // Customer signs
+/// The walk that once let a car leave unpaid: sign, dispatch, two added
+/// items proposed together and answered in one call (one approved, one
+/// declined), a partial payment, the exit notice refused until the rest
+/// is paid, then delivery. Counts the keys it takes.
+#[test]
+fn a_whole_visit_by_keys_keeps_every_promise() {
+    let (_dir, db) = fresh_demo();
+    let mut tui = spawn(&db, "board");
+    let number = new_ro_by_keys(&mut tui, &db);
+    tui.take_key_count();
+
+    act(&mut tui, "g"); // the customer signs
     tui.wait_text("Signed by");
     tui.send(ENTER);
     tui.wait_text("signed by 林小姐 Lin");
-    move_to(&mut tui, 1); // in bay → bay picker → group picker
+    move_to(&mut tui, 1); // in bay → bay picker (B4, the free lift) → group
     tui.wait_text("Assign bay");
     tui.send(ENTER);
     tui.wait_text("Work group");
     tui.send(ENTER);
     tui.wait_text("moved to in bay");
+
+    // The workshop finds two things; both go to the customer at once.
+    act(&mut tui, "w");
+    tui.wait_text("Propose added work");
+    fill(&mut tui, &["", "P-WIPER", "Wiper blades", "1"]);
+    tui.send("120");
+    tui.send(CTRL_N);
+    tui.wait_text("1. Wiper blades · ¥120.00");
+    fill(&mut tui, &["", "P-FILTER", "Cabin filter", "1"]);
+    tui.send("160");
+    tui.send(CTRL_S);
+    tui.wait_text("awaiting the customer");
+    // One call: the wipers yes, the filter no, half an hour more agreed.
+    act(&mut tui, "c");
+    tui.wait_text("2. Cabin filter");
+    tui.send(TAB); // item 1: approve (the default)
+    tui.send(RIGHT); // item 2: decline
+    fill(&mut tui, &["", "", "", "", "王强", ""]);
+    tui.send("30");
+    tui.send(ENTER);
+    tui.wait_text("1 approved, 1 declined");
+
     move_to(&mut tui, 2); // quality check
     tui.wait_text("moved to QC");
+    act(&mut tui, "v"); // passed
+    tui.wait_text("final quality check");
+    tui.send(ENTER);
+    tui.send(ENTER);
+    tui.wait_text("final check passed");
     move_to(&mut tui, 1); // ready for pickup
     tui.wait_text("moved to ready");
-    action(&mut tui, 9); // exit notice
-    tui.wait_text("exit notice issued");
-    action(&mut tui, 8); // a partial payment
-    tui.wait_text("Amount");
-    tui.send(&"\x7f".repeat(12));
+    // (¥666.00 + ¥120.00 approved) + 13 % = ¥888.18; ¥500 now.
+    act(&mut tui, "y");
+    tui.wait_text("Still owed: ¥888.18");
     tui.send("500");
     tui.send(ENTER);
     tui.send(ENTER);
-    tui.wait_text("still owed ¥252.58");
-    action(&mut tui, 8); // the rest, as offered
-    tui.wait_text("Amount");
+    tui.wait_text("still owed ¥388.18");
+    act(&mut tui, "e"); // refused: money is owed
+    tui.wait_text("¥388.18 is still owed");
+    act(&mut tui, "y"); // the rest, as offered, by WeChat
+    tui.wait_text("Still owed: ¥388.18");
     tui.send(ENTER);
-    tui.send(RIGHT); // by WeChat
+    tui.send(RIGHT);
     tui.send(RIGHT);
     tui.send(ENTER);
     tui.wait_text("still owed ¥0.00");
+    act(&mut tui, "e");
+    tui.wait_text("exit notice issued");
     move_to(&mut tui, 0); // delivered
     tui.wait_text("moved to delivered");
+    let keys = tui.take_key_count();
+    println!("keys for the walk, from the saved RO to delivery: {keys}");
     tui.send("\x1b");
     tui.wait_text("No repair order open");
     tui.send("q");
     assert!(tui.wait_exit());
+    check_the_walk(&db, &number);
+}
 
-    let conn = Connection::open(&db).unwrap();
-    let (status, signer, category, odo, fuel, concerns, exit): (String, String, String, i64, i64, String, Option<String>) = conn
-        .query_row(
-            "SELECT status, signed_by_name, category, odometer_in_km, fuel_eighths, concerns, exit_notice_at
-             FROM repair_orders WHERE number = ?1",
-            [&number],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
-        )
-        .unwrap();
+/// The rows and audit values the walk must leave.
+fn check_the_walk(db: &Path, number: &str) {
+    let conn = Connection::open(db).unwrap();
+    let q = |sql: &str| -> Vec<Vec<String>> {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let cols = stmt.column_count();
+        stmt.query_map([number], |r| {
+            Ok((0..cols)
+                .map(|i| match r.get_ref(i).unwrap() {
+                    rusqlite::types::ValueRef::Null => "NULL".to_string(),
+                    rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                    rusqlite::types::ValueRef::Real(x) => x.to_string(),
+                    v => String::from_utf8_lossy(v.as_bytes().unwrap()).into_owned(),
+                })
+                .collect())
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+    };
+    let ro = &q(
+        "SELECT status, signed_by_name, category, odometer_in_km, fuel_eighths, concerns,
+                        exit_notice_at IS NOT NULL, qc_passed_by, estimated_minutes,
+                        (julianday(promised_at) - julianday(checked_in_at)) * 1440
+                 FROM repair_orders WHERE number = ?1",
+    )[0];
     assert_eq!(
-        (
-            status.as_str(),
-            signer.as_str(),
-            category.as_str(),
-            odo,
-            fuel,
-            concerns.as_str()
-        ),
-        (
+        ro[..9],
+        [
             "delivered",
             "林小姐 Lin",
             "repair",
-            15_000,
-            6,
-            "Brake squeal front left"
-        )
+            "15000",
+            "6",
+            "Brake squeal front left",
+            "1",
+            "tester",
+            "150"
+        ],
+        "delivered, signed, checked; the estimate moved by the agreed 30 minutes"
     );
-    assert!(exit.is_some());
-    let lines: Vec<(String, i64, i64)> = conn
-        .prepare("SELECT kind, quantity_milli, unit_price_minor FROM ro_lines l JOIN repair_orders r ON r.id = l.ro_id WHERE r.number = ?1 ORDER BY sort")
-        .unwrap()
-        .query_map([&number], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .map(Result::unwrap)
+    let promised_after: f64 = ro[9].parse().unwrap();
+    assert!(
+        (promised_after - 270.0).abs() < 1.0,
+        "the promise moved 4 h → 4 h 30: {promised_after}"
+    );
+    let lines = q(
+        "SELECT kind, description, approval, call_id IS NOT NULL FROM ro_lines l
+                   JOIN repair_orders r ON r.id = l.ro_id WHERE r.number = ?1 ORDER BY sort",
+    );
+    let lines: Vec<(String, String, String)> = lines
+        .into_iter()
+        .map(|l| (l[1].clone(), l[2].clone(), l[3].clone()))
         .collect();
     assert_eq!(
         lines,
-        vec![
-            ("labour".into(), 1200, 18_000),
-            ("part".into(), 1000, 45_000)
+        [
+            (
+                "Replace front brake pads".into(),
+                "original".into(),
+                "0".into()
+            ),
+            ("Front pad set".into(), "original".into(), "0".into()),
+            ("Wiper blades".into(), "approved".into(), "1".into()),
+            ("Cabin filter".into(), "declined".into(), "1".into()),
         ]
+        .map(|(a, b, c): (&str, &str, &str)| (a.to_string(), b.to_string(), c.to_string()))
     );
-    let paid: Vec<(i64, String)> = conn
-        .prepare("SELECT amount_minor, method FROM payments p JOIN repair_orders r ON r.id = p.ro_id WHERE r.number = ?1 ORDER BY p.id")
-        .unwrap()
-        .query_map([&number], |r| Ok((r.get(0)?, r.get(1)?)))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
-    assert_eq!(
-        paid,
-        vec![(50_000, "cash".into()), (25_258, "wechat".into())]
+    let calls = q(
+        "SELECT channel, workshop_told, delay_minutes FROM added_work_calls c
+                   JOIN repair_orders r ON r.id = c.ro_id WHERE r.number = ?1",
     );
-    let actions: Vec<String> = conn
-        .prepare("SELECT action FROM audit_log a JOIN repair_orders r ON r.id = a.entity_id AND a.entity = 'repair_order' WHERE r.number = ?1 ORDER BY a.id")
-        .unwrap()
-        .query_map([&number], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    assert_eq!(calls, [["phone", "王强", "30"]], "one call, recorded whole");
+    let paid = q(
+        "SELECT amount_minor, method FROM payments p JOIN repair_orders r ON r.id = p.ro_id
+                  WHERE r.number = ?1 ORDER BY p.id",
+    );
+    assert_eq!(paid, [["50000", "cash"], ["38818", "wechat"]]);
+    let audit = q("SELECT action, detail FROM audit_log a JOIN repair_orders r
+                   ON r.id = a.entity_id AND a.entity = 'repair_order' WHERE r.number = ?1 ORDER BY a.id");
+    let actions: Vec<&str> = audit.iter().map(|a| a[0].as_str()).collect();
     assert_eq!(
         actions,
-        vec![
+        [
             "create",
             "sign",
             "move",
+            "added_work_proposed",
+            "added_work_answer",
             "move",
+            "quality_check",
             "move",
+            "payment",
+            "payment",
             "exit_notice",
-            "payment",
-            "payment",
             "move"
-        ]
+        ],
+        "the refused exit notice left no row"
     );
-    let who: String = conn
-        .query_row(
-            "SELECT DISTINCT user_login FROM audit_log WHERE action = 'sign'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(who, "tester");
+    let answer = &audit[4][1];
+    assert!(
+        answer.contains("Wiper blades")
+            && answer.contains("approved")
+            && answer.contains("Cabin filter")
+            && answer.contains("declined")
+            && answer.contains("王强"),
+        "{answer}"
+    );
 }
 
 #[test]
@@ -289,8 +358,8 @@ fn a_conflicting_save_shows_both_versions_and_overwrites_nothing() {
     tui.wait_text(&format!("open {number}"));
     tui.send(ENTER);
     tui.wait_text(&format!("{number} ·"));
-    // Go to the diagnosis (the 18th field) and type.
-    tui.send(&TAB.repeat(17));
+    // A signed RO opens on its lines; the diagnosis is the field before.
+    tui.send(BACKTAB);
     tui.send("Mine: pads worn");
     tui.wait_text("UNSAVED");
     // Another process saves the same RO meanwhile.
@@ -324,6 +393,55 @@ fn a_conflicting_save_shows_both_versions_and_overwrites_nothing() {
         )
         .unwrap();
     assert_eq!(stored, "Mine: pads worn", "kept mine, knowingly");
+    let overwrote: String = conn
+        .query_row(
+            "SELECT detail FROM audit_log WHERE action = 'update' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        overwrote.contains("\"overwrote\"") && overwrote.contains("Theirs: disc scored"),
+        "the audit says what keeping mine overwrote: {overwrote}"
+    );
+}
+
+/// Two advisors change different things: both are kept, no dialog.
+#[test]
+fn saves_that_touch_different_fields_merge() {
+    let (_dir, db) = fresh_demo();
+    let conn = Connection::open(&db).unwrap();
+    let number = common::pty::waiting_for_bay(&db);
+    let mut tui = spawn(&db, "ro");
+    tui.wait_text("No repair order open");
+    tui.send("n");
+    tui.send(&number);
+    tui.wait_text(&format!("open {number}"));
+    tui.send(ENTER);
+    tui.wait_text(&format!("{number} ·"));
+    tui.send(BACKTAB);
+    tui.send("Mine: pads worn");
+    tui.wait_text("UNSAVED");
+    conn.execute(
+        "UPDATE repair_orders SET fuel_eighths = 1, version = version + 1 WHERE number = ?1",
+        [&number],
+    )
+    .unwrap();
+    tui.send(CTRL_S);
+    tui.wait_text("together with changes saved elsewhere");
+    let (diagnosis, fuel): (String, i64) = conn
+        .query_row(
+            "SELECT diagnosis, fuel_eighths FROM repair_orders WHERE number = ?1",
+            [&number],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (diagnosis.as_str(), fuel),
+        ("Mine: pads worn", 1),
+        "both kept"
+    );
+    tui.wait_text("1/8");
 }
 
 #[test]

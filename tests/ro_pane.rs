@@ -13,16 +13,16 @@ use frontdesk::domain::repair_order::{CustomerRef, VehicleRef};
 use frontdesk::domain::{RepairOrder, Role};
 use frontdesk::store::StoreError;
 use frontdesk::ui::app::Shell;
+use frontdesk::ui::desk::{DeskPrompt, Prompt, PromptInput, Prompted};
 use frontdesk::ui::effects::{DraftOp, Read, ReadOut, Write, WriteOut};
 use frontdesk::ui::keymap::Keymap;
 use frontdesk::ui::layer::{Layer, LayerResult};
 use frontdesk::ui::ro::dialogs::{
     ConflictChoice, ConflictView, DraftChoice, DraftOffer, FinderPick, LineDone, LineEditor,
-    Prompt, PromptInput, PromptPurpose, Prompted,
 };
 use frontdesk::ui::ro::fields::FieldId;
 use frontdesk::ui::ro::form::RoForm;
-use frontdesk::ui::ro::{RoAction, RoPane};
+use frontdesk::ui::ro::{LineChoice, RoAction, RoPane};
 use frontdesk::ui::timefmt::TimeFmt;
 use frontdesk::ui::{Command, Done, Pane, PaneId, Request};
 
@@ -169,7 +169,8 @@ fn one_save_at_a_time_and_typing_meanwhile_stays_on_top_of_it() {
     let landed = Done::Wrote {
         write: Write::SaveRo {
             ro: Box::new(sent[0].clone()),
-            over_version: None,
+            base: None,
+            keep_mine: false,
         },
         what: "save".into(),
         result: Ok(WriteOut::Saved(Box::new(saved.clone()))),
@@ -203,7 +204,8 @@ fn a_save_that_meets_someone_elses_shows_both() {
     let conflict = Done::Wrote {
         write: Write::SaveRo {
             ro: Box::new(sent[0].clone()),
-            over_version: None,
+            base: None,
+            keep_mine: false,
         },
         what: "save".into(),
         result: Err(StoreError::Conflict("RO-24009 was saved by carlos".into())),
@@ -219,7 +221,8 @@ fn a_save_that_meets_someone_elses_shows_both() {
     );
     assert!(matches!(&cmds[..], [Command::Push(_), Command::Warn(_)]));
     assert_eq!(form(&pane).ro.diagnosis, "mine", "nothing overwritten");
-    // Keep mine: saved over their version, knowingly.
+    // Keep mine: saved over their version, knowingly, so the store can
+    // record what it overwrote.
     let choice = ConflictChoice {
         resolution: Resolution::KeepMine,
         theirs: Box::new(theirs),
@@ -227,7 +230,7 @@ fn a_save_that_meets_someone_elses_shows_both() {
     let cmds = pane.on_done(Done::Picked(Box::new(choice)), &shell.ctx());
     assert!(matches!(
         &cmds[..],
-        [Command::Write { write: Write::SaveRo { ro, over_version: Some(5) }, .. }]
+        [Command::Write { write: Write::SaveRo { ro, keep_mine: true, base: Some(_) }, .. }]
             if ro.version == 5 && ro.diagnosis == "mine"
     ));
 }
@@ -240,13 +243,22 @@ fn desk_actions_need_a_saved_ro_and_carry_its_version() {
     ro.number = "RO-24009".into();
     ro.version = 4;
     let mut pane = pane_with(ro, true, &shell);
+    // The progress check asks what the workshop said; its answers carry
+    // the RO's version.
     let cmds = pane.on_done(Done::Picked(Box::new(RoAction::Progress)), &shell.ctx());
+    assert!(matches!(&cmds[..], [Command::Push(_)]));
+    let answers = Prompted {
+        purpose: DeskPrompt::Progress { promised: None },
+        values: vec!["on time".into(), String::new()],
+    };
+    let cmds = pane.on_done(Done::Picked(Box::new(answers)), &shell.ctx());
     assert!(matches!(
         &cmds[..],
         [Command::Write {
             write: Write::ProgressCheck {
                 ro_id: 9,
-                version: 4
+                version: 4,
+                ..
             },
             ..
         }]
@@ -280,13 +292,22 @@ fn the_lines_keys_open_dialogs_and_ask_for_canned_jobs() {
         &press(&mut pane, &shell, &[k(KeyCode::Char('o'))])[..],
         [Command::Read(Read::CannedJobs)]
     ));
-    press(&mut pane, &shell, &[k(KeyCode::Char('-'))]);
-    assert!(form(&pane).ro.lines.is_empty());
+    // `-` asks first: it sits next to `+` and is easy to hit.
+    assert!(matches!(
+        &press(&mut pane, &shell, &[k(KeyCode::Char('-'))])[..],
+        [Command::Push(_)]
+    ));
+    assert_eq!(form(&pane).ro.lines.len(), 1, "nothing gone yet");
+    pane.on_done(Done::Picked(Box::new(LineChoice::Keep)), &shell.ctx());
+    assert_eq!(form(&pane).ro.lines.len(), 1, "kept");
+    pane.on_done(Done::Picked(Box::new(LineChoice::Remove(0))), &shell.ctx());
+    assert!(form(&pane).ro.lines.is_empty(), "removed after the yes");
     // A finished line comes back into the form.
     let done = LineDone {
         index: None,
         line: frontdesk::ui::ro::dialogs::labour("X", "Wipers", 100, frontdesk::domain::Money(1)),
         propose: false,
+        earlier: vec![],
     };
     pane.on_done(Done::Picked(Box::new(done)), &shell.ctx());
     assert_eq!(form(&pane).ro.lines[0].description, "Wipers");
@@ -407,7 +428,7 @@ fn the_conflict_dialog_takes_its_keys_from_the_keymap_and_its_hint_follows() {
     let mut shell = editor_shell();
     let view = || ConflictView {
         message: "saved elsewhere".into(),
-        diffs: vec![],
+        rows: vec![],
         theirs: valid_ro(),
     };
     let mut v = view();
@@ -441,7 +462,9 @@ fn a_prompt_moves_on_with_enter_and_finishes_on_the_last_field() {
     let text = |v: &str| PromptInput::Text(Box::new(frontdesk::ui::ro::dialogs::one_line(v)));
     let mut p = Prompt::new(
         "Payment",
-        PromptPurpose::Payment,
+        DeskPrompt::Payment {
+            owed: frontdesk::domain::Money(100_000),
+        },
         vec![
             ("Amount".into(), text("")),
             (
@@ -529,7 +552,12 @@ fn a_desk_action_landing_after_the_ro_was_closed_does_not_reopen_it() {
     ro.id = Some(9);
     ro.number = "RO-24009".into();
     let mut pane = pane_with(ro.clone(), true, &shell);
-    let cmds = pane.on_done(Done::Picked(Box::new(RoAction::Progress)), &shell.ctx());
+    pane.on_done(Done::Picked(Box::new(RoAction::Progress)), &shell.ctx());
+    let answers = Prompted {
+        purpose: DeskPrompt::Progress { promised: None },
+        values: vec!["on time".into(), String::new()],
+    };
+    let cmds = pane.on_done(Done::Picked(Box::new(answers)), &shell.ctx());
     assert!(matches!(&cmds[..], [Command::Write { .. }]));
     // The check waits for the lock; the advisor closes the RO (nothing unsaved).
     press(&mut pane, &shell, &[k(KeyCode::Esc)]);
@@ -538,6 +566,7 @@ fn a_desk_action_landing_after_the_ro_was_closed_does_not_reopen_it() {
         write: Write::ProgressCheck {
             ro_id: 9,
             version: 0,
+            report: frontdesk::domain::lifecycle::Progress::OnTime,
         },
         what: "progress check RO-24009".into(),
         result: Ok(WriteOut::Done),

@@ -2,9 +2,9 @@
 //! payer split, the no-warranty notice, added work, odometer, VIN, phone,
 //! and conflict resolution.
 
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, TimeZone, Utc};
 use frontdesk::domain::added_work::*;
-use frontdesk::domain::conflict::{diff, resolve, Resolution};
+use frontdesk::domain::conflict::{diff, resolve, FieldChange, Resolution};
 use frontdesk::domain::pricing::*;
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::settlement::{balance, check_payment, Payment};
@@ -176,36 +176,61 @@ fn customer_parts_or_aftermarket_on_critical_systems_need_the_no_warranty_notice
     );
 }
 
+/// Proposes `lines` and numbers them as the store would.
+fn proposed(r: &mut RepairOrder, lines: Vec<RoLine>) -> Vec<i64> {
+    let before = r.lines.len();
+    propose(r, lines).unwrap();
+    (before..r.lines.len())
+        .map(|i| {
+            let id = 100 + i as i64;
+            r.lines[i].id = Some(id);
+            id
+        })
+        .collect()
+}
+
+fn call(decisions: Vec<(i64, Decision)>, delay_minutes: i64) -> AddedWorkCall {
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
+    AddedWorkCall {
+        asked_at: t0,
+        answered_at: t0 + Duration::minutes(5),
+        channel: Channel::Phone,
+        workshop_told: "王强".into(),
+        workshop_told_at: t0 + Duration::minutes(6),
+        delay_minutes,
+        decisions,
+    }
+}
+
+fn after_call() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 10, 30, 0).unwrap()
+}
+
 #[test]
 fn added_work_moves_the_car_to_approval_and_back() {
     let mut r = ro();
     r.status = RoStatus::InBay;
+    r.estimated_minutes = Some(120);
     r.lines = vec![line(LineKind::Labour, 1000, 18_000, Payer::Customer)];
     assert_eq!(propose(&mut r, vec![]), Err(AddedWorkError::NoLines));
-    propose(
+    let ids = proposed(
         &mut r,
         vec![line(LineKind::Part, 1000, 30_000, Payer::Customer)],
-    )
-    .unwrap();
+    );
     assert_eq!(r.status, RoStatus::AwaitingApproval);
     assert_eq!(r.lines[1].approval, Approval::Proposed);
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
-    let mut call = AddedWorkCall {
-        asked_at: t0,
-        answered_at: t0 + Duration::minutes(5),
-        decision: Decision::Approved,
-        channel: Channel::Phone,
-        workshop_told: "".into(),
-        workshop_told_at: t0 + Duration::minutes(6),
-        delay_minutes: 60,
-    };
+    let mut untold = call(vec![(ids[0], Decision::Approved)], 60);
+    untold.workshop_told = " ".into();
+    let before = r.clone();
     assert_eq!(
-        record_decision(&mut r, &call),
+        record_call(&mut r, &untold, after_call()),
         Err(AddedWorkError::WorkshopNotTold)
     );
-    call.workshop_told = "王强".into();
+    assert_eq!(r, before, "a refused call changes nothing");
     let promised = r.promised_at.unwrap();
-    record_decision(&mut r, &call).unwrap();
+    let estimate = r.estimated_minutes.unwrap();
+    let approve = call(vec![(ids[0], Decision::Approved)], 60);
+    record_call(&mut r, &approve, after_call()).unwrap();
     assert_eq!(r.status, RoStatus::InBay);
     assert_eq!(r.lines[1].approval, Approval::Approved);
     assert_eq!(
@@ -213,9 +238,84 @@ fn added_work_moves_the_car_to_approval_and_back() {
         Some(promised + Duration::minutes(60)),
         "the agreed delay moves the promise"
     );
+    assert_eq!(r.estimated_minutes, Some(estimate + 60), "and the estimate");
     assert_eq!(
-        record_decision(&mut r, &call),
+        record_call(&mut r, &approve, after_call()),
         Err(AddedWorkError::NothingProposed)
+    );
+}
+
+#[test]
+fn one_call_approves_one_item_and_declines_another() {
+    let mut r = ro();
+    r.status = RoStatus::InBay;
+    let first = proposed(
+        &mut r,
+        vec![line(LineKind::Part, 1000, 30_000, Payer::Customer)],
+    );
+    // A second proposal while the first waits: both stay open.
+    let second = proposed(
+        &mut r,
+        vec![line(LineKind::Labour, 500, 18_000, Payer::Customer)],
+    );
+    assert_eq!(r.status, RoStatus::AwaitingApproval);
+    assert_eq!(r.proposed().count(), 2);
+    let both = call(
+        vec![
+            (first[0], Decision::Approved),
+            (second[0], Decision::Declined),
+        ],
+        20,
+    );
+    record_call(&mut r, &both, after_call()).unwrap();
+    assert_eq!(r.lines[0].approval, Approval::Approved);
+    assert_eq!(r.lines[1].approval, Approval::Declined);
+    assert_eq!(r.status, RoStatus::InBay, "nothing waits any more");
+    // Deciding an item again is refused, and changes nothing.
+    let before = r.clone();
+    let again = call(vec![(second[0], Decision::Approved)], 0);
+    let err = record_call(&mut r, &again, after_call()).unwrap_err();
+    assert!(matches!(
+        err,
+        AddedWorkError::NothingProposed | AddedWorkError::AlreadyDecided { .. }
+    ));
+    assert_eq!(r, before);
+}
+
+#[test]
+fn a_call_that_decides_only_some_items_leaves_the_rest_waiting() {
+    let mut r = ro();
+    r.status = RoStatus::InBay;
+    let ids = proposed(
+        &mut r,
+        vec![
+            line(LineKind::Part, 1000, 30_000, Payer::Customer),
+            line(LineKind::Part, 1000, 9_000, Payer::Customer),
+        ],
+    );
+    record_call(
+        &mut r,
+        &call(vec![(ids[0], Decision::Approved)], 0),
+        after_call(),
+    )
+    .unwrap();
+    assert_eq!(r.status, RoStatus::AwaitingApproval, "one item still waits");
+    let again = call(vec![(ids[0], Decision::Declined)], 0);
+    let err = record_call(&mut r, &again, after_call()).unwrap_err();
+    assert_eq!(
+        err,
+        AddedWorkError::AlreadyDecided {
+            item: r.lines[0].description.clone(),
+            approval: Approval::Approved
+        },
+        "approving or declining an item already decided is refused"
+    );
+    let future = call(vec![(ids[1], Decision::Approved)], 0);
+    let early = future.answered_at - Duration::minutes(1);
+    assert_eq!(
+        record_call(&mut r, &future, early),
+        Err(AddedWorkError::AnsweredLater),
+        "an answer cannot be recorded before it came"
     );
 }
 
@@ -223,23 +323,17 @@ fn added_work_moves_the_car_to_approval_and_back() {
 fn declined_added_work_stays_on_the_ro_and_keeps_the_promise() {
     let mut r = ro();
     r.status = RoStatus::InBay;
-    propose(
+    let ids = proposed(
         &mut r,
         vec![line(LineKind::Part, 2000, 9_000, Payer::Customer)],
+    );
+    let promised = r.promised_at;
+    record_call(
+        &mut r,
+        &call(vec![(ids[0], Decision::Declined)], 30),
+        after_call(),
     )
     .unwrap();
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap();
-    let call = AddedWorkCall {
-        asked_at: t0,
-        answered_at: t0,
-        decision: Decision::Declined,
-        channel: Channel::InPerson,
-        workshop_told: "王强".into(),
-        workshop_told_at: t0,
-        delay_minutes: 30,
-    };
-    let promised = r.promised_at;
-    record_decision(&mut r, &call).unwrap();
     assert_eq!(declined_lines(&r).count(), 1);
     assert_eq!(r.promised_at, promised);
     assert_eq!(totals(&r.lines, 0, 0).total, Money(0));
@@ -476,12 +570,28 @@ fn audit_lines_are_worded_once_for_every_store() {
     );
     let over = AuditEvent::RoUpdated {
         number: "RO-24001".into(),
-        changed: vec!["diagnosis"],
-        over_version: Some(7),
+        changes: vec![FieldChange {
+            field: "diagnosis".into(),
+            old: "rattle".into(),
+            new: "loose heat shield".into(),
+        }],
+        overwrote: vec![FieldChange {
+            field: "fuel_eighths".into(),
+            old: 4.into(),
+            new: 6.into(),
+        }],
+        merged_with: None,
+        correction: false,
     };
+    assert_eq!(over.action(), "update");
+    let detail: serde_json::Value =
+        serde_json::from_str(over.detail().trim_start_matches("RO-24001 ")).unwrap();
+    assert_eq!(detail["changes"][0]["field"], "diagnosis");
+    assert_eq!(detail["changes"][0]["old"], "rattle");
+    assert_eq!(detail["changes"][0]["new"], "loose heat shield");
     assert_eq!(
-        over.detail(),
-        "RO-24001: diagnosis; saved over version 7 (kept mine)"
+        detail["overwrote"][0]["old"], 4,
+        "keep mine records what it overwrote"
     );
     let user = AuditEvent::UserCreated {
         login: "li.na".into(),

@@ -2,13 +2,13 @@
 //! signature, decline, added work, payments, exit notice, drafts.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use frontdesk::demo::demo_shop;
+use frontdesk::demo::build_demo;
 use frontdesk::domain::added_work::{AddedWorkCall, Channel, Decision};
 use frontdesk::domain::draft::{Draft, NEW_RO};
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::{Money, MoveRequest, RepairOrder, RoStatus};
 use frontdesk::store::prelude::*;
-use frontdesk::store::{Actor, OpenMode, SqliteStore, StoreError};
+use frontdesk::store::{Actor, OpenMode, SaveRo, SqliteStore, StoreError};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
@@ -24,7 +24,7 @@ fn by(login: &str) -> Actor<'_> {
 
 fn shop() -> SqliteStore {
     let mut s = SqliteStore::open_in_memory().unwrap();
-    s.seed(&demo_shop(now(), "tester"), by("demo")).unwrap();
+    build_demo(&mut s, now(), "tester").unwrap();
     s
 }
 
@@ -72,7 +72,9 @@ fn new_ro() -> RepairOrder {
 #[test]
 fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     assert!(saved.number.starts_with("RO-"));
     assert_eq!(saved.status, RoStatus::CheckedIn);
     assert_eq!(saved.checked_in_at, Some(now()));
@@ -103,10 +105,12 @@ fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
 #[test]
 fn numbers_are_unique_and_increasing() {
     let mut store = shop();
-    let a = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let a = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let mut second = new_ro();
     second.vehicle.plate = "粤A·NEW02".into();
-    let b = store.save_ro(&second, None, by("tester")).unwrap();
+    let b = store.save_ro(&SaveRo::new(&second), by("tester")).unwrap();
     let n = |s: &str| s[3..].parse::<i64>().unwrap();
     assert_eq!(n(&b.number), n(&a.number) + 1);
 }
@@ -114,13 +118,17 @@ fn numbers_are_unique_and_increasing() {
 #[test]
 fn a_stale_save_is_a_conflict_and_writes_nothing() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let mut mine = saved.clone();
     let mut theirs = saved.clone();
     theirs.diagnosis = "Pads at 2 mm".into();
-    store.save_ro(&theirs, None, by("carlos")).unwrap();
+    store.save_ro(&SaveRo::new(&theirs), by("carlos")).unwrap();
     mine.concerns = "Brake noise, also squeal".into();
-    let err = store.save_ro(&mine, None, by("tester")).unwrap_err();
+    let err = store
+        .save_ro(&SaveRo::new(&mine), by("tester"))
+        .unwrap_err();
     assert!(
         matches!(&err, StoreError::Conflict(m) if m.contains("saved by carlos")),
         "{err}"
@@ -135,16 +143,16 @@ fn two_connections_to_one_file_conflict_too() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("shop.db");
     let mut a = SqliteStore::open(&path, OpenMode::Create).unwrap();
-    a.seed(&demo_shop(now(), "tester"), by("demo")).unwrap();
-    let saved = a.save_ro(&new_ro(), None, by("tester")).unwrap();
+    build_demo(&mut a, now(), "tester").unwrap();
+    let saved = a.save_ro(&SaveRo::new(&new_ro()), by("tester")).unwrap();
     let mut b = SqliteStore::open(&path, OpenMode::ReadWrite).unwrap();
     let mut theirs = b.load_ro(saved.id.unwrap()).unwrap();
     theirs.fuel_eighths = Some(8);
-    b.save_ro(&theirs, None, by("carlos")).unwrap();
+    b.save_ro(&SaveRo::new(&theirs), by("carlos")).unwrap();
     let mut mine = saved;
     mine.fuel_eighths = Some(2);
     assert!(matches!(
-        a.save_ro(&mine, None, by("tester")),
+        a.save_ro(&SaveRo::new(&mine), by("tester")),
         Err(StoreError::Conflict(_))
     ));
 }
@@ -152,7 +160,9 @@ fn two_connections_to_one_file_conflict_too() {
 #[test]
 fn search_finds_plate_phone_vin_name_and_ro_number() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     for q in [
         "NEW01",
         "粤a.new 01",
@@ -177,7 +187,9 @@ fn search_finds_plate_phone_vin_name_and_ro_number() {
 #[test]
 fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = saved.customer.clone();
@@ -188,7 +200,7 @@ fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
         user_id: Some(1),
         at: now() + Duration::days(30),
     };
-    store.save_ro(&next, None, later).unwrap();
+    store.save_ro(&SaveRo::new(&next), later).unwrap();
     let hits = store.search_vehicles("NEW01", 1).unwrap();
     assert_eq!(hits[0].last_odometer_km, Some(50));
 }
@@ -196,7 +208,9 @@ fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
 #[test]
 fn a_car_can_change_owner() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = CustomerRef {
@@ -206,7 +220,7 @@ fn a_car_can_change_owner() {
     };
     next.new_owner = true;
     next.odometer_in_km = Some(20_000);
-    store.save_ro(&next, None, by("tester")).unwrap();
+    store.save_ro(&SaveRo::new(&next), by("tester")).unwrap();
     let hits = store.search_vehicles("NEW01", 5).unwrap();
     assert_eq!(hits.len(), 1, "one current owner");
     assert_eq!(hits[0].customer, "Second Owner");
@@ -215,7 +229,9 @@ fn a_car_can_change_owner() {
 #[test]
 fn signing_needs_a_name_and_a_concern() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let id = saved.id.unwrap();
     assert!(store
         .sign_ro(id, saved.version, "  ", by("tester"))
@@ -235,37 +251,49 @@ fn signing_needs_a_name_and_a_concern() {
 }
 
 #[test]
-fn declining_issues_the_exit_notice_and_keeps_the_fee() {
+fn declining_keeps_the_fee_payable_and_issues_the_exit_notice_once_paid() {
     let mut store = shop();
     let mut ro = new_ro();
-    ro.lines = vec![RoLine {
+    ro.lines.push(RoLine {
         kind: LineKind::Fee,
         code: "DIAG".into(),
         description: "Diagnosis fee".into(),
         quantity_milli: 1000,
         unit_price: Money(10_000),
         ..Default::default()
-    }];
-    let saved = store.save_ro(&ro, None, by("tester")).unwrap();
+    });
+    let saved = store.save_ro(&SaveRo::new(&ro), by("tester")).unwrap();
+    let id = saved.id.unwrap();
+    // The fee is owed (¥100 + 13 %): the car does not leave before it is paid.
+    let err = store
+        .decline_ro(id, saved.version, by("tester"))
+        .unwrap_err();
+    assert!(err.to_string().contains("113.00 is still owed"), "{err}");
+    assert_eq!(store.load_ro(id).unwrap().status, RoStatus::CheckedIn);
     store
-        .decline_ro(saved.id.unwrap(), saved.version, by("tester"))
+        .add_payment(id, Money(11_300), "cash", by("zhao.min"))
         .unwrap();
-    let declined = store.load_ro(saved.id.unwrap()).unwrap();
+    store.decline_ro(id, saved.version, by("tester")).unwrap();
+    let declined = store.load_ro(id).unwrap();
     assert_eq!(declined.status, RoStatus::Declined);
     assert_eq!(declined.exit_notice_at, Some(now()));
+    // The estimate's work is declined (a reason to call later); the fee stays.
+    let approvals: Vec<Approval> = declined.lines.iter().map(|l| l.approval).collect();
     assert_eq!(
-        store
-            .add_payment(declined.id.unwrap(), Money(11_300), "cash", by("zhao.min"))
-            .unwrap(),
-        Money(0)
+        approvals,
+        vec![Approval::Declined, Approval::Declined, Approval::Original]
     );
 }
 
-#[test]
-fn added_work_from_proposal_to_approval_moves_the_promise() {
-    let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
+/// Signs a new RO and puts it on lift B4: the start of most walks here.
+fn signed_in_bay(store: &mut SqliteStore) -> (RepairOrder, i64) {
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
     let id = saved.id.unwrap();
+    store
+        .sign_ro(id, saved.version, "新客户 Nuevo", by("tester"))
+        .unwrap();
     let bay = store
         .board()
         .unwrap()
@@ -274,11 +302,12 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
         .find(|b| b.code == "B4")
         .unwrap()
         .id;
+    let version = store.load_ro(id).unwrap().version;
     store
         .move_ro(
             &MoveRequest {
                 ro_id: id,
-                expected_version: saved.version,
+                expected_version: version,
                 to: RoStatus::InBay,
                 bay_id: Some(bay),
                 work_group_id: None,
@@ -286,6 +315,25 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
             by("wang.qiang"),
         )
         .unwrap();
+    (saved, id)
+}
+
+fn move_to(store: &mut SqliteStore, id: i64, to: RoStatus) -> Result<(), StoreError> {
+    let version = store.load_ro(id).unwrap().version;
+    let req = MoveRequest {
+        ro_id: id,
+        expected_version: version,
+        to,
+        bay_id: None,
+        work_group_id: None,
+    };
+    store.move_ro(&req, by("tester"))
+}
+
+#[test]
+fn added_work_from_proposal_to_approval_moves_the_promise() {
+    let mut store = shop();
+    let (saved, id) = signed_in_bay(&mut store);
     let in_bay = store.load_ro(id).unwrap();
     let extra = RoLine {
         kind: LineKind::Part,
@@ -301,17 +349,22 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
     let waiting = store.load_ro(id).unwrap();
     assert_eq!(waiting.status, RoStatus::AwaitingApproval);
     assert_eq!(waiting.lines.last().unwrap().approval, Approval::Proposed);
+    let item = waiting.lines.last().unwrap().id.unwrap();
     let call = AddedWorkCall {
         asked_at: now(),
         answered_at: now() + Duration::minutes(4),
-        decision: Decision::Approved,
         channel: Channel::Phone,
         workshop_told: "王强".into(),
         workshop_told_at: now() + Duration::minutes(5),
         delay_minutes: 90,
+        decisions: vec![(item, Decision::Approved)],
+    };
+    let later = Actor {
+        at: now() + Duration::minutes(10),
+        ..by("tester")
     };
     store
-        .record_added_work_call(id, waiting.version, &call, by("tester"))
+        .record_added_work_call(id, waiting.version, &call, later)
         .unwrap();
     let approved = store.load_ro(id).unwrap();
     assert_eq!(approved.status, RoStatus::InBay);
@@ -326,7 +379,8 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
         .find(|h| h.action == "added_work_answer")
         .unwrap();
     assert!(
-        answer.detail.contains("approved by phone")
+        answer.detail.contains("by phone; approved: Front discs;")
+            && !answer.detail.contains("declined")
             && answer.detail.contains("workshop told: 王强"),
         "{}",
         answer.detail
@@ -334,79 +388,51 @@ fn added_work_from_proposal_to_approval_moves_the_promise() {
 }
 
 #[test]
-fn payments_may_be_partial_and_delivery_needs_the_exit_notice() {
+fn payments_may_be_partial_but_the_car_leaves_settled_or_on_accepted_arrears() {
     let mut store = shop();
-    let saved = store.save_ro(&new_ro(), None, by("tester")).unwrap();
-    let id = saved.id.unwrap();
-    // Walk the car through the workshop to "ready".
-    let bay = store
-        .board()
-        .unwrap()
-        .bays
-        .iter()
-        .find(|b| b.code == "B4")
-        .unwrap()
-        .id;
-    let mut v = saved.version;
-    for (to, bay_id) in [
-        (RoStatus::InBay, Some(bay)),
-        (RoStatus::QualityCheck, None),
-        (RoStatus::ReadyForPickup, None),
-    ] {
-        store
-            .move_ro(
-                &MoveRequest {
-                    ro_id: id,
-                    expected_version: v,
-                    to,
-                    bay_id,
-                    work_group_id: None,
-                },
-                by("wang.qiang"),
-            )
-            .unwrap();
-        v = store.load_ro(id).unwrap().version;
-    }
+    let (_, id) = signed_in_bay(&mut store);
+    move_to(&mut store, id, RoStatus::QualityCheck).unwrap();
+    let err = move_to(&mut store, id, RoStatus::ReadyForPickup).unwrap_err();
+    assert!(err.to_string().contains("quality check"), "{err}");
+    let v = store.load_ro(id).unwrap().version;
+    store
+        .record_quality_check(id, v, true, "", by("wang.qiang"))
+        .unwrap();
+    move_to(&mut store, id, RoStatus::ReadyForPickup).unwrap();
     // (1.2 h × 180 + 450) = 666.00, plus 13 % tax = 752.58
     let left = store
         .add_payment(id, Money(50_000), "wechat", by("zhao.min"))
         .unwrap();
     assert_eq!(left, Money(75_258 - 50_000));
-    assert!(
-        store
-            .add_payment(id, Money(99_999), "cash", by("zhao.min"))
-            .is_err(),
-        "no overpayment"
-    );
-    let deliver = MoveRequest {
-        ro_id: id,
-        expected_version: v,
-        to: RoStatus::Delivered,
-        bay_id: None,
-        work_group_id: None,
-    };
-    assert!(store
-        .move_ro(&deliver, by("tester"))
-        .unwrap_err()
-        .to_string()
-        .contains("exit notice"));
-    store.issue_exit_notice(id, v, by("tester")).unwrap();
+    for bad in [0, -100, 99_999] {
+        assert!(
+            store
+                .add_payment(id, Money(bad), "cash", by("zhao.min"))
+                .is_err(),
+            "a payment of {bad} is refused"
+        );
+    }
+    assert_eq!(store.payments(id).unwrap().len(), 1, "nothing changed");
+    let err = move_to(&mut store, id, RoStatus::Delivered).unwrap_err();
+    assert!(err.to_string().contains("exit notice"), "{err}");
     let v = store.load_ro(id).unwrap().version;
-    store
-        .move_ro(
-            &MoveRequest {
-                expected_version: v,
-                ..deliver
-            },
-            by("tester"),
-        )
-        .unwrap();
-    assert_eq!(store.load_ro(id).unwrap().status, RoStatus::Delivered);
-    assert_eq!(
-        store.payments(id).unwrap().len(),
-        1,
-        "the rest stays as arrears"
+    let err = store.issue_exit_notice(id, v, by("tester")).unwrap_err();
+    assert!(err.to_string().contains("¥252.58 is still owed"), "{err}");
+    assert!(
+        store.accept_arrears(id, v, " ", by("tester")).is_err(),
+        "arrears need a reason"
     );
+    store
+        .accept_arrears(id, v, "fleet account, pays monthly", by("tester"))
+        .unwrap();
+    let v = store.load_ro(id).unwrap().version;
+    store.issue_exit_notice(id, v, by("tester")).unwrap();
+    move_to(&mut store, id, RoStatus::Delivered).unwrap();
+    let delivered = store.load_ro(id).unwrap();
+    assert_eq!(delivered.status, RoStatus::Delivered);
+    let arrears = delivered.desk.arrears.unwrap();
+    assert_eq!(arrears.amount, Money(25_258));
+    assert_eq!(arrears.accepted.by, "tester");
 }
 
 #[test]
@@ -506,7 +532,7 @@ fn control_characters_are_cleaned_before_storing() {
     let mut ro = new_ro();
     ro.customer.name = "Evil\x1b[2J Name".into();
     ro.concerns = "line one\x07\nline two\x1b]0;x".into();
-    let saved = store.save_ro(&ro, None, by("tester")).unwrap();
+    let saved = store.save_ro(&SaveRo::new(&ro), by("tester")).unwrap();
     assert_eq!(saved.customer.name, "Evil[2J Name");
     assert_eq!(saved.concerns, "line one\nline two]0;x");
     let conn_check = |s: &SqliteStore| s.integrity_check().unwrap().is_empty();

@@ -2,8 +2,9 @@
 //! their audit rows, conflicts, write locking and change detection.
 
 use chrono::{DateTime, TimeZone, Utc};
-use frontdesk::demo::demo_shop;
+use frontdesk::demo::build_demo;
 use frontdesk::domain::dispatch::MoveError;
+use frontdesk::domain::lifecycle::Progress;
 use frontdesk::domain::{MoveRequest, RoStatus};
 use frontdesk::store::prelude::*;
 use frontdesk::store::sqlite::{migrate, LATEST_VERSION};
@@ -26,9 +27,7 @@ fn actor(login: &str) -> Actor<'_> {
 fn demo_file(dir: &Path) -> PathBuf {
     let path = dir.join("shop.db");
     let mut store = SqliteStore::open(&path, OpenMode::Create).unwrap();
-    store
-        .seed(&demo_shop(now(), "tester"), actor("demo"))
-        .unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
     path
 }
 
@@ -197,7 +196,7 @@ fn a_read_only_file_refuses_writes_but_opens_for_watching() {
     assert!(!snap.cards.is_empty(), "the board still reads");
     let card = &snap.cards[0];
     let err = store
-        .record_progress_check(card.id, card.version, actor("x"))
+        .record_progress_check(card.id, card.version, Progress::OnTime, actor("x"))
         .unwrap_err();
     assert!(matches!(err, StoreError::ReadOnly));
     assert_eq!(std::fs::read(&path).unwrap(), before);
@@ -206,9 +205,7 @@ fn a_read_only_file_refuses_writes_but_opens_for_watching() {
 #[test]
 fn the_demo_has_bays_groups_customers_and_every_open_state() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    store
-        .seed(&demo_shop(now(), "tester"), actor("demo"))
-        .unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
     let snap = store.board().unwrap();
     assert!((6..=10).contains(&snap.bays.len()));
     assert!((3..=4).contains(&snap.groups.len()));
@@ -278,9 +275,7 @@ fn free_lift(store: &SqliteStore) -> i64 {
 #[test]
 fn a_move_saves_the_row_and_an_audit_entry_with_user_and_time() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    store
-        .seed(&demo_shop(now(), "tester"), actor("demo"))
-        .unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
     let car = waiting_car(&store);
     let bay = free_lift(&store);
     let req = MoveRequest {
@@ -318,9 +313,7 @@ fn a_move_saves_the_row_and_an_audit_entry_with_user_and_time() {
 #[test]
 fn a_full_bay_is_refused_by_the_store() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    store
-        .seed(&demo_shop(now(), "tester"), actor("demo"))
-        .unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
     let car = waiting_car(&store);
     let snap = store.board().unwrap();
     let b1 = snap.bays.iter().find(|b| b.code == "B1").unwrap();
@@ -342,9 +335,7 @@ fn a_full_bay_is_refused_by_the_store() {
 #[test]
 fn progress_check_and_pickup_call_are_recorded_and_clear_their_flags() {
     let mut store = SqliteStore::open_in_memory().unwrap();
-    store
-        .seed(&demo_shop(now(), "tester"), actor("demo"))
-        .unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
     let snap = store.board().unwrap();
     let due = snap
         .cards
@@ -353,7 +344,7 @@ fn progress_check_and_pickup_call_are_recorded_and_clear_their_flags() {
         .unwrap()
         .clone();
     store
-        .record_progress_check(due.id, due.version, actor("wang.qiang"))
+        .record_progress_check(due.id, due.version, Progress::OnTime, actor("wang.qiang"))
         .unwrap();
     let after = store.ro_detail(due.id).unwrap();
     assert!(!frontdesk::domain::timing::progress_check_due(
@@ -403,7 +394,7 @@ fn a_writer_waits_for_another_process_instead_of_failing_busy() {
         other.execute_batch("COMMIT").unwrap();
     });
     store
-        .record_progress_check(car.id, car.version, actor("li.na"))
+        .record_pickup_call(car.id, car.version, "waiting for a lift", actor("li.na"))
         .unwrap();
     holder.join().unwrap();
     assert_eq!(
@@ -414,7 +405,7 @@ fn a_writer_waits_for_another_process_instead_of_failing_busy() {
             .last()
             .unwrap()
             .action,
-        "progress_check"
+        "pickup_call"
     );
 }
 

@@ -1,6 +1,9 @@
 //! Builds a [`ShopSeed`] piece by piece from the lists in `assets/demo.toml`.
 
-use crate::domain::{vin, BayKind, NewUser, RoStatus, Role};
+use super::replay::{Settle, Visit};
+use crate::domain::pricing::totals;
+use crate::domain::repair_order::{Category, LineKind, Payer, RoLine};
+use crate::domain::{vin, BayKind, Money, NewUser, RoStatus, Role};
 use crate::store::seed::*;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::Deserialize;
@@ -203,12 +206,12 @@ impl Builder {
         format!("RO-{n}")
     }
 
-    /// A repair order with sensible defaults; the caller sets status and times.
+    /// A bulk-written repair order; the caller sets status and times.
     pub fn ro(&mut self, vehicle: usize, advisor: usize, status: RoStatus) -> &mut SeedRo {
         let concern = self.concern();
         let category = category_for(&concern);
         let number = self.next_number();
-        let lines = self.lines(category);
+        let lines = self.lines(category).iter().map(seed_line).collect();
         let odometer_km = self.shop.vehicles[vehicle].odometer_km;
         self.shop.repair_orders.push(SeedRo {
             number,
@@ -217,97 +220,214 @@ impl Builder {
             group: None,
             bay: None,
             status,
-            category,
+            category: category.code(),
             concerns: concern,
             odometer_km,
             fuel_eighths: self.rng.i64(1..9),
             times: SeedTimes::default(),
             lines,
+            payments: Vec::new(),
         });
         self.shop.repair_orders.last_mut().expect("just pushed")
     }
 
-    fn lines(&mut self, category: &'static str) -> Vec<SeedLine> {
+    /// Labour and parts for a job of `category`, paid by whoever pays for
+    /// that kind of job.
+    pub fn lines(&mut self, category: Category) -> Vec<RoLine> {
         let payer = match category {
-            "warranty" | "recall_campaign" => "warranty",
-            "accident_insurance" => "insurer",
-            _ => "customer",
+            Category::Warranty | Category::RecallCampaign => Payer::Warranty,
+            Category::AccidentInsurance => Payer::Insurer,
+            _ => Payer::Customer,
         };
         let hours = 50 + self.rng.i64(0..350);
-        vec![
-            SeedLine {
-                kind: "labour",
+        let mut lines = vec![
+            RoLine {
+                kind: LineKind::Labour,
                 code: format!("OP-{}", 100 + self.rng.u32(0..800)),
                 description: "Labour".into(),
                 quantity_milli: hours * 10,
-                unit_price_minor: 18_000, // ¥180.00 an hour
+                unit_price: Money(18_000), // ¥180.00 an hour
                 payer,
+                ..RoLine::default()
             },
-            SeedLine {
-                kind: "part",
+            RoLine {
+                kind: LineKind::Part,
                 code: format!("P{:07}", self.rng.u32(0..10_000_000)),
                 description: "Parts".into(),
                 quantity_milli: 1000 * (1 + self.rng.i64(0..4)),
-                unit_price_minor: 5_000 + self.rng.i64(0..60_000),
+                unit_price: Money(5_000 + self.rng.i64(0..60_000)),
                 payer,
+                ..RoLine::default()
             },
-        ]
+        ];
+        if payer == Payer::Insurer {
+            // The policy's excess is the customer's to pay; the rest is
+            // the insurer's, a receivable (step 11).
+            lines.push(RoLine {
+                kind: LineKind::Fee,
+                code: "EXCESS".into(),
+                description: "Insurance excess (customer)".into(),
+                quantity_milli: 1000,
+                unit_price: Money(50_000),
+                payer: Payer::Customer,
+                ..RoLine::default()
+            });
+        }
+        lines
     }
 
-    /// Past visits: `per_vehicle` delivered ROs per car over the last 18 months.
-    pub fn history(&mut self, per_vehicle: Range<usize>) {
-        let advisors = self.advisors();
-        for v in 0..self.shop.vehicles.len() {
-            let visits = self.rng.usize(per_vehicle.clone());
-            for _ in 0..visits {
-                let days_ago = self.rng.i64(8..540);
-                let adv = advisors[self.rng.usize(0..advisors.len())];
-                self.delivered(v, adv, days_ago);
-            }
+    /// A visit of `vehicle` with a concern, lines and fuel drawn at random;
+    /// the caller sets how far it got.
+    pub fn visit(&mut self, vehicle: usize, advisor: usize, times: VisitTimes) -> Visit {
+        let concerns = self.concern();
+        let category = category_for(&concerns);
+        let odometer_km = self.shop.vehicles[vehicle].odometer_km;
+        let days_ago = (self.now - times.checked_in).num_days().max(0);
+        Visit {
+            vehicle,
+            advisor,
+            lines: self.lines(category),
+            concerns,
+            category,
+            // About 12,000 km a year, so older visits read lower.
+            odometer_km: (odometer_km - days_ago * 33).max(10),
+            fuel: self.rng.i64(1..9),
+            checked_in: times.checked_in,
+            promised: times.promised,
+            estimate: times.estimate,
+            ..Visit::default()
         }
     }
 
+    /// Past visits: `per_vehicle` delivered ROs per car over the last 18
+    /// months, every one checked, paid (one in ten on accepted arrears)
+    /// and handed over with its exit notice.
+    pub fn history(&mut self, per_vehicle: Range<usize>) -> Vec<Visit> {
+        let advisors = self.advisors();
+        let mut visits = Vec::new();
+        for v in 0..self.shop.vehicles.len() {
+            for _ in 0..self.rng.usize(per_vehicle.clone()) {
+                let days_ago = self.rng.i64(8..540);
+                let adv = advisors[self.rng.usize(0..advisors.len())];
+                let mut visit = self.delivered_visit(v, adv, days_ago);
+                if self.rng.u8(0..10) == 0 {
+                    visit.settle = Settle::Arrears { paid_percent: 60 };
+                }
+                visits.push(visit);
+            }
+        }
+        visits
+    }
+
+    /// A visit that ended `days_ago` with the car handed back.
+    pub fn delivered_visit(&mut self, vehicle: usize, advisor: usize, days_ago: i64) -> Visit {
+        let checked_in = self.minutes(-days_ago * 1440 - 600);
+        let estimate = 60 + self.rng.i64(0..300);
+        let at = |m: i64| checked_in + Duration::minutes(m);
+        let mut v = self.visit(
+            vehicle,
+            advisor,
+            VisitTimes {
+                checked_in,
+                promised: at(estimate + 120),
+                estimate,
+            },
+        );
+        v.until = RoStatus::Delivered;
+        v.dispatched = Some(at(30));
+        v.progress = Some(at(30 + estimate * 3 / 4));
+        v.pickup_call = Some(at(estimate));
+        v.qc_at = Some(at(estimate + 35));
+        v.ready_at = Some(at(estimate + 60));
+        v.delivered_at = Some(at(estimate + 150));
+        v
+    }
+
+    /// A bulk-written delivered RO (benchmarks), as the desk would have
+    /// left it: signed, checked, paid in full, given its exit notice.
     pub fn delivered(&mut self, vehicle: usize, advisor: usize, days_ago: i64) {
         let checked_in = self.minutes(-days_ago * 1440 - 600);
         let est = 60 + self.rng.i64(0..300);
+        let at = |m: i64| checked_in + Duration::minutes(m);
         let ro = self.ro(vehicle, advisor, RoStatus::Delivered);
+        let due = customer_due(&ro.lines);
         let t = &mut ro.times;
         t.checked_in_at = Some(checked_in);
-        t.promised_at = Some(checked_in + Duration::minutes(est + 120));
+        t.promised_at = Some(at(est + 120));
         t.estimated_minutes = Some(est);
-        t.work_started_at = Some(checked_in + Duration::minutes(30));
-        t.workshop_received_at = t
-            .work_started_at
-            .map(crate::domain::timing::round_to_ten_minutes);
-        t.progress_checked_at = Some(checked_in + Duration::minutes(30 + est * 3 / 4));
-        t.ready_at = Some(checked_in + Duration::minutes(est + 60));
-        t.pickup_called_at = Some(checked_in + Duration::minutes(est));
-        t.delivered_at = Some(checked_in + Duration::minutes(est + 150));
+        t.work_started_at = Some(at(30));
+        t.workshop_received_at = t.work_started_at;
+        t.progress_checked_at = Some(at(30 + est * 3 / 4));
+        t.pickup_called_at = Some(at(est));
+        t.qc_passed_at = Some(at(est + 40));
+        t.ready_at = Some(at(est + 60));
+        t.exit_notice_at = Some(at(est + 140));
+        t.delivered_at = Some(at(est + 150));
+        if due > 0 {
+            ro.payments.push((at(est + 130), due));
+        }
     }
 
-    pub fn finish(mut self, demo: bool) -> ShopSeed {
+    /// Settings and canned jobs; `demo` marks the shop as safe to replace.
+    pub fn finish(&mut self, demo: bool) -> ShopSeed {
         self.shop.settings = vec![
             ("shop_name".into(), self.data.shop_name.clone()),
             ("currency_symbol".into(), "¥".into()),
-            ("tax_rate_bp".into(), "1300".into()),
+            ("tax_rate_bp".into(), TAX_RATE_BP.to_string()),
             ("demo".into(), if demo { "1" } else { "0" }.into()),
         ];
         self.shop.canned_jobs = crate::store::seed::default_canned_jobs();
-        self.shop
+        self.shop.clone()
     }
 }
 
-fn category_for(concern: &str) -> &'static str {
+/// China's VAT on repair work, 13 %.
+const TAX_RATE_BP: i64 = 1300;
+
+/// When a visit began, what was promised, and the estimate in minutes.
+pub struct VisitTimes {
+    pub checked_in: DateTime<Utc>,
+    pub promised: DateTime<Utc>,
+    pub estimate: i64,
+}
+
+fn seed_line(l: &RoLine) -> SeedLine {
+    SeedLine {
+        kind: l.kind.code(),
+        code: l.code.clone(),
+        description: l.description.clone(),
+        quantity_milli: l.quantity_milli,
+        unit_price_minor: l.unit_price.0,
+        payer: l.payer.code(),
+    }
+}
+
+/// The customer's share of bulk lines, with tax, by the domain's own sums.
+fn customer_due(lines: &[SeedLine]) -> i64 {
+    let lines: Vec<RoLine> = lines
+        .iter()
+        .map(|l| RoLine {
+            kind: LineKind::from_code(l.kind).unwrap_or_default(),
+            quantity_milli: l.quantity_milli,
+            unit_price: Money(l.unit_price_minor),
+            payer: Payer::from_code(l.payer).unwrap_or_default(),
+            ..RoLine::default()
+        })
+        .collect();
+    totals(&lines, 0, TAX_RATE_BP).customer_due().0
+}
+
+fn category_for(concern: &str) -> Category {
     let c = concern.to_lowercase();
     if c.contains("insurance") || c.contains("body") {
-        "accident_insurance"
+        Category::AccidentInsurance
     } else if c.contains("recall") {
-        "recall_campaign"
+        Category::RecallCampaign
     } else if c.contains("accessory") {
-        "accessories"
+        Category::Accessories
     } else if c.contains("service") || c.contains("maintenance") {
-        "maintenance"
+        Category::Maintenance
     } else {
-        "repair"
+        Category::Repair
     }
 }

@@ -1,15 +1,30 @@
 //! The cars on the demo board, each placed relative to "now" to show one
-//! thing the board does; and bulk data for benchmarks.
+//! thing the board does; the week's follow-ups; and bulk data for
+//! benchmarks.
 
-use super::builder::{Builder, BAYS};
-use crate::domain::timing::round_to_ten_minutes;
+use super::builder::{Builder, VisitTimes, BAYS};
+use super::replay::{Settle, Visit};
+use crate::domain::added_work::Decision;
+use crate::domain::repair_order::{Category, LineKind, RoLine};
+use crate::domain::Money;
 use crate::domain::RoStatus::{self, *};
-use crate::store::seed::{SeedAppointment, SeedCallback};
-use chrono::Duration;
+use crate::store::seed::{SeedAppointment, SeedCallback, SeedIds};
+use chrono::{DateTime, Duration, Utc};
+
+/// Added work on a demo car.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Added {
+    None,
+    /// Items proposed, the customer not yet asked.
+    Waiting(usize),
+    /// Two items, one approved and one declined in one call.
+    OneOfTwo,
+}
 
 /// One demo car. Times are minutes from now (negative: in the past).
 struct Scene {
     status: RoStatus,
+    /// The bay it stands in now (None: off the lift, or passing through).
     bay: Option<&'static str>,
     group: Option<usize>,
     checked_in: i64,
@@ -18,6 +33,9 @@ struct Scene {
     started: Option<i64>,
     checked: Option<i64>,
     called: Option<i64>,
+    /// The workshop said it will be late: the new finish time.
+    late_finish: Option<i64>,
+    added: Added,
 }
 
 const fn scene(
@@ -36,6 +54,8 @@ const fn scene(
         started: None,
         checked: None,
         called: None,
+        late_finish: None,
+        added: Added::None,
     }
 }
 
@@ -46,10 +66,20 @@ const fn started(mut s: Scene, at: i64, checked: Option<i64>, called: Option<i64
     s
 }
 
+const fn with_added(mut s: Scene, added: Added) -> Scene {
+    s.added = added;
+    s
+}
+
+const fn late(mut s: Scene, new_finish: i64) -> Scene {
+    s.late_finish = Some(new_finish);
+    s
+}
+
 const DAY: i64 = 1440;
 
 /// Lift 4 stays free so a newcomer can move a car onto it.
-const SCENES: [Scene; 25] = [
+const SCENES: [Scene; 22] = [
     // 150 of 180 minutes gone, nobody asked yet: progress check due.
     started(
         scene(InBay, Some("B1"), Some(0), [-200, 120, 180]),
@@ -57,11 +87,15 @@ const SCENES: [Scene; 25] = [
         None,
         None,
     ),
-    started(
-        scene(InBay, Some("B2"), Some(1), [-90, 240, 240]),
-        -60,
-        None,
-        None,
+    // One call approved one added item and declined the other.
+    with_added(
+        started(
+            scene(InBay, Some("B2"), Some(1), [-90, 240, 240]),
+            -60,
+            None,
+            None,
+        ),
+        Added::OneOfTwo,
     ),
     // Promised half an hour ago: late, and the late-delivery call is due.
     started(
@@ -107,23 +141,34 @@ const SCENES: [Scene; 25] = [
     scene(WaitingForBay, None, None, [-20, 300, 60]),
     scene(CheckedIn, None, None, [-10, 240, 120]),
     scene(CheckedIn, None, None, [-5, 150, 60]),
-    started(
-        scene(AwaitingApproval, None, Some(0), [-240, 120, 240]),
-        -200,
-        None,
-        None,
+    with_added(
+        started(
+            scene(AwaitingApproval, None, Some(0), [-240, 120, 240]),
+            -200,
+            None,
+            None,
+        ),
+        Added::Waiting(2),
     ),
-    started(
-        scene(AwaitingApproval, None, Some(1), [-100, 200, 180]),
-        -60,
-        None,
-        None,
+    with_added(
+        started(
+            scene(AwaitingApproval, None, Some(1), [-100, 200, 180]),
+            -60,
+            None,
+            None,
+        ),
+        Added::Waiting(1),
     ),
-    started(
-        scene(WaitingForParts, None, Some(1), [-2 * DAY, -600, 300]),
-        -2 * DAY + 60,
-        Some(-DAY),
-        None,
+    // Parts are late; the workshop gave a new finish time, so the customer
+    // is due a call.
+    late(
+        started(
+            scene(WaitingForParts, None, Some(1), [-2 * DAY, -600, 300]),
+            -2 * DAY + 60,
+            Some(-DAY),
+            None,
+        ),
+        DAY / 2,
     ),
     started(
         scene(WaitingForParts, None, Some(0), [-300, DAY, 240]),
@@ -161,134 +206,272 @@ const SCENES: [Scene; 25] = [
         Some(-300),
         None,
     ),
-    scene(Booked, None, None, [120, 300, 90]),
-    scene(Booked, None, None, [180, 360, 60]),
-    scene(Booked, None, None, [240, 480, 120]),
 ];
 
+/// Appointments later today: minutes from now to the promise, and the estimate.
+const BOOKED: [[i64; 2]; 3] = [[300, 90], [360, 60], [480, 120]];
+
+/// The demo's visits, in the order they are replayed.
+pub(super) struct Plan {
+    /// Visits that end with the car off the lifts, oldest first.
+    pub visits: Vec<Visit>,
+    /// Cars that stand in their bay now: replayed last, so the cars passing
+    /// through never find a lift taken.
+    pub in_bays: Vec<Visit>,
+    /// Index into `visits` of the recent deliveries (three-day calls due)
+    /// and of the estimate declined today.
+    pub recent: Vec<usize>,
+    pub declined: usize,
+}
+
 impl Builder {
+    /// The cars in a fixed shuffled order: each demo visit of today takes
+    /// the next, so no car is in the shop twice.
+    fn fleet(&self) -> Vec<usize> {
+        let mut fleet: Vec<usize> = (0..self.shop.vehicles.len()).collect();
+        fastrand::Rng::with_seed(99).shuffle(&mut fleet);
+        fleet
+    }
+
     fn bay_index(code: &str) -> Option<usize> {
         BAYS.iter().position(|b| b.0 == code)
     }
 
-    pub fn open_scenarios(&mut self) {
+    /// Every demo visit: history, the board's cars and this week's
+    /// deliveries, on distinct cars where they overlap in time.
+    pub fn plan(&mut self) -> Plan {
+        let fleet = self.fleet();
+        let mut visits = self.history(0..4);
+        let mut in_bays = Vec::new();
         let advisors = self.advisors();
-        // A car is in the shop once: draw distinct cars from the fleet.
-        let mut fleet: Vec<usize> = (0..self.shop.vehicles.len()).collect();
-        self.rng.shuffle(&mut fleet);
         for (i, s) in SCENES.iter().enumerate() {
             // Spread the cars over the advisors; every third is the user's own.
-            let vehicle = fleet[i % fleet.len()];
             let advisor = if i % 3 == 0 {
                 self.me
             } else {
                 advisors[i % advisors.len()]
             };
-            self.place(vehicle, advisor, s);
+            let v = self.scene_visit(fleet[i], advisor, s);
+            if v.until == InBay {
+                in_bays.push(v);
+            } else {
+                visits.push(v);
+            }
+        }
+        let mut recent = self.this_week(&fleet[SCENES.len()..], &advisors);
+        let next = SCENES.len() + recent.len();
+        let declined = self.declined_today(fleet[next], advisors[0]);
+        let cancelled = self.cancelled_today(fleet[next + 1], advisors[1 % advisors.len()]);
+        recent.extend([declined, cancelled]);
+        // Numbers follow check-in times, as at a real desk.
+        let first = visits.len();
+        visits.extend(recent);
+        let mut order: Vec<usize> = (0..visits.len()).collect();
+        order.sort_by_key(|&i| visits[i].checked_in);
+        let position = |i: usize| order.iter().position(|&o| o == i).unwrap_or(i);
+        let recent = (first..first + 6).map(position).collect();
+        let declined = position(first + 6);
+        let visits = order.iter().map(|&i| visits[i].clone()).collect();
+        Plan {
+            visits,
+            in_bays,
+            recent,
+            declined,
         }
     }
 
-    fn place(&mut self, vehicle: usize, advisor: usize, s: &Scene) {
+    fn scene_visit(&mut self, vehicle: usize, advisor: usize, s: &Scene) -> Visit {
         let now = self.now;
         let at = |m: i64| now + Duration::minutes(m);
-        let (checked_in, promised) = (at(s.checked_in), at(s.promised));
-        let started = s.started.map(at);
-        let (checked, called) = (s.checked.map(at), s.called.map(at));
-        let ro = self.ro(vehicle, advisor, s.status);
-        ro.bay = s.bay.and_then(Builder::bay_index);
-        ro.group = s.group;
-        let t = &mut ro.times;
-        t.checked_in_at = (s.status != Booked).then_some(checked_in);
-        t.promised_at = Some(promised);
-        t.estimated_minutes = Some(s.estimate);
-        t.work_started_at = started;
-        t.workshop_received_at = started.map(round_to_ten_minutes);
-        t.progress_checked_at = checked;
-        t.pickup_called_at = called;
-        if s.status == ReadyForPickup {
-            t.ready_at = Some(promised.min(now));
+        let times = VisitTimes {
+            checked_in: at(s.checked_in),
+            promised: at(s.promised),
+            estimate: s.estimate,
+        };
+        let mut v = self.visit(vehicle, advisor, times);
+        v.until = s.status;
+        // A washing car passed through a lift first; only cars at work
+        // name their bay.
+        v.bay = s
+            .bay
+            .filter(|_| s.status == InBay)
+            .and_then(Builder::bay_index);
+        v.group = s.group;
+        v.dispatched = s.started.map(at);
+        v.progress = s.checked.map(at);
+        v.late_finish = s.late_finish.map(at);
+        v.pickup_call = s.called.map(at);
+        match s.status {
+            QualityCheck => v.qc_at = Some(at(-15)),
+            Washing => v.qc_at = Some(at(-40)),
+            ReadyForPickup => {
+                let ready = v.promised.min(at(-1));
+                v.ready_at = Some(ready);
+                v.qc_at = Some(ready - Duration::minutes(30));
+            }
+            _ => {}
+        }
+        match s.added {
+            Added::None => {}
+            Added::Waiting(n) => v.added = self.added_items(n),
+            Added::OneOfTwo => {
+                v.added = self.added_items(2);
+                v.answers = Some(vec![Decision::Approved, Decision::Declined]);
+            }
+        }
+        v
+    }
+
+    /// What a technician finds once the car is on the lift.
+    fn added_items(&mut self, n: usize) -> Vec<RoLine> {
+        const FOUND: [(&str, &str, i64); 3] = [
+            ("Front brake pads worn to 2 mm", "P4461202", 68_000),
+            ("Cabin air filter clogged", "P8713902", 16_000),
+            ("Wiper blades split", "P8521202", 24_000),
+        ];
+        let first = self.rng.usize(0..FOUND.len());
+        (0..n)
+            .map(|k| {
+                let (description, code, price) = FOUND[(first + k) % FOUND.len()];
+                RoLine {
+                    kind: LineKind::Part,
+                    code: code.into(),
+                    description: description.into(),
+                    quantity_milli: 1000,
+                    unit_price: Money(price),
+                    ..RoLine::default()
+                }
+            })
+            .collect()
+    }
+
+    /// Cars handed back 1–6 days ago, whose three-day calls fall due this
+    /// week (step 14): one had added work half approved, one was an
+    /// insurance job, one left on accepted arrears.
+    fn this_week(&mut self, fleet: &[usize], advisors: &[usize]) -> Vec<Visit> {
+        let mut visits = Vec::new();
+        for (i, days_ago) in [1, 2, 3, 4, 5, 6].into_iter().enumerate() {
+            let adv = advisors[i % advisors.len()];
+            let mut v = self.delivered_visit(fleet[i], adv, days_ago);
+            match days_ago {
+                3 => {
+                    v.added = self.added_items(2);
+                    v.answers = Some(vec![Decision::Approved, Decision::Declined]);
+                }
+                5 => {
+                    v.category = Category::AccidentInsurance;
+                    v.concerns = "Rear bumper and tail lamp damaged; insurance claim".into();
+                    v.lines = self.lines(Category::AccidentInsurance);
+                }
+                6 => v.settle = Settle::Arrears { paid_percent: 50 },
+                _ => {}
+            }
+            visits.push(v);
+        }
+        visits
+    }
+
+    /// The customer declined the estimate this morning and drove away.
+    fn declined_today(&mut self, vehicle: usize, advisor: usize) -> Visit {
+        let times = VisitTimes {
+            checked_in: self.minutes(-150),
+            promised: self.minutes(60),
+            estimate: 180,
+        };
+        let mut v = self.visit(vehicle, advisor, times);
+        v.concerns = "Engine warning light on; customer declined the estimate".into();
+        v.category = Category::Repair;
+        v.until = Declined;
+        v
+    }
+
+    /// Checked in, then the customer called it off.
+    fn cancelled_today(&mut self, vehicle: usize, advisor: usize) -> Visit {
+        let times = VisitTimes {
+            checked_in: self.minutes(-100),
+            promised: self.minutes(120),
+            estimate: 60,
+        };
+        let mut v = self.visit(vehicle, advisor, times);
+        v.until = Cancelled;
+        v
+    }
+
+    /// Appointments later today, as booked ROs (written with the seed),
+    /// for cars at the far end of the fleet from those in the shop.
+    pub fn booked(&mut self) {
+        let mut fleet = self.fleet();
+        fleet.reverse();
+        let advisors = self.advisors();
+        for (i, [promised, estimate]) in BOOKED.into_iter().enumerate() {
+            let at = self.minutes(promised);
+            let ro = self.ro(fleet[i], advisors[i % advisors.len()], Booked);
+            ro.times.promised_at = Some(at);
+            ro.times.estimated_minutes = Some(estimate);
         }
     }
 
-    /// Calls due and appointments, so the callback queue and the book have work.
-    pub fn followups(&mut self) {
-        let advisors = self.advisors();
-        // Cars that left 1–6 days ago: their three-day calls, some overdue (step 14).
-        for (i, days_ago) in [1, 2, 3, 4, 5, 6].into_iter().enumerate() {
-            let vehicle = (i * 5 + 1) % self.shop.vehicles.len();
-            self.delivered(vehicle, advisors[i % advisors.len()], days_ago);
-            let ro = self.shop.repair_orders.len() - 1;
-            let customer = self.shop.vehicles[vehicle].owner;
-            let due_on = (self.now - Duration::days(days_ago) + Duration::days(2)).date_naive();
-            self.callback(customer, Some(vehicle), Some(ro), "three_day_call", due_on);
+    /// Calls due and appointments, by the ids the seed and the replay gave,
+    /// so the callback queue and the book have work.
+    pub fn followups(
+        &self,
+        ids: &SeedIds,
+        ros: &[i64],
+        plan: &Plan,
+    ) -> (Vec<SeedCallback>, Vec<SeedAppointment>) {
+        let customer_of = |v: usize| ids.customers[self.shop.vehicles[v].owner];
+        let mut calls = Vec::new();
+        for &i in &plan.recent {
+            let v = &plan.visits[i];
+            let due = v.delivered_at.unwrap_or(self.now) + Duration::days(2);
+            let (customer, vehicle) = (customer_of(v.vehicle), ids.vehicles[v.vehicle]);
+            calls.push(callback(customer, vehicle, ros[i], "three_day_call", due));
         }
-        self.closed_today(&advisors);
-        let today = self.now.date_naive();
-        for (i, kind) in [
+        let d = &plan.visits[plan.declined];
+        let due = self.now + Duration::days(7);
+        // Declined work is a reason to call later (003).
+        let (customer, vehicle) = (customer_of(d.vehicle), ids.vehicles[d.vehicle]);
+        calls.push(callback(
+            customer,
+            vehicle,
+            ros[plan.declined],
+            "declined_work",
+            due,
+        ));
+        let kinds = [
             "declined_work",
             "lost_customer",
             "maintenance_due",
             "first_maintenance",
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            let customer = (i * 9 + 4) % self.shop.customers.len();
-            self.callback(customer, None, None, kind, today - Duration::days(i as i64));
+        ];
+        for (i, kind) in kinds.into_iter().enumerate() {
+            let customer = ids.customers[(i * 9 + 4) % ids.customers.len()];
+            let due = self.now - Duration::days(i as i64);
+            calls.push(SeedCallback {
+                customer_id: customer,
+                vehicle_id: None,
+                ro_id: None,
+                kind,
+                due_on: due.date_naive(),
+            });
         }
-        for ro in self.shop.repair_orders.clone() {
-            if ro.status == Booked {
-                let customer = self.shop.vehicles[ro.vehicle].owner;
+        let appointments = self
+            .shop
+            .repair_orders
+            .iter()
+            .filter(|ro| ro.status == Booked)
+            .map(|ro| {
                 let starts_at = ro.times.promised_at.unwrap_or(self.now) - Duration::minutes(180);
-                self.shop.appointments.push(SeedAppointment {
-                    customer,
-                    vehicle: ro.vehicle,
+                SeedAppointment {
+                    customer_id: customer_of(ro.vehicle),
+                    vehicle_id: ids.vehicles[ro.vehicle],
                     starts_at,
                     ends_at: starts_at + Duration::minutes(60),
                     requested_work: ro.concerns.clone(),
-                });
-            }
-        }
-    }
-
-    /// Visits that ended today without work: one customer declined the
-    /// estimate and left with an exit notice; one appointment was cancelled.
-    fn closed_today(&mut self, advisors: &[usize]) {
-        let now = self.now;
-        let vehicles = self.shop.vehicles.len();
-        let declined = self.ro(vehicles - 1, advisors[0], Declined);
-        declined.concerns = "Engine warning light on; customer declined the estimate".into();
-        declined.times.checked_in_at = Some(now - Duration::minutes(150));
-        declined.times.estimated_minutes = Some(180);
-        let declining = self.shop.repair_orders.len() - 1;
-        let customer = self.shop.vehicles[vehicles - 1].owner;
-        // Declined work is a reason to call later (003).
-        self.callback(
-            customer,
-            Some(vehicles - 1),
-            Some(declining),
-            "declined_work",
-            (now + Duration::days(7)).date_naive(),
-        );
-        let cancelled = self.ro(vehicles - 2, advisors[1 % advisors.len()], Cancelled);
-        cancelled.times.promised_at = Some(now + Duration::minutes(120));
-    }
-
-    fn callback(
-        &mut self,
-        customer: usize,
-        vehicle: Option<usize>,
-        ro: Option<usize>,
-        kind: &'static str,
-        due_on: chrono::NaiveDate,
-    ) {
-        self.shop.callbacks.push(SeedCallback {
-            customer,
-            vehicle,
-            ro,
-            kind,
-            due_on,
-        });
+                }
+            })
+            .collect();
+        (calls, appointments)
     }
 
     /// `n` delivered repair orders spread over three years.
@@ -301,7 +484,9 @@ impl Builder {
         }
     }
 
-    /// `n` open cars: the first few in bays, the rest in the queues.
+    /// `n` open cars: the first few in bays, the rest in the queues, each
+    /// as the desk would have left it (signed once at work, checked once
+    /// past the final check).
     pub fn bulk_open(&mut self, n: usize) {
         let queues = [
             CheckedIn,
@@ -321,21 +506,60 @@ impl Builder {
             };
             let promised = self.rng.i64(-300..900);
             let estimate = 60 + self.rng.i64(0..240);
-            let mut s = scene(
-                status,
-                None,
-                Some(i % 4),
-                [promised - estimate - 60, promised, estimate],
-            );
-            if status != CheckedIn && status != WaitingForBay {
-                s.started = Some(promised - estimate - 30);
-            }
-            self.place(
-                vehicles - 1 - (i % vehicles),
+            let vehicle = vehicles - 1 - (i % vehicles);
+            self.bulk_place(
+                vehicle,
                 advisors[i % advisors.len()],
-                &s,
+                status,
+                bay,
+                i % 4,
+                [promised, estimate],
             );
-            self.shop.repair_orders.last_mut().expect("placed").bay = bay;
         }
+    }
+
+    fn bulk_place(
+        &mut self,
+        vehicle: usize,
+        advisor: usize,
+        status: RoStatus,
+        bay: Option<usize>,
+        group: usize,
+        [promised, estimate]: [i64; 2],
+    ) {
+        let now = self.now;
+        let at = |m: i64| now + Duration::minutes(m);
+        let ro = self.ro(vehicle, advisor, status);
+        ro.bay = bay;
+        ro.group = Some(group);
+        let t = &mut ro.times;
+        t.checked_in_at = Some(at(promised - estimate - 60));
+        t.promised_at = Some(at(promised));
+        t.estimated_minutes = Some(estimate);
+        if !matches!(status, CheckedIn | WaitingForBay) {
+            let started = at(promised - estimate - 30).min(now);
+            t.work_started_at = Some(started);
+            t.workshop_received_at = Some(started);
+        }
+        if status == ReadyForPickup {
+            t.qc_passed_at = Some(at(promised - 40).min(now));
+            t.ready_at = Some(at(promised).min(now));
+        }
+    }
+}
+
+fn callback(
+    customer_id: i64,
+    vehicle_id: i64,
+    ro_id: i64,
+    kind: &'static str,
+    due: DateTime<Utc>,
+) -> SeedCallback {
+    SeedCallback {
+        customer_id,
+        vehicle_id: Some(vehicle_id),
+        ro_id: Some(ro_id),
+        kind,
+        due_on: due.date_naive(),
     }
 }

@@ -2,7 +2,9 @@
 //! entity, action and detail for the same event, so the wording lives here
 //! and a second store (PostgreSQL) cannot drift from the first.
 
-use super::added_work::AddedWorkCall;
+use super::added_work::{AddedWorkCall, Decision};
+use super::conflict::FieldChange;
+use super::lifecycle::Progress;
 use super::status::RoStatus;
 use super::Money;
 use chrono::{DateTime, Utc};
@@ -40,11 +42,20 @@ pub enum AuditEvent {
         plate: String,
         customer: String,
     },
+    /// Every field the save changed, with its old and new values.
     RoUpdated {
         number: String,
-        changed: Vec<&'static str>,
-        /// Saved knowingly over someone else's version ("keep mine").
-        over_version: Option<i64>,
+        changes: Vec<FieldChange>,
+        /// Someone else's values this save replaced, knowingly ("keep mine").
+        overwrote: Vec<FieldChange>,
+        /// Merged with a version saved meanwhile by someone else.
+        merged_with: Option<i64>,
+        /// A correction to a delivered RO reopened by a manager.
+        correction: bool,
+    },
+    /// The customer's identity changed after signing: a new signature is needed.
+    SignatureVoided {
+        number: String,
     },
     RoMoved {
         number: String,
@@ -57,6 +68,7 @@ pub enum AuditEvent {
     },
     ProgressChecked {
         number: String,
+        report: Progress,
     },
     PickupCalled {
         number: String,
@@ -79,6 +91,26 @@ pub enum AuditEvent {
     AddedWorkAnswered {
         number: String,
         call: AddedWorkCall,
+        /// The items decided, by description, in the call's order.
+        items: Vec<(String, Decision)>,
+    },
+    QualityChecked {
+        number: String,
+        passed: bool,
+        findings: String,
+    },
+    DispatchOverride {
+        number: String,
+        reason: String,
+    },
+    ArrearsAccepted {
+        number: String,
+        amount: Money,
+        reason: String,
+    },
+    Reopened {
+        number: String,
+        reason: String,
     },
     Payment {
         number: String,
@@ -119,7 +151,15 @@ impl AuditEvent {
             UserCreated { .. } => "create",
             OwnerChanged { .. } => "owner_change",
             OdometerOverride { .. } => "odometer_override",
+            RoUpdated {
+                correction: true, ..
+            } => "correction",
             RoUpdated { .. } => "update",
+            SignatureVoided { .. } => "signature_voided",
+            QualityChecked { .. } => "quality_check",
+            DispatchOverride { .. } => "dispatch_override",
+            ArrearsAccepted { .. } => "arrears_accepted",
+            Reopened { .. } => "reopen",
             RoMoved { .. } => "move",
             ProgressChecked { .. } => "progress_check",
             PickupCalled { .. } => "pickup_call",
@@ -162,23 +202,49 @@ impl AuditEvent {
             } => format!("{number} for {plate} {customer}"),
             RoUpdated {
                 number,
-                changed,
-                over_version,
-            } => {
-                let over = over_version
-                    .map(|v| format!("; saved over version {v} (kept mine)"))
-                    .unwrap_or_default();
-                format!("{number}: {}{over}", changed.join(", "))
+                changes,
+                overwrote,
+                merged_with,
+                ..
+            } => update_detail(number, changes, overwrote, *merged_with),
+            SignatureVoided { number } => {
+                format!("{number}: the customer changed after signing; a new signature is needed")
             }
             RoMoved { .. } => self.move_detail(),
-            ProgressChecked { number } | PickupCalled { number } | ExitNotice { number } => {
-                number.clone()
+            ProgressChecked { number, report } => match report {
+                Progress::OnTime => format!("{number}: on time"),
+                Progress::Late { new_finish } => format!(
+                    "{number}: late, new finish {}",
+                    new_finish.format("%Y-%m-%d %H:%M UTC")
+                ),
+            },
+            PickupCalled { number } | ExitNotice { number } => number.clone(),
+            QualityChecked {
+                number,
+                passed,
+                findings,
+            } => match passed {
+                true => format!("{number}: passed"),
+                false => format!("{number}: failed: {findings}"),
+            },
+            DispatchOverride { number, reason } => {
+                format!("{number}: dispatched before signing: {reason}")
             }
+            ArrearsAccepted {
+                number,
+                amount,
+                reason,
+            } => format!("{number}: {} accepted as arrears: {reason}", amount.0),
+            Reopened { number, reason } => format!("{number}: reopened: {reason}"),
             LateCall { reason } => reason.clone(),
             Signed { number, signer } => format!("{number} signed by {signer}"),
             Declined { number } => format!("{number}: estimate declined; exit notice issued"),
             AddedWorkProposed { number, items } => format!("{number}: {}", items.join("; ")),
-            AddedWorkAnswered { number, call } => answered_detail(number, call),
+            AddedWorkAnswered {
+                number,
+                call,
+                items,
+            } => answered_detail(number, call, items),
             Payment {
                 number,
                 amount,
@@ -220,14 +286,50 @@ impl AuditEvent {
     }
 }
 
-fn answered_detail(number: &str, call: &AddedWorkCall) -> String {
+fn answered_detail(number: &str, call: &AddedWorkCall, items: &[(String, Decision)]) -> String {
+    let list = |d: Decision| {
+        let names: Vec<&str> = items
+            .iter()
+            .filter(|(_, x)| *x == d)
+            .map(|(n, _)| n.as_str())
+            .collect();
+        names.join(", ")
+    };
+    let decided: Vec<String> = [
+        (Decision::Approved, "approved"),
+        (Decision::Declined, "declined"),
+    ]
+    .into_iter()
+    .map(|(d, word)| (word, list(d)))
+    .filter(|(_, names)| !names.is_empty())
+    .map(|(word, names)| format!("{word}: {names}"))
+    .collect();
     format!(
-        "{number}: added work {} by {} at {}; workshop told: {} at {}; delay {} min",
-        call.decision.code(),
+        "{number}: asked {} answered {} by {}; {}; workshop told: {} at {}; delay {} min",
+        call.asked_at.format("%H:%M UTC"),
+        call.answered_at.format("%H:%M UTC"),
         call.channel.code(),
-        call.answered_at.format("%H:%M"),
+        decided.join("; "),
         call.workshop_told.trim(),
-        call.workshop_told_at.format("%H:%M"),
+        call.workshop_told_at.format("%H:%M UTC"),
         call.delay_minutes
     )
+}
+
+/// `RO-24001 {"changes":[{"field":"customer.phone","old":"…","new":"…"}]}`:
+/// every changed field with both values, and what a "keep mine" overwrote.
+fn update_detail(
+    number: &str,
+    changes: &[FieldChange],
+    overwrote: &[FieldChange],
+    merged_with: Option<i64>,
+) -> String {
+    let mut body = serde_json::json!({ "changes": changes });
+    if !overwrote.is_empty() {
+        body["overwrote"] = serde_json::json!(overwrote);
+    }
+    if let Some(v) = merged_with {
+        body["merged_with_version"] = serde_json::json!(v);
+    }
+    format!("{number} {body}")
 }

@@ -2,9 +2,9 @@
 //! The store reads the current row inside its write transaction, asks
 //! [`plan_move`], and writes the plan; the rules live here.
 
+use super::lifecycle::{check_move, Facts, Refusal};
 use super::model::{Bay, BayKind, MoveRequest};
 use super::status::{check_transition, RoStatus, TransitionRefused};
-use super::timing::round_to_ten_minutes;
 use chrono::{DateTime, Utc};
 use std::fmt;
 
@@ -19,7 +19,8 @@ pub struct RoState {
     pub work_started_at: Option<DateTime<Utc>>,
     pub ready_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
-    pub exit_notice_at: Option<DateTime<Utc>>,
+    /// The final check that covers the work as it stands.
+    pub qc_passed: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,8 +40,8 @@ pub enum MoveError {
         bay: String,
         status: RoStatus,
     },
-    /// Step 11: the car leaves with its exit notice.
-    ExitNoticeFirst,
+    /// A life-cycle guard said no (signature, quality check, settlement…).
+    Refused(Refusal),
 }
 
 impl fmt::Display for MoveError {
@@ -58,9 +59,7 @@ impl fmt::Display for MoveError {
             MoveError::WrongBayKind { bay, status } => {
                 write!(f, "{bay} is not a bay for a car that is {status}")
             }
-            MoveError::ExitNoticeFirst => {
-                write!(f, "issue the exit notice before handing the car over")
-            }
+            MoveError::Refused(r) => r.fmt(f),
         }
     }
 }
@@ -75,7 +74,9 @@ pub struct BayChoice<'a> {
 }
 
 /// Works out the new state of an RO after a move, or why it cannot move.
+/// `facts` is the RO as stored now, for the life-cycle guards.
 pub fn plan_move(
+    facts: &Facts,
     cur: &RoState,
     req: &MoveRequest,
     bay: Option<BayChoice<'_>>,
@@ -91,9 +92,7 @@ pub fn plan_move(
     let reassign = cur.status == req.to && req.to.occupies_bay();
     if !reassign {
         check_transition(cur.status, req.to).map_err(MoveError::Transition)?;
-    }
-    if req.to == RoStatus::Delivered && cur.exit_notice_at.is_none() {
-        return Err(MoveError::ExitNoticeFirst);
+        check_move(facts, req.to).map_err(MoveError::Refused)?;
     }
     let mut next = cur.clone();
     next.status = req.to;
@@ -114,11 +113,12 @@ fn plan_bay(
         return Ok(None);
     }
     let Some(choice) = bay else {
-        // Waiting for parts or approval keeps whatever bay the car is on;
-        // washing may happen outside; a car in a bay needs one.
+        // A car in a bay needs one (staying on its own); a car waiting for
+        // parts or an answer may go off the lift, to free it; washing may
+        // happen outside.
         return match (req.to, cur.bay_id) {
             (RoStatus::InBay, None) => Err(MoveError::BayNeeded),
-            (RoStatus::InBay | RoStatus::WaitingForParts | RoStatus::AwaitingApproval, b) => Ok(b),
+            (RoStatus::InBay, b) => Ok(b),
             _ => Ok(None),
         };
     };
@@ -143,9 +143,14 @@ fn plan_bay(
 
 fn stamp_times(next: &mut RoState, cur: &RoState, now: DateTime<Utc>) {
     if next.status == RoStatus::InBay {
-        // The workshop receiver signs once, to the nearest ten minutes (step 6).
-        next.workshop_received_at = cur.workshop_received_at.or(Some(round_to_ten_minutes(now)));
+        // The workshop receiver signs once (step 6). The time is kept as it
+        // happened; it is shown to the ten minutes, never later than now.
+        next.workshop_received_at = cur.workshop_received_at.or(Some(now));
         next.work_started_at = cur.work_started_at.or(Some(now));
+    }
+    if next.status.in_workshop() {
+        // More work: an earlier final check no longer covers the car.
+        next.qc_passed = false;
     }
     if next.status == RoStatus::ReadyForPickup {
         next.ready_at = Some(now);

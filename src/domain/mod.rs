@@ -11,6 +11,7 @@ pub mod conflict;
 pub mod desk;
 pub mod dispatch;
 pub mod draft;
+pub mod lifecycle;
 pub mod model;
 pub mod money;
 pub mod plate;

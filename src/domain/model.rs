@@ -135,6 +135,8 @@ pub struct JobTimes {
     pub work_started_at: Option<DateTime<Utc>>,
     pub progress_checked_at: Option<DateTime<Utc>>,
     pub pickup_called_at: Option<DateTime<Utc>>,
+    /// A late workshop's new finish time (the promise itself stays).
+    pub expected_finish_at: Option<DateTime<Utc>>,
 }
 
 /// One repair order as the service bay board shows it.

@@ -84,6 +84,12 @@ pub struct RoLine {
     /// Brakes, steering, airbags, tyres: where an aftermarket part voids the guarantee.
     pub critical_system: bool,
     pub approval: Approval,
+    /// The added-work proposal this item came with.
+    #[serde(default)]
+    pub proposal_id: Option<i64>,
+    /// The customer call that approved or declined this item.
+    #[serde(default)]
+    pub call_id: Option<i64>,
 }
 
 impl RoLine {
@@ -142,6 +148,42 @@ pub struct RepairOrder {
     pub signed_at: Option<DateTime<Utc>>,
     pub exit_notice_at: Option<DateTime<Utc>>,
     pub late_reason: String,
+    /// What the desk's operations recorded; a save never writes it.
+    #[serde(default)]
+    pub desk: DeskRecord,
+}
+
+/// Who allowed something out of the ordinary, when, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sanction {
+    pub by: String,
+    pub at: DateTime<Utc>,
+    pub reason: String,
+}
+
+/// Money still owed at delivery, accepted as arrears.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Arrears {
+    pub amount: Money,
+    pub accepted: Sanction,
+}
+
+/// The RO's desk record: the signature's stand-in, the final check, the
+/// workshop's word on progress, accepted arrears, a reopening.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeskRecord {
+    /// A manager dispatched the car before the customer signed.
+    pub dispatch_override: Option<Sanction>,
+    /// The final quality check that covers the work as it stands.
+    pub qc_passed: Option<Sanction>,
+    /// A late workshop's new finish time (the promise itself stays).
+    pub expected_finish_at: Option<DateTime<Utc>>,
+    pub arrears: Option<Arrears>,
+    /// Reopened after delivery for one correction.
+    pub reopened: Option<Sanction>,
+    pub corrected_at: Option<DateTime<Utc>>,
+    pub workshop_received_at: Option<DateTime<Utc>>,
+    pub delivered_at: Option<DateTime<Utc>>,
 }
 
 impl RepairOrder {
@@ -174,7 +216,35 @@ impl RepairOrder {
             signed_at: None,
             exit_notice_at: None,
             late_reason: String::new(),
+            desk: DeskRecord::default(),
         }
+    }
+
+    /// The customer declined the estimate: its labour and parts are
+    /// declined (reasons to call later); fees for the diagnosis or the
+    /// estimate itself stay payable.
+    pub fn decline_estimate(&mut self) {
+        for line in &mut self.lines {
+            if line.kind != LineKind::Fee && line.approval == Approval::Original {
+                line.approval = Approval::Declined;
+            }
+        }
+    }
+
+    pub fn is_signed(&self) -> bool {
+        self.signed_at.is_some()
+    }
+
+    /// Delivered and not reopened: it can be read and printed, not edited.
+    pub fn is_closed(&self) -> bool {
+        !self.status.is_open() && self.desk.reopened.is_none()
+    }
+
+    /// Added-work items still waiting for the customer's answer.
+    pub fn proposed(&self) -> impl Iterator<Item = &RoLine> {
+        self.lines
+            .iter()
+            .filter(|l| l.approval == Approval::Proposed)
     }
 
     /// Until the customer signs, the RO is only an estimate (step 4).

@@ -4,10 +4,13 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RoStatus {
     /// An appointment turned into an RO; the car has not arrived yet.
+    #[default]
     Booked,
     /// Received at the desk: walk-around done, waiting for dispatch.
     CheckedIn,

@@ -1,6 +1,7 @@
 //! Rules that depend on the clock. Each is a plain function of (record, now).
 
 use super::model::JobTimes;
+use super::status::RoStatus;
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
 /// Step 8 (004 §(二)10): ask the workshop once 70–80 % of the estimated
@@ -11,12 +12,25 @@ pub const PROGRESS_CHECK_PERCENT: i64 = 70;
 /// call 4 h ahead; a shorter one 1 h ahead.
 pub const LONG_JOB: Duration = Duration::days(2);
 
-/// Late: past the promised time and the car is not ready yet.
+/// Late: past the promised time and the car is not ready yet, or the
+/// workshop has given a finish time after the promise (it will be late).
 pub fn is_late(job: &JobTimes, now: DateTime<Utc>) -> bool {
-    match job.promised_at {
-        Some(promised) => now > promised && !job.status.promise_kept_or_void(),
-        None => false,
-    }
+    late_or_will_be(job.status, job.promised_at, job.expected_finish_at, now)
+}
+
+/// The one lateness rule, for the board and the editor alike.
+pub fn late_or_will_be(
+    status: RoStatus,
+    promised: Option<DateTime<Utc>>,
+    expected_finish: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    let Some(promised) = promised else {
+        return false;
+    };
+    let past = now > promised && !status.promise_kept_or_void();
+    let revised = expected_finish.is_some_and(|f| f > promised) && !status.promise_kept_or_void();
+    past || revised
 }
 
 /// How long the promise has left; negative when late.
@@ -56,7 +70,22 @@ pub fn pickup_call_lead(job_length: Duration) -> Duration {
 /// Pickup call due: from the lead time before the promise until someone has
 /// called. A late car needs the call too, with the reason and an apology.
 pub fn pickup_call_due(job: &JobTimes, now: DateTime<Utc>) -> bool {
-    if job.pickup_called_at.is_some() || !job.status.is_open() {
+    if !job.status.is_open() {
+        return false;
+    }
+    // A new, later finish time from the workshop: the customer is told at
+    // once, with the reason (step 10), unless someone already called since.
+    let revised = job
+        .expected_finish_at
+        .zip(job.promised_at)
+        .is_some_and(|(f, p)| f > p);
+    let told_since = job
+        .pickup_called_at
+        .is_some_and(|c| Some(c) >= job.progress_checked_at);
+    if revised && !told_since && !job.status.promise_kept_or_void() {
+        return true;
+    }
+    if job.pickup_called_at.is_some() {
         return false;
     }
     if job.status == super::RoStatus::Booked {
@@ -68,11 +97,11 @@ pub fn pickup_call_due(job: &JobTimes, now: DateTime<Utc>) -> bool {
     now >= promised - pickup_call_lead(promised - checked_in)
 }
 
-/// Step 6 (004 §(二)8): the workshop receiver signs with the time to the
-/// nearest ten minutes. Half-way (hh:m5:00) rounds up.
-pub fn round_to_ten_minutes(t: DateTime<Utc>) -> DateTime<Utc> {
-    // duration_round rounds half away from zero, i.e. up for times after the epoch.
-    t.duration_round(Duration::minutes(10)).unwrap_or(t)
+/// Step 6 (004 §(二)8): the workshop receiver signs with the time to ten
+/// minutes. The time is kept as it happened and shown rounded down, so the
+/// hand-over never shows later than the moment it took place.
+pub fn to_ten_minutes(t: DateTime<Utc>) -> DateTime<Utc> {
+    t.duration_trunc(Duration::minutes(10)).unwrap_or(t)
 }
 
 /// The three markers a board card can carry.

@@ -9,9 +9,10 @@
 pub mod seed;
 pub mod sqlite;
 
-use crate::domain::added_work::AddedWorkCall;
+use crate::domain::added_work::{AddedWorkCall, CallRecord};
 use crate::domain::dispatch::MoveError;
 use crate::domain::draft::{Draft, SearchHit};
+use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{
@@ -23,7 +24,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-pub use seed::{CannedJob, ShopSeed};
+pub use seed::{CannedJob, SeedIds, ShopSeed};
 pub use sqlite::SqliteStore;
 
 /// Every area at once: what a terminal or a command needs.
@@ -53,9 +54,39 @@ pub enum StoreError {
     Backend(String),
 }
 
-impl From<crate::domain::desk::DeskRefusal> for StoreError {
-    fn from(e: crate::domain::desk::DeskRefusal) -> Self {
+impl From<crate::domain::lifecycle::Refusal> for StoreError {
+    fn from(e: crate::domain::lifecycle::Refusal) -> Self {
         StoreError::Invalid(e.to_string())
+    }
+}
+
+impl From<crate::domain::added_work::AddedWorkError> for StoreError {
+    fn from(e: crate::domain::added_work::AddedWorkError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+/// A save from the editor.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveRo<'a> {
+    pub ro: &'a RepairOrder,
+    /// The RO as stored when the edit began: with it, a save against a
+    /// version saved meanwhile merges instead of failing, when the two
+    /// touched different things.
+    pub base: Option<&'a RepairOrder>,
+    /// Saved knowingly over someone else's conflicting change; the audit
+    /// log records what it overwrote.
+    pub keep_mine: bool,
+}
+
+impl<'a> SaveRo<'a> {
+    /// A plain save of `ro`, with no base to merge from.
+    pub fn new(ro: &'a RepairOrder) -> SaveRo<'a> {
+        SaveRo {
+            ro,
+            base: None,
+            keep_mine: false,
+        }
     }
 }
 
@@ -119,6 +150,11 @@ impl fmt::Display for Location {
     }
 }
 
+/// An empty shop in memory (a demo is built there, then copied out).
+pub fn scratch() -> StoreResult<Box<dyn Store>> {
+    Ok(Box::new(SqliteStore::open_in_memory()?))
+}
+
 /// Opens the shop at `location`: the one way the program gets a store.
 pub fn open(location: &Location, mode: OpenMode) -> StoreResult<Box<dyn Store>> {
     match location {
@@ -141,8 +177,9 @@ pub trait AdminStore {
     fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     fn users(&self) -> StoreResult<Vec<User>>;
     fn add_user(&mut self, user: &NewUser, by: Actor<'_>) -> StoreResult<User>;
-    /// Writes a whole shop (demo or benchmark data) in one transaction.
-    fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<()>;
+    /// Writes a whole shop (demo or benchmark data) in one transaction, and
+    /// returns the ids of what it created.
+    fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds>;
     /// Problems found by the integrity check; empty when all is well.
     fn integrity_check(&self) -> StoreResult<Vec<String>>;
     /// A consistent copy of the live database, safe while others write.
@@ -162,11 +199,16 @@ pub trait BoardStore {
     fn ro_detail(&self, ro_id: i64) -> StoreResult<RoDetail>;
     /// Moves a car (status, bay, group) if the rules and the version allow.
     fn move_ro(&mut self, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()>;
-    /// Records that the workshop was asked about progress (step 8).
-    fn record_progress_check(&mut self, ro_id: i64, version: i64, by: Actor<'_>)
-        -> StoreResult<()>;
+    /// Records what the workshop said when asked about progress (step 8).
+    fn record_progress_check(
+        &mut self,
+        ro_id: i64,
+        version: i64,
+        report: Progress,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
     /// Records that the customer was called about pickup (step 10); a late
-    /// car's call carries the reason.
+    /// car's call must carry the reason, and only a late car's.
     fn record_pickup_call(
         &mut self,
         ro_id: i64,
@@ -180,15 +222,10 @@ pub trait BoardStore {
 pub trait RoStore {
     fn load_ro(&self, id: i64) -> StoreResult<RepairOrder>;
     fn ro_id_by_number(&self, number: &str) -> StoreResult<Option<i64>>;
-    /// Saves the editor's RO, new or existing (a stale version is a
-    /// conflict), and returns it reloaded. `over_version` marks a save made
-    /// knowingly over someone else's version, for the audit log.
-    fn save_ro(
-        &mut self,
-        ro: &RepairOrder,
-        over_version: Option<i64>,
-        by: Actor<'_>,
-    ) -> StoreResult<RepairOrder>;
+    /// Saves the editor's RO, new or existing, and returns it reloaded. A
+    /// stale version merges with the stored one when `base` allows and the
+    /// two do not touch the same field; otherwise it is a conflict.
+    fn save_ro(&mut self, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<RepairOrder>;
     fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>>;
     fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()>;
     fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
@@ -216,6 +253,35 @@ pub trait RoStore {
     ) -> StoreResult<Money>;
     fn payments(&self, id: i64) -> StoreResult<Vec<Payment>>;
     fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()>;
+    /// The final quality check: passed, or failed with its findings.
+    fn record_quality_check(
+        &mut self,
+        id: i64,
+        version: i64,
+        passed: bool,
+        findings: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// A manager dispatches before the customer signs, with the reason.
+    fn override_dispatch(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// A manager or cashier accepts what is still owed as arrears.
+    fn accept_arrears(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// A manager reopens a delivered RO for one correction.
+    fn reopen_ro(&mut self, id: i64, version: i64, reason: &str, by: Actor<'_>) -> StoreResult<()>;
+    /// The calls that answered the RO's added work, oldest first.
+    fn added_work_calls(&self, id: i64) -> StoreResult<Vec<CallRecord>>;
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>>;
 }
 

@@ -79,8 +79,24 @@ pub struct SeedTimes {
     pub pickup_called_at: Option<DateTime<Utc>>,
     pub ready_at: Option<DateTime<Utc>>,
     pub delivered_at: Option<DateTime<Utc>>,
+    pub qc_passed_at: Option<DateTime<Utc>>,
+    pub exit_notice_at: Option<DateTime<Utc>>,
 }
 
+/// The rows a seed created, in the seed's order, so a caller can go on
+/// from there (the demo replays its visits against them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SeedIds {
+    pub users: Vec<i64>,
+    pub bays: Vec<i64>,
+    pub groups: Vec<i64>,
+    pub customers: Vec<i64>,
+    pub vehicles: Vec<i64>,
+}
+
+/// A bulk-written RO: written as the desk would have left it, so it obeys
+/// the same guards (signed before dispatch; checked, settled and given its
+/// exit notice before delivery).
 #[derive(Debug, Clone)]
 pub struct SeedRo {
     pub number: String,
@@ -95,6 +111,8 @@ pub struct SeedRo {
     pub fuel_eighths: i64,
     pub times: SeedTimes,
     pub lines: Vec<SeedLine>,
+    /// Payments, when and how much (a delivered RO is paid in full).
+    pub payments: Vec<(DateTime<Utc>, i64)>,
 }
 
 #[derive(Debug, Clone)]
@@ -107,19 +125,20 @@ pub struct SeedLine {
     pub payer: &'static str,
 }
 
+/// A callback, by database ids (the demo adds them after its visits).
 #[derive(Debug, Clone)]
 pub struct SeedCallback {
-    pub customer: usize,
-    pub vehicle: Option<usize>,
-    pub ro: Option<usize>,
+    pub customer_id: i64,
+    pub vehicle_id: Option<i64>,
+    pub ro_id: Option<i64>,
     pub kind: &'static str,
     pub due_on: NaiveDate,
 }
 
 #[derive(Debug, Clone)]
 pub struct SeedAppointment {
-    pub customer: usize,
-    pub vehicle: usize,
+    pub customer_id: i64,
+    pub vehicle_id: i64,
     pub starts_at: DateTime<Utc>,
     pub ends_at: DateTime<Utc>,
     pub requested_work: String,

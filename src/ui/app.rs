@@ -520,20 +520,30 @@ impl App {
             chrome::too_small(frame, area, &self.shell.texts);
             return;
         }
-        let [tabs, body, status] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
         let message = match self.waiting_line() {
             Some(text) => Some(Message { text, error: true }),
             None => self.message.clone(),
         };
         let cx = self.shell.ctx();
+        // A message too long for the bar wraps above it, over the body's foot.
+        let long = chrome::message_rows(&cx, area.width as usize, message.as_ref());
+        let [tabs, body, note, status] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(long.len() as u16),
+            Constraint::Length(1),
+        ])
+        .areas(area);
         chrome::tabs(frame, tabs, &cx);
         self.panes[cx.current.index()].render(frame, body, &cx);
-        chrome::status_bar(frame, status, &cx, message.as_ref());
+        let error = message.as_ref().is_some_and(|m| m.error);
+        chrome::message_block(frame, note, &cx, &long, error);
+        let in_bar = if long.is_empty() {
+            message.as_ref()
+        } else {
+            None
+        };
+        chrome::status_bar(frame, status, &cx, in_bar);
         for open in &self.layers {
             open.layer.render(frame, body, &cx);
         }

@@ -37,14 +37,17 @@ pub fn tabs(frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-pub fn status_bar(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, message: Option<&Message>) {
+fn who(cx: &Ctx) -> String {
     let s = cx.session;
-    let theme = cx.theme;
-    let who = match &s.user {
+    match &s.user {
         Some(u) => format!(" {} ({})", u.login, u.role.code()),
         None => format!(" {} (?)", s.login),
-    };
-    let w = area.width as usize;
+    }
+}
+
+/// The right end of the status bar: read-only, help key, file and clock.
+fn right_side(cx: &Ctx, w: usize) -> String {
+    let s = cx.session;
     // Narrow screens keep the message readable: a short clock, no key hint.
     let wide = w >= 100;
     let clock = cx
@@ -59,7 +62,49 @@ pub fn status_bar(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, message: Option<&
         let key = super::help::key_for(cx.keymap, KeyContext::Global, Action::Help);
         right = format!("{} │ {right}", cx.texts.fill("bar.help", &[("key", &key)]));
     }
-    let room = w.saturating_sub(width(&who) + width(&right) + 3);
+    right
+}
+
+/// Room for a message in the status bar of a screen `w` wide.
+fn message_room(cx: &Ctx, w: usize) -> usize {
+    w.saturating_sub(width(&who(cx)) + width(&right_side(cx, w)) + 3)
+}
+
+/// A message too long for the status bar, wrapped to the screen's width
+/// (at most three rows): shown above the bar, so nothing the advisor needs
+/// is cut off. Empty when the message fits in the bar.
+pub fn message_rows(cx: &Ctx, w: usize, message: Option<&Message>) -> Vec<String> {
+    let Some(m) = message else {
+        return Vec::new();
+    };
+    if width(&m.text) <= message_room(cx, w) {
+        return Vec::new();
+    }
+    let mut rows = super::desk::wrapped(&m.text, w.saturating_sub(2).max(10));
+    rows.truncate(3);
+    rows
+}
+
+/// Draws the wrapped message rows (see [`message_rows`]).
+pub fn message_block(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, rows: &[String], error: bool) {
+    let style = if error {
+        cx.theme.error()
+    } else {
+        cx.theme.bar()
+    };
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|r| Line::from(Span::styled(format!(" {r}"), style)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).style(cx.theme.bar()), area);
+}
+
+pub fn status_bar(frame: &mut Frame<'_>, area: Rect, cx: &Ctx, message: Option<&Message>) {
+    let theme = cx.theme;
+    let who = who(cx);
+    let w = area.width as usize;
+    let right = right_side(cx, w);
+    let room = message_room(cx, w);
     let (msg, msg_style) = match message {
         Some(m) if m.error => (m.text.clone(), theme.error()),
         Some(m) => (m.text.clone(), theme.bar()),

@@ -10,10 +10,11 @@
 use super::pane::PaneId;
 use crate::domain::added_work::AddedWorkCall;
 use crate::domain::draft::{Draft, SearchHit};
+use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{Money, MoveRequest, RepairOrder, RoDetail};
-use crate::store::{Actor, CannedJob, DraftStore, Store, StoreResult};
+use crate::store::{Actor, CannedJob, DraftStore, SaveRo, Store, StoreResult};
 use chrono::{DateTime, Utc};
 
 /// Reads a pane or a layer asks for.
@@ -50,6 +51,7 @@ pub enum Write {
     ProgressCheck {
         ro_id: i64,
         version: i64,
+        report: Progress,
     },
     PickupCall {
         ro_id: i64,
@@ -58,8 +60,11 @@ pub enum Write {
     },
     SaveRo {
         ro: Box<RepairOrder>,
-        /// Saved knowingly over this version of someone else's ("keep mine").
-        over_version: Option<i64>,
+        /// The RO as stored when the edit began, so a save can merge with
+        /// one made meanwhile.
+        base: Option<Box<RepairOrder>>,
+        /// Saved knowingly over someone else's conflicting change.
+        keep_mine: bool,
     },
     Sign {
         ro_id: i64,
@@ -89,6 +94,27 @@ pub enum Write {
         ro_id: i64,
         version: i64,
     },
+    QualityCheck {
+        ro_id: i64,
+        version: i64,
+        passed: bool,
+        findings: String,
+    },
+    OverrideDispatch {
+        ro_id: i64,
+        version: i64,
+        reason: String,
+    },
+    AcceptArrears {
+        ro_id: i64,
+        version: i64,
+        reason: String,
+    },
+    Reopen {
+        ro_id: i64,
+        version: i64,
+        reason: String,
+    },
 }
 
 impl Write {
@@ -104,7 +130,11 @@ impl Write {
             | Write::Propose { ro_id, .. }
             | Write::AddedWorkCall { ro_id, .. }
             | Write::Pay { ro_id, .. }
-            | Write::ExitNotice { ro_id, .. } => Some(*ro_id),
+            | Write::ExitNotice { ro_id, .. }
+            | Write::QualityCheck { ro_id, .. }
+            | Write::OverrideDispatch { ro_id, .. }
+            | Write::AcceptArrears { ro_id, .. }
+            | Write::Reopen { ro_id, .. } => Some(*ro_id),
         }
     }
 }
@@ -187,16 +217,27 @@ pub fn run(store: &mut dyn Store, job: WriteJob) -> WriteDone {
 fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<WriteOut> {
     match write {
         Write::Move(req) => store.move_ro(req, by)?,
-        Write::ProgressCheck { ro_id, version } => {
-            store.record_progress_check(*ro_id, *version, by)?
-        }
+        Write::ProgressCheck {
+            ro_id,
+            version,
+            report,
+        } => store.record_progress_check(*ro_id, *version, *report, by)?,
         Write::PickupCall {
             ro_id,
             version,
             late_reason,
         } => store.record_pickup_call(*ro_id, *version, late_reason, by)?,
-        Write::SaveRo { ro, over_version } => {
-            let saved = store.save_ro(ro, *over_version, by)?;
+        Write::SaveRo {
+            ro,
+            base,
+            keep_mine,
+        } => {
+            let req = SaveRo {
+                ro,
+                base: base.as_deref(),
+                keep_mine: *keep_mine,
+            };
+            let saved = store.save_ro(&req, by)?;
             return Ok(WriteOut::Saved(Box::new(saved)));
         }
         Write::Sign {
@@ -224,6 +265,27 @@ fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<Wri
             return Ok(WriteOut::StillOwed(owed));
         }
         Write::ExitNotice { ro_id, version } => store.issue_exit_notice(*ro_id, *version, by)?,
+        Write::QualityCheck {
+            ro_id,
+            version,
+            passed,
+            findings,
+        } => store.record_quality_check(*ro_id, *version, *passed, findings, by)?,
+        Write::OverrideDispatch {
+            ro_id,
+            version,
+            reason,
+        } => store.override_dispatch(*ro_id, *version, reason, by)?,
+        Write::AcceptArrears {
+            ro_id,
+            version,
+            reason,
+        } => store.accept_arrears(*ro_id, *version, reason, by)?,
+        Write::Reopen {
+            ro_id,
+            version,
+            reason,
+        } => store.reopen_ro(*ro_id, *version, reason, by)?,
     }
     Ok(WriteOut::Done)
 }

@@ -45,27 +45,49 @@ pub enum Action {
     CannedJob,
     /// Finish a dialog's form (or keep the board's search).
     Submit,
+    /// Keep the item typed in a proposal and type another.
+    AnotherItem,
     CycleNext,
     CyclePrev,
     KeepMine,
     TakeTheirs,
     Restore,
     Discard,
+    ActSign,
+    ActDecline,
+    ActOverride,
+    ActMove,
+    ActPropose,
+    ActCall,
+    ActProgress,
+    ActQuality,
+    ActPickup,
+    ActPayment,
+    ActArrears,
+    ActExit,
+    ActReopen,
+    ActNewOwner,
+    ActNewCar,
+    ActDiscard,
 }
 
 impl Action {
     /// The translation key of the action's one-line description.
     pub fn text_key(self) -> String {
-        let json = format!("{self:?}");
-        let mut snake = String::new();
-        for (i, ch) in json.chars().enumerate() {
-            if ch.is_uppercase() && i > 0 {
-                snake.push('_');
-            }
-            snake.push(ch.to_ascii_lowercase());
-        }
-        format!("action.{snake}")
+        format!("action.{}", snake(&format!("{self:?}")))
     }
+}
+
+/// "RoActions" → "ro_actions", as the keymap file spells names.
+fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, ch) in name.chars().enumerate() {
+        if ch.is_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(ch.to_ascii_lowercase());
+    }
+    out
 }
 
 /// Where a binding applies. A key is looked up in the focused layer's
@@ -86,10 +108,11 @@ pub enum KeyContext {
     Finder,
     Conflict,
     Drafts,
+    RoActions,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 13] = [
+    pub const ALL: [KeyContext; 14] = [
         KeyContext::Global,
         KeyContext::List,
         KeyContext::Board,
@@ -103,12 +126,12 @@ impl KeyContext {
         KeyContext::Finder,
         KeyContext::Conflict,
         KeyContext::Drafts,
+        KeyContext::RoActions,
     ];
 
     /// The translation key of the context's heading in help.
     pub fn text_key(self) -> String {
-        let name = format!("{self:?}").to_lowercase();
-        format!("help.{name}")
+        format!("help.{}", snake(&format!("{self:?}")))
     }
 }
 
@@ -135,6 +158,11 @@ impl KeyCombo {
             other => other,
         };
         KeyCombo { code, mods }
+    }
+
+    /// A key that types a character: usable as a picker's hotkey.
+    pub fn is_plain(&self) -> bool {
+        matches!(self.code, KeyCode::Char(_)) && self.mods.is_empty()
     }
 
     pub fn parse(text: &str) -> Result<KeyCombo, String> {
@@ -301,9 +329,13 @@ impl Keymap {
 
     /// The first key bound to an action, as text ("a", "F2"), for hints.
     pub fn first_key(&self, ctx: KeyContext, action: Action) -> Option<String> {
+        self.first_combo(ctx, action).map(|k| k.to_string())
+    }
+
+    pub fn first_combo(&self, ctx: KeyContext, action: Action) -> Option<KeyCombo> {
         self.bindings
             .get(&(ctx, action))
             .and_then(|k| k.first())
-            .map(|k| k.to_string())
+            .copied()
     }
 }

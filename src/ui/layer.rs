@@ -3,6 +3,7 @@
 //! through to the shell, closes, or finishes with a value that goes back to
 //! the pane that opened it. A layer knows nothing of the pane beneath.
 
+pub mod form;
 pub mod picker;
 pub mod text_view;
 

@@ -10,6 +10,7 @@
 pub mod app;
 pub mod board;
 mod chrome;
+pub mod desk;
 mod detail;
 pub mod effects;
 pub mod events;

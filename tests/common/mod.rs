@@ -55,6 +55,7 @@ pub fn card(
             work_started_at: mins(-60),
             progress_checked_at: None,
             pickup_called_at: None,
+            expected_finish_at: None,
         },
     }
 }

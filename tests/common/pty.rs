@@ -29,6 +29,29 @@ pub struct Tui {
     master: Option<Box<dyn MasterPty + Send>>,
     closing: Arc<AtomicBool>,
     reader: Option<JoinHandle<()>>,
+    /// Keys pressed so far (an escape sequence is one key, as is each
+    /// character typed), for counting what a task costs the advisor.
+    keys: usize,
+}
+
+/// How many keys `input` is: each escape sequence (an arrow, F9) is one,
+/// as is every other character.
+pub fn count_keys(input: &str) -> usize {
+    let mut n = 0;
+    let mut chars = input.chars().peekable();
+    while let Some(c) = chars.next() {
+        n += 1;
+        if c == '\x1b' && matches!(chars.peek(), Some('[') | Some('O')) {
+            chars.next();
+            // Parameters, then one final byte from '@' to '~'.
+            for f in chars.by_ref() {
+                if ('@'..='~').contains(&f) {
+                    break;
+                }
+            }
+        }
+    }
+    n
 }
 
 /// The environment every test process gets: a fixed login and English.
@@ -129,7 +152,13 @@ impl Tui {
             master: Some(pty.master),
             closing,
             reader: Some(reader),
+            keys: 0,
         }
+    }
+
+    /// Keys sent since the last call (and starts counting afresh).
+    pub fn take_key_count(&mut self) -> usize {
+        std::mem::take(&mut self.keys)
     }
 
     pub fn screen(&self) -> String {
@@ -157,6 +186,7 @@ impl Tui {
     }
 
     pub fn send(&mut self, keys: &str) {
+        self.keys += count_keys(keys);
         let w = self.writer.as_mut().expect("the terminal is open");
         w.write_all(keys.as_bytes()).unwrap();
         w.flush().unwrap();

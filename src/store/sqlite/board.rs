@@ -1,8 +1,12 @@
 //! Queries and writes behind the service bay board.
 
 use super::audit;
+use super::desk::{current, with_facts};
+use super::repair_order::load;
 use crate::domain::audit::{AuditEvent, Place};
-use crate::domain::dispatch::{plan_move, BayChoice, MoveError, RoState};
+use crate::domain::dispatch::{plan_move, BayChoice, RoState};
+use crate::domain::lifecycle::{check_pickup_call, check_progress, Progress};
+use crate::domain::timing::to_ten_minutes;
 use crate::domain::{
     AuditEntry, Bay, BayKind, BoardCard, BoardSnapshot, JobTimes, MoveRequest, RoDetail, RoStatus,
     WorkGroup,
@@ -12,7 +16,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 const CARD_COLUMNS: &str = "ro.id, ro.number, ro.version, v.plate, trim(v.make || ' ' || v.model), c.name,
     ro.advisor_id, coalesce(u.name, ''), ro.work_group_id, ro.bay_id, ro.status, ro.checked_in_at,
-    ro.promised_at, ro.estimated_minutes, ro.work_started_at, ro.progress_checked_at, ro.pickup_called_at";
+    ro.promised_at, ro.estimated_minutes, ro.work_started_at, ro.progress_checked_at, ro.pickup_called_at,
+    ro.expected_finish_at";
 
 const CARD_FROM: &str = "FROM repair_orders ro
     JOIN vehicles v ON v.id = ro.vehicle_id
@@ -50,6 +55,7 @@ fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BoardCard> {
             work_started_at: row.get(14)?,
             progress_checked_at: row.get(15)?,
             pickup_called_at: row.get(16)?,
+            expected_finish_at: row.get(17)?,
         },
     })
 }
@@ -119,15 +125,15 @@ pub fn detail(conn: &Connection, ro_id: i64) -> StoreResult<RoDetail> {
         .query_row(&sql, [ro_id], |r| {
             Ok(RoDetail {
                 card: card_from_row(r)?,
-                vin: r.get(17)?,
-                phone: r.get(18)?,
-                category: r.get(19)?,
-                concerns: r.get(20)?,
-                odometer_km: r.get(21)?,
-                fuel_eighths: r.get(22)?,
-                work_group: r.get(23)?,
-                bay: r.get(24)?,
-                workshop_received_at: r.get(25)?,
+                vin: r.get(18)?,
+                phone: r.get(19)?,
+                category: r.get(20)?,
+                concerns: r.get(21)?,
+                odometer_km: r.get(22)?,
+                fuel_eighths: r.get(23)?,
+                work_group: r.get(24)?,
+                bay: r.get(25)?,
+                workshop_received_at: r.get(26)?,
                 history: Vec::new(),
             })
         })
@@ -158,7 +164,7 @@ fn history(conn: &Connection, ro_id: i64) -> StoreResult<Vec<AuditEntry>> {
 fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoState)> {
     tx.query_row(
         "SELECT number, status, version, bay_id, work_group_id, workshop_received_at, work_started_at,
-                ready_at, delivered_at, exit_notice_at FROM repair_orders WHERE id = ?1",
+                ready_at, delivered_at, qc_passed_at IS NOT NULL FROM repair_orders WHERE id = ?1",
         [ro_id],
         |r| {
             Ok((
@@ -172,7 +178,7 @@ fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoSta
                     work_started_at: r.get(6)?,
                     ready_at: r.get(7)?,
                     delivered_at: r.get(8)?,
-                    exit_notice_at: r.get(9)?,
+                    qc_passed: r.get(9)?,
                 },
             ))
         },
@@ -215,6 +221,8 @@ fn bay_choice(tx: &Transaction<'_>, bay_id: i64, ro_id: i64) -> StoreResult<(Bay
 
 pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
     let (number, cur) = current_state(tx, req.ro_id)?;
+    // The whole RO, for the life-cycle guards (signature, check, settlement).
+    let ro = load(tx, req.ro_id)?;
     let chosen = match req.bay_id {
         Some(bay_id) => Some(bay_choice(tx, bay_id, req.ro_id)?),
         None => None,
@@ -223,10 +231,12 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
         bay,
         full_with: full.clone(),
     });
-    let next = plan_move(&cur, req, choice, by.at)?;
+    let next = with_facts(tx, &ro, by, |f| Ok(plan_move(f, &cur, req, choice, by.at)?))?;
     tx.prepare_cached(
         "UPDATE repair_orders SET status = ?2, bay_id = ?3, work_group_id = ?4, workshop_received_at = ?5,
-             work_started_at = ?6, ready_at = ?7, delivered_at = ?8, version = ?9, updated_at = ?10
+             work_started_at = ?6, ready_at = ?7, delivered_at = ?8, version = ?9, updated_at = ?10,
+             qc_passed_at = CASE WHEN ?11 THEN qc_passed_at END,
+             qc_passed_by = CASE WHEN ?11 THEN qc_passed_by END
          WHERE id = ?1",
     )?
     .execute(params![
@@ -239,7 +249,8 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
         next.ready_at,
         next.delivered_at,
         next.version,
-        by.at
+        by.at,
+        next.qc_passed
     ])?;
     let event = AuditEvent::RoMoved {
         number,
@@ -255,7 +266,8 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
         },
         received_at: next
             .workshop_received_at
-            .filter(|_| cur.workshop_received_at != next.workshop_received_at),
+            .filter(|_| cur.workshop_received_at != next.workshop_received_at)
+            .map(to_ten_minutes),
     };
     audit(tx, by, req.ro_id, &event)
 }
@@ -268,42 +280,40 @@ fn place(tx: &Transaction<'_>, status: RoStatus, bay_id: Option<i64>) -> StoreRe
     Ok(Place { status, bay })
 }
 
-/// Stamps one "who did it, when" column pair, refusing a stale version.
-fn stamp(
-    tx: &Transaction<'_>,
-    ro_id: i64,
-    version: i64,
-    by: Actor<'_>,
-    column: &str,
-    event: fn(String) -> AuditEvent,
-) -> StoreResult<()> {
-    let (number, cur) = current_state(tx, ro_id)?;
-    if cur.version != version {
-        return Err(MoveError::Conflict {
-            expected: version,
-            found: cur.version,
-        }
-        .into());
-    }
-    // `column` is one of two constants below, never user input.
-    let sql = format!(
-        "UPDATE repair_orders SET {column}_at = ?2, {column}_by = ?3, version = version + 1, updated_at = ?2 WHERE id = ?1"
-    );
-    tx.execute(&sql, params![ro_id, by.at, by.user_id])?;
-    audit(tx, by, ro_id, &event(number))
-}
-
+/// What the workshop said when asked about progress (step 8): on time, or
+/// late with a new finish time, which the board shows and which asks for
+/// the customer's call.
 pub fn record_progress_check(
     tx: &Transaction<'_>,
     ro_id: i64,
     version: i64,
+    report: Progress,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    stamp(tx, ro_id, version, by, "progress_checked", |number| {
-        AuditEvent::ProgressChecked { number }
-    })
+    let ro = current(tx, ro_id, version)?;
+    check_progress(&ro, report, by.at)?;
+    let (on_time, new_finish) = match report {
+        Progress::OnTime => (true, None),
+        Progress::Late { new_finish } => (false, Some(new_finish)),
+    };
+    tx.execute(
+        "INSERT INTO progress_checks (ro_id, at, user_id, on_time, new_finish_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![ro_id, by.at, by.user_id, on_time, new_finish],
+    )?;
+    tx.execute(
+        "UPDATE repair_orders SET progress_checked_at = ?2, progress_checked_by = ?3,
+             expected_finish_at = ?4, version = version + 1, updated_at = ?2 WHERE id = ?1",
+        params![ro_id, by.at, by.user_id, new_finish],
+    )?;
+    let event = AuditEvent::ProgressChecked {
+        number: ro.number,
+        report,
+    };
+    audit(tx, by, ro_id, &event)
 }
 
+/// The pickup call (step 10). A late car's call gives the reason and an
+/// apology, and only a late car's: the same rule from every pane.
 pub fn record_pickup_call(
     tx: &Transaction<'_>,
     ro_id: i64,
@@ -311,17 +321,20 @@ pub fn record_pickup_call(
     late_reason: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    stamp(tx, ro_id, version, by, "pickup_called", |number| {
-        AuditEvent::PickupCalled { number }
-    })?;
-    let reason = crate::domain::text::clean_line(late_reason.trim());
+    let ro = current(tx, ro_id, version)?;
+    let reason = check_pickup_call(&ro, late_reason, by.at)?;
+    tx.execute(
+        "UPDATE repair_orders SET pickup_called_at = ?2, pickup_called_by = ?3,
+             version = version + 1, updated_at = ?2 WHERE id = ?1",
+        params![ro_id, by.at, by.user_id],
+    )?;
+    let number = ro.number;
     if !reason.is_empty() {
-        // A late car's call gives the reason and an apology (step 10).
         tx.execute(
             "UPDATE repair_orders SET late_reason = ?2 WHERE id = ?1",
             params![ro_id, reason],
         )?;
         audit(tx, by, ro_id, &AuditEvent::LateCall { reason })?;
     }
-    Ok(())
+    audit(tx, by, ro_id, &AuditEvent::PickupCalled { number })
 }

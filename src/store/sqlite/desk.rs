@@ -1,26 +1,63 @@
-//! What the advisor does to a saved RO at the desk: signature, decline with
-//! exit notice, added work and its call, payments, exit notice. Each runs in
-//! its own write transaction, checks the version, and leaves an audit row.
+//! What the advisor, cashier and manager do to a saved RO at the desk:
+//! signature, decline, added work and its calls, payments, the final check,
+//! the exit notice, arrears, dispatch before signing, reopening. Each runs
+//! in its own write transaction, checks the version, asks the domain's
+//! guard (`lifecycle`, `added_work`, `settlement`), and leaves an audit row.
 
 use super::audit;
 use super::repair_order::{conflict, load, write_lines};
-use crate::domain::added_work::{propose, record_decision, AddedWorkCall};
+use crate::domain::added_work::{propose, record_call, AddedWorkCall, CallRecord, Channel};
 use crate::domain::audit::AuditEvent;
-use crate::domain::desk;
-use crate::domain::pricing::totals;
+use crate::domain::lifecycle::{self, Facts};
 use crate::domain::repair_order::RoLine;
-use crate::domain::settlement::{balance, check_payment, Payment};
-use crate::domain::{Money, RepairOrder};
+use crate::domain::settlement::{check_payment, Balance, Payment};
+use crate::domain::{Money, RepairOrder, RoStatus, Role};
 use crate::store::{Actor, StoreError, StoreResult};
-use rusqlite::{params, Connection, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
 
 /// Loads the RO and refuses a stale version.
-fn current(tx: &Transaction<'_>, id: i64, version: i64) -> StoreResult<RepairOrder> {
+pub fn current(tx: &Transaction<'_>, id: i64, version: i64) -> StoreResult<RepairOrder> {
     let ro = load(tx, id)?;
     if ro.version != version {
         return Err(conflict(tx, &ro)?);
     }
     Ok(ro)
+}
+
+/// The acting user's role, from the users table (the store's own answer).
+pub fn role_of(conn: &Connection, by: Actor<'_>) -> StoreResult<Option<Role>> {
+    let Some(id) = by.user_id else {
+        return Ok(None);
+    };
+    let code: Option<String> = conn
+        .prepare_cached("SELECT role FROM users WHERE id = ?1 AND active = 1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(code.and_then(|c| Role::from_code(&c)))
+}
+
+/// The settings the guards need: tax for the balance, currency for words.
+fn money_settings(conn: &Connection) -> StoreResult<(i64, String)> {
+    let s = super::admin::settings(conn)?;
+    Ok((s.tax_rate_bp, s.currency_symbol))
+}
+
+/// Runs `f` with the facts the life-cycle guards need.
+pub fn with_facts<T>(
+    tx: &Transaction<'_>,
+    ro: &RepairOrder,
+    by: Actor<'_>,
+    f: impl FnOnce(&Facts) -> StoreResult<T>,
+) -> StoreResult<T> {
+    let (tax, currency) = money_settings(tx)?;
+    let payments = payments(tx, ro.id.unwrap_or_default())?;
+    let facts = Facts {
+        ro,
+        balance: Balance::of(ro, tax, &payments),
+        role: role_of(tx, by)?,
+        currency: &currency,
+    };
+    f(&facts)
 }
 
 fn bump(tx: &Transaction<'_>, id: i64, by: Actor<'_>) -> StoreResult<()> {
@@ -40,7 +77,7 @@ pub fn sign(
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let ro = current(tx, id, version)?;
-    let signer = desk::sign(&ro, signer)?;
+    let signer = lifecycle::check_sign(&ro, signer)?;
     tx.execute(
         "UPDATE repair_orders SET signed_by_name = ?2, signed_at = ?3 WHERE id = ?1",
         params![id, signer, by.at],
@@ -53,11 +90,15 @@ pub fn sign(
     audit(tx, by, id, &event)
 }
 
-/// The customer declines the estimate: the car leaves with an exit notice,
-/// and any diagnosis or estimate fee lines stay payable (step 4).
+/// The customer declines the estimate: its work is declined (a reason to
+/// call later), any diagnosis or estimate fee stays payable, and once that
+/// is paid the car leaves with an exit notice (step 4).
 pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
-    let ro = current(tx, id, version)?;
-    desk::decline(&ro)?;
+    let mut ro = current(tx, id, version)?;
+    lifecycle::check_decline(&ro)?;
+    ro.decline_estimate();
+    with_facts(tx, &ro, by, |f| Ok(lifecycle::check_declined_exit(f)?))?;
+    write_lines(tx, id, &ro.lines)?;
     tx.execute(
         "UPDATE repair_orders SET status = 'declined', bay_id = NULL, exit_notice_at = ?2 WHERE id = ?1",
         params![id, by.at],
@@ -66,21 +107,8 @@ pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> St
     audit(tx, by, id, &AuditEvent::Declined { number: ro.number })
 }
 
-fn write_status_and_lines(
-    tx: &Transaction<'_>,
-    ro: &RepairOrder,
-    by: Actor<'_>,
-) -> StoreResult<()> {
-    let id = ro.id.unwrap_or_default();
-    write_lines(tx, id, &ro.lines)?;
-    tx.execute(
-        "UPDATE repair_orders SET status = ?2, promised_at = ?3 WHERE id = ?1",
-        params![id, ro.status.code(), ro.promised_at],
-    )?;
-    bump(tx, id, by)
-}
-
-/// The workshop proposes added work; the car waits for the customer (step 7).
+/// The workshop proposes one or more items; the car waits for the
+/// customer (step 7). More items may be proposed while earlier ones wait.
 pub fn propose_added_work(
     tx: &Transaction<'_>,
     id: i64,
@@ -90,12 +118,19 @@ pub fn propose_added_work(
 ) -> StoreResult<()> {
     let mut ro = current(tx, id, version)?;
     let what: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
-    propose(&mut ro, lines).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    write_status_and_lines(tx, &ro, by)?;
+    let before = ro.lines.len();
+    propose(&mut ro, lines)?;
     tx.execute(
         "INSERT INTO added_work_requests (ro_id, proposed_at, proposed_by) VALUES (?1, ?2, ?3)",
         params![id, by.at, by.user_id],
     )?;
+    let proposal = tx.last_insert_rowid();
+    for line in &mut ro.lines[before..] {
+        line.proposal_id = Some(proposal);
+    }
+    write_lines(tx, id, &ro.lines)?;
+    write_status_and_times(tx, &ro)?;
+    bump(tx, id, by)?;
     let event = AuditEvent::AddedWorkProposed {
         number: ro.number,
         items: what,
@@ -103,7 +138,28 @@ pub fn propose_added_work(
     audit(tx, by, id, &event)
 }
 
-/// The advisor's call about added work: the answer, and who was told when.
+fn on_a_lift(tx: &Transaction<'_>, id: i64) -> StoreResult<bool> {
+    let bay: Option<i64> = tx
+        .prepare_cached("SELECT bay_id FROM repair_orders WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?;
+    Ok(bay.is_some())
+}
+
+fn write_status_and_times(tx: &Transaction<'_>, ro: &RepairOrder) -> StoreResult<()> {
+    tx.execute(
+        "UPDATE repair_orders SET status = ?2, promised_at = ?3, estimated_minutes = ?4 WHERE id = ?1",
+        params![
+            ro.id,
+            ro.status.code(),
+            ro.promised_at,
+            ro.estimated_minutes
+        ],
+    )?;
+    Ok(())
+}
+
+/// One call's answers: each item approved or declined, the times, who in the
+/// workshop was told, and the agreed delay (which moves estimate and promise).
 pub fn record_added_work_call(
     tx: &Transaction<'_>,
     id: i64,
@@ -112,29 +168,72 @@ pub fn record_added_work_call(
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let mut ro = current(tx, id, version)?;
-    record_decision(&mut ro, call).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    write_status_and_lines(tx, &ro, by)?;
-    let decision = call.decision.code();
+    record_call(&mut ro, call, by.at)?;
+    if ro.status == RoStatus::InBay && !on_a_lift(tx, id)? {
+        // The car left the lift while it waited: back in the queue for one.
+        ro.status = RoStatus::WaitingForBay;
+    }
     tx.execute(
-        "UPDATE added_work_requests SET asked_at = ?2, answered_at = ?3, decision = ?4, channel = ?5,
-             delay_minutes = ?6, workshop_told = ?7, workshop_told_at = ?8
-         WHERE id = (SELECT max(id) FROM added_work_requests WHERE ro_id = ?1 AND decision IS NULL)",
+        "INSERT INTO added_work_calls (ro_id, asked_at, answered_at, channel, workshop_told,
+             workshop_told_at, delay_minutes, recorded_at, recorded_by)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             id,
             call.asked_at,
             call.answered_at,
-            decision,
             call.channel.code(),
+            crate::domain::text::clean_line(call.workshop_told.trim()),
+            call.workshop_told_at,
             call.delay_minutes,
-            call.workshop_told.trim(),
-            call.workshop_told_at
+            by.at,
+            by.user_id
         ],
     )?;
+    let call_id = tx.last_insert_rowid();
+    let mut items = Vec::new();
+    for (line_id, decision) in &call.decisions {
+        if let Some(line) = ro.lines.iter_mut().find(|l| l.id == Some(*line_id)) {
+            line.call_id = Some(call_id);
+            items.push((line.description.clone(), *decision));
+        }
+    }
+    write_lines(tx, id, &ro.lines)?;
+    write_status_and_times(tx, &ro)?;
+    bump(tx, id, by)?;
     let event = AuditEvent::AddedWorkAnswered {
         number: ro.number,
         call: call.clone(),
+        items,
     };
     audit(tx, by, id, &event)
+}
+
+pub fn added_work_calls(conn: &Connection, id: i64) -> StoreResult<Vec<CallRecord>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.asked_at, c.answered_at, c.channel, c.workshop_told, c.workshop_told_at,
+                c.delay_minutes, coalesce(u.login, '')
+         FROM added_work_calls c LEFT JOIN users u ON u.id = c.recorded_by
+         WHERE c.ro_id = ?1 ORDER BY c.id",
+    )?;
+    let calls = stmt
+        .query_map([id], |r| {
+            let channel: String = r.get(3)?;
+            Ok(CallRecord {
+                id: r.get(0)?,
+                call: AddedWorkCall {
+                    asked_at: r.get(1)?,
+                    answered_at: r.get(2)?,
+                    channel: Channel::from_code(&channel).unwrap_or(Channel::Phone),
+                    workshop_told: r.get(4)?,
+                    workshop_told_at: r.get(5)?,
+                    delay_minutes: r.get(6)?,
+                    decisions: Vec::new(),
+                },
+                recorded_by: r.get(7)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(calls)
 }
 
 pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {
@@ -151,7 +250,8 @@ pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// A payment, partial or whole; what stays unpaid is the arrears.
+/// A payment, partial or whole; what stays unpaid is owed. Paying arrears
+/// after delivery is a payment like any other.
 pub fn add_payment(
     tx: &Transaction<'_>,
     id: i64,
@@ -161,8 +261,8 @@ pub fn add_payment(
     by: Actor<'_>,
 ) -> StoreResult<Money> {
     let ro = load(tx, id)?;
-    let due = totals(&ro.lines, ro.discount_bp, tax_rate_bp).customer_due();
-    let outstanding = balance(due, &payments(tx, id)?);
+    let balance = Balance::of(&ro, tax_rate_bp, &payments(tx, id)?);
+    let outstanding = balance.outstanding();
     check_payment(amount, outstanding).map_err(StoreError::Invalid)?;
     tx.execute(
         "INSERT INTO payments (ro_id, amount_minor, method, paid_at, user_id) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -179,7 +279,7 @@ pub fn add_payment(
     Ok(left)
 }
 
-/// The exit notice (出厂通知单) lets the car out; it comes after the final check.
+/// The exit notice (出厂通知单) lets the car out: ready, checked, settled.
 pub fn issue_exit_notice(
     tx: &Transaction<'_>,
     id: i64,
@@ -187,11 +287,131 @@ pub fn issue_exit_notice(
     by: Actor<'_>,
 ) -> StoreResult<()> {
     let ro = current(tx, id, version)?;
-    desk::exit_notice(&ro)?;
+    with_facts(tx, &ro, by, |f| Ok(lifecycle::check_exit_notice(f)?))?;
     tx.execute(
         "UPDATE repair_orders SET exit_notice_at = ?2 WHERE id = ?1",
         params![id, by.at],
     )?;
     bump(tx, id, by)?;
     audit(tx, by, id, &AuditEvent::ExitNotice { number: ro.number })
+}
+
+/// The final quality check: who checked, passed or the findings.
+pub fn record_quality_check(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    passed: bool,
+    findings: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    let findings = crate::domain::text::clean_multiline(findings.trim());
+    lifecycle::check_quality(&ro, passed, &findings)?;
+    tx.execute(
+        "INSERT INTO quality_checks (ro_id, at, user_id, passed, findings) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, by.at, by.user_id, passed, findings],
+    )?;
+    if passed {
+        tx.execute(
+            "UPDATE repair_orders SET qc_passed_at = ?2, qc_passed_by = ?3 WHERE id = ?1",
+            params![id, by.at, by.login],
+        )?;
+    }
+    bump(tx, id, by)?;
+    let event = AuditEvent::QualityChecked {
+        number: ro.number,
+        passed,
+        findings,
+    };
+    audit(tx, by, id, &event)
+}
+
+/// A sanction (who, when, why) written to three columns of the RO.
+fn sanction(
+    tx: &Transaction<'_>,
+    id: i64,
+    columns: [&str; 3],
+    reason: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    // The column names are constants below, never user input.
+    let [who, when, why] = columns;
+    let sql = format!("UPDATE repair_orders SET {who} = ?2, {when} = ?3, {why} = ?4 WHERE id = ?1");
+    tx.execute(&sql, params![id, by.login, by.at, reason])?;
+    bump(tx, id, by)
+}
+
+/// A manager dispatches before the customer signs, with the reason.
+pub fn override_dispatch(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    reason: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    let reason = with_facts(tx, &ro, by, |f| {
+        Ok(lifecycle::check_dispatch_override(f, reason)?)
+    })?;
+    let columns = [
+        "dispatch_override_by",
+        "dispatch_override_at",
+        "dispatch_override_reason",
+    ];
+    sanction(tx, id, columns, &reason, by)?;
+    let event = AuditEvent::DispatchOverride {
+        number: ro.number,
+        reason,
+    };
+    audit(tx, by, id, &event)
+}
+
+/// A manager or cashier accepts what is still owed as arrears.
+pub fn accept_arrears(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    reason: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    let (reason, amount) = with_facts(tx, &ro, by, |f| {
+        Ok(lifecycle::check_accept_arrears(f, reason)?)
+    })?;
+    tx.execute(
+        "UPDATE repair_orders SET arrears_accepted_minor = ?2 WHERE id = ?1",
+        params![id, amount.0],
+    )?;
+    let columns = [
+        "arrears_accepted_by",
+        "arrears_accepted_at",
+        "arrears_reason",
+    ];
+    sanction(tx, id, columns, &reason, by)?;
+    let event = AuditEvent::ArrearsAccepted {
+        number: ro.number,
+        amount,
+        reason,
+    };
+    audit(tx, by, id, &event)
+}
+
+/// A manager reopens a delivered RO for one correction, with the reason.
+pub fn reopen(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    reason: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    let ro = current(tx, id, version)?;
+    let reason = with_facts(tx, &ro, by, |f| Ok(lifecycle::check_reopen(f, reason)?))?;
+    let columns = ["reopened_by", "reopened_at", "reopen_reason"];
+    sanction(tx, id, columns, &reason, by)?;
+    let event = AuditEvent::Reopened {
+        number: ro.number,
+        reason,
+    };
+    audit(tx, by, id, &event)
 }

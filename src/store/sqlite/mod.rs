@@ -12,12 +12,13 @@ mod seed;
 mod watcher;
 
 use super::{
-    Actor, AdminStore, BoardStore, CannedJob, ChangeWatcher, DraftStore, OpenMode, RoStore,
-    ShopSeed, Store, StoreError, StoreResult,
+    Actor, AdminStore, BoardStore, CannedJob, ChangeWatcher, DraftStore, OpenMode, RoStore, SaveRo,
+    SeedIds, ShopSeed, Store, StoreError, StoreResult,
 };
-use crate::domain::added_work::AddedWorkCall;
+use crate::domain::added_work::{AddedWorkCall, CallRecord};
 use crate::domain::audit::AuditEvent;
 use crate::domain::draft::{Draft, SearchHit};
+use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{
@@ -175,7 +176,7 @@ impl AdminStore for SqliteStore {
         self.write(|tx| admin::add_user(tx, user, by))
     }
 
-    fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
+    fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds> {
         self.write(|tx| seed::write_shop(tx, shop, by))
     }
 
@@ -227,9 +228,10 @@ impl BoardStore for SqliteStore {
         &mut self,
         ro_id: i64,
         version: i64,
+        report: Progress,
         by: Actor<'_>,
     ) -> StoreResult<()> {
-        self.write(|tx| board::record_progress_check(tx, ro_id, version, by))
+        self.write(|tx| board::record_progress_check(tx, ro_id, version, report, by))
     }
 
     fn record_pickup_call(
@@ -252,13 +254,8 @@ impl RoStore for SqliteStore {
         repair_order::id_by_number(&self.conn, number)
     }
 
-    fn save_ro(
-        &mut self,
-        ro: &RepairOrder,
-        over_version: Option<i64>,
-        by: Actor<'_>,
-    ) -> StoreResult<RepairOrder> {
-        let id = self.write(|tx| repair_order::save(tx, ro, over_version, by))?;
+    fn save_ro(&mut self, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<RepairOrder> {
+        let id = self.write(|tx| repair_order::save(tx, req, by))?;
         repair_order::load(&self.conn, id)
     }
 
@@ -311,6 +308,45 @@ impl RoStore for SqliteStore {
 
     fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
         self.write(|tx| desk::issue_exit_notice(tx, id, version, by))
+    }
+
+    fn record_quality_check(
+        &mut self,
+        id: i64,
+        version: i64,
+        passed: bool,
+        findings: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| desk::record_quality_check(tx, id, version, passed, findings, by))
+    }
+
+    fn override_dispatch(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| desk::override_dispatch(tx, id, version, reason, by))
+    }
+
+    fn accept_arrears(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| desk::accept_arrears(tx, id, version, reason, by))
+    }
+
+    fn reopen_ro(&mut self, id: i64, version: i64, reason: &str, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| desk::reopen(tx, id, version, reason, by))
+    }
+
+    fn added_work_calls(&self, id: i64) -> StoreResult<Vec<CallRecord>> {
+        desk::added_work_calls(&self.conn, id)
     }
 
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>> {

@@ -3,13 +3,14 @@
 
 use super::audit;
 use crate::domain::audit::AuditEvent;
-use crate::domain::conflict::diff;
+use crate::domain::conflict::{changes, merge3, FieldChange, Prefer};
 use crate::domain::desk::{conflict_message, numbering};
 use crate::domain::draft::SearchHit;
+use crate::domain::lifecycle::{check_save, SaveRule};
 use crate::domain::plate::normalize_plate;
 use crate::domain::repair_order::*;
 use crate::domain::{Money, RepairOrder, RoStatus};
-use crate::store::{Actor, StoreError, StoreResult};
+use crate::store::{Actor, SaveRo, StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 const RO_SELECT: &str = "SELECT ro.id, ro.number, ro.version, ro.status, ro.customer_id, c.name, c.phone,
@@ -17,7 +18,12 @@ const RO_SELECT: &str = "SELECT ro.id, ro.number, ro.version, ro.status, ro.cust
     ro.odometer_in_km, coalesce(ro.odometer_override_reason, ''), ro.fuel_eighths, ro.concerns, ro.diagnosis,
     ro.pricing_method, ro.category, ro.promised_at, ro.work_group_id, ro.estimated_minutes, ro.discount_bp,
     coalesce(u.login, ''), ro.checked_in_at, ro.signed_by_name, ro.signed_at, ro.exit_notice_at,
-    coalesce(ro.late_reason, '')
+    coalesce(ro.late_reason, ''),
+    ro.dispatch_override_by, ro.dispatch_override_at, ro.dispatch_override_reason,
+    ro.qc_passed_by, ro.qc_passed_at, ro.expected_finish_at,
+    ro.arrears_accepted_minor, ro.arrears_accepted_by, ro.arrears_accepted_at, ro.arrears_reason,
+    ro.reopened_by, ro.reopened_at, ro.reopen_reason, ro.corrected_at,
+    ro.workshop_received_at, ro.delivered_at
     FROM repair_orders ro JOIN customers c ON c.id = ro.customer_id JOIN vehicles v ON v.id = ro.vehicle_id
     LEFT JOIN users u ON u.id = ro.advisor_id WHERE ro.id = ?1";
 
@@ -71,6 +77,48 @@ fn ro_from_row(r: &Row<'_>) -> rusqlite::Result<RepairOrder> {
         signed_at: r.get(27)?,
         exit_notice_at: r.get(28)?,
         late_reason: r.get(29)?,
+        desk: desk_from_row(r)?,
+    })
+}
+
+/// A sanction from three columns: who, when, why (absent when `who` is).
+fn sanction(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Sanction>> {
+    let by: Option<String> = r.get(i)?;
+    Ok(match (by, r.get(i + 1)?) {
+        (Some(by), Some(at)) => Some(Sanction {
+            by,
+            at,
+            reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+        }),
+        _ => None,
+    })
+}
+
+fn desk_from_row(r: &Row<'_>) -> rusqlite::Result<DeskRecord> {
+    let qc = match (r.get::<_, Option<String>>(33)?, r.get(34)?) {
+        (Some(by), Some(at)) => Some(Sanction {
+            by,
+            at,
+            reason: String::new(),
+        }),
+        _ => None,
+    };
+    let arrears = match r.get::<_, Option<i64>>(36)? {
+        Some(amount) => sanction(r, 37)?.map(|accepted| Arrears {
+            amount: Money(amount),
+            accepted,
+        }),
+        None => None,
+    };
+    Ok(DeskRecord {
+        dispatch_override: sanction(r, 30)?,
+        qc_passed: qc,
+        expected_finish_at: r.get(35)?,
+        arrears,
+        reopened: sanction(r, 40)?,
+        corrected_at: r.get(43)?,
+        workshop_received_at: r.get(44)?,
+        delivered_at: r.get(45)?,
     })
 }
 
@@ -94,7 +142,7 @@ pub fn load(conn: &Connection, id: i64) -> StoreResult<RepairOrder> {
 fn lines(conn: &Connection, ro_id: i64) -> StoreResult<Vec<RoLine>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kind, op_code, part_number, description, quantity_milli, unit_price_minor, payer, supplier,
-                grade, critical_system, approval
+                grade, critical_system, approval, added_work_id, call_id
          FROM ro_lines WHERE ro_id = ?1 ORDER BY sort, id",
     )?;
     let rows = stmt.query_map([ro_id], |r| {
@@ -112,6 +160,8 @@ fn lines(conn: &Connection, ro_id: i64) -> StoreResult<Vec<RoLine>> {
             grade: coded(r, 9, Grade::from_code)?,
             critical_system: r.get(10)?,
             approval: coded(r, 11, Approval::from_code)?,
+            proposal_id: r.get(12)?,
+            call_id: r.get(13)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -125,23 +175,107 @@ pub fn id_by_number(conn: &Connection, number: &str) -> StoreResult<Option<i64>>
 }
 
 /// Saves the editor's RO: customer, car, owner, header and lines, in the
-/// caller's transaction. Returns the RO's id.
-pub fn save(
-    tx: &Transaction<'_>,
-    ro: &RepairOrder,
-    over_version: Option<i64>,
-    by: Actor<'_>,
-) -> StoreResult<i64> {
+/// caller's transaction. A save against an older version merges with the
+/// one stored meanwhile when it can (see `conflict::merge3`); the life-cycle
+/// guard decides what a save may change. Returns the RO's id.
+pub fn save(tx: &Transaction<'_>, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<i64> {
+    let Some(id) = req.ro.id else {
+        return insert(tx, req.ro, by);
+    };
+    let stored = load(tx, id)?;
+    let (ro, merged_with, overwrote) = reconcile(tx, req, &stored)?;
+    let rule = check_save(&stored, &ro)?;
+    // What changed, with old and new values, before anything is written.
+    let changes = changes(&stored, &ro);
+    let customer_id = upsert_customer(tx, &ro.customer, by)?;
+    let vehicle_id = upsert_vehicle(tx, &ro, by)?;
+    ensure_owner(tx, vehicle_id, customer_id, by)?;
+    write_header(tx, &ro, id, (customer_id, vehicle_id), by)?;
+    write_lines(tx, id, &ro.lines)?;
+    record_odometer(tx, vehicle_id, &ro, by)?;
+    apply_rule(tx, rule, id, &stored.number, by)?;
+    let event = AuditEvent::RoUpdated {
+        number: stored.number,
+        changes,
+        overwrote,
+        merged_with,
+        correction: rule == SaveRule::Correction,
+    };
+    audit(tx, by, id, &event)?;
+    Ok(id)
+}
+
+fn insert(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<i64> {
     let customer_id = upsert_customer(tx, &ro.customer, by)?;
     let vehicle_id = upsert_vehicle(tx, ro, by)?;
     ensure_owner(tx, vehicle_id, customer_id, by)?;
-    let id = match ro.id {
-        None => insert_header(tx, ro, customer_id, vehicle_id, by)?,
-        Some(id) => update_header(tx, ro, id, (customer_id, vehicle_id), over_version, by)?,
-    };
+    let id = insert_header(tx, ro, customer_id, vehicle_id, by)?;
     write_lines(tx, id, &ro.lines)?;
     record_odometer(tx, vehicle_id, ro, by)?;
     Ok(id)
+}
+
+/// The RO to write against the stored version: the editor's own when it is
+/// current; merged with the stored one when someone saved meanwhile and the
+/// two touch different things; "keep mine" records what it overwrote.
+fn reconcile(
+    tx: &Transaction<'_>,
+    req: &SaveRo<'_>,
+    stored: &RepairOrder,
+) -> StoreResult<(RepairOrder, Option<i64>, Vec<FieldChange>)> {
+    let overwrote = |ro: &RepairOrder| match (req.keep_mine, req.base) {
+        (true, Some(base)) => {
+            let theirs: Vec<String> = changes(base, stored).into_iter().map(|c| c.field).collect();
+            changes(stored, ro)
+                .into_iter()
+                .filter(|c| theirs.contains(&c.field))
+                .collect()
+        }
+        _ => Vec::new(),
+    };
+    if stored.version == req.ro.version {
+        return Ok((req.ro.clone(), None, overwrote(req.ro)));
+    }
+    let Some(base) = req.base else {
+        return Err(conflict(tx, stored)?);
+    };
+    let (merged, conflicts) = merge3(base, req.ro, stored, Prefer::Theirs);
+    if !conflicts.is_empty() {
+        return Err(conflict(tx, stored)?);
+    }
+    Ok((merged, Some(stored.version), Vec::new()))
+}
+
+/// What a save does besides its fields: a new signature is needed after the
+/// customer changed; a correction closes the reopened RO again.
+fn apply_rule(
+    tx: &Transaction<'_>,
+    rule: SaveRule,
+    id: i64,
+    number: &str,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    match rule {
+        SaveRule::Plain => Ok(()),
+        SaveRule::VoidSignature => {
+            tx.execute(
+                "UPDATE repair_orders SET signed_by_name = NULL, signed_at = NULL WHERE id = ?1",
+                [id],
+            )?;
+            let event = AuditEvent::SignatureVoided {
+                number: number.to_string(),
+            };
+            audit(tx, by, id, &event)
+        }
+        SaveRule::Correction => {
+            tx.execute(
+                "UPDATE repair_orders SET reopened_by = NULL, reopened_at = NULL, reopen_reason = NULL,
+                     corrected_at = ?2 WHERE id = ?1",
+                params![id, by.at],
+            )?;
+            Ok(())
+        }
+    }
 }
 
 fn upsert_customer(tx: &Transaction<'_>, c: &CustomerRef, by: Actor<'_>) -> StoreResult<i64> {
@@ -275,29 +409,6 @@ fn insert_header(
     Ok(id)
 }
 
-fn update_header(
-    tx: &Transaction<'_>,
-    ro: &RepairOrder,
-    id: i64,
-    owner: (i64, i64),
-    over_version: Option<i64>,
-    by: Actor<'_>,
-) -> StoreResult<i64> {
-    let stored = load(tx, id)?;
-    if stored.version != ro.version {
-        return Err(conflict(tx, &stored)?);
-    }
-    let changed = diff(ro, &stored).iter().map(|d| d.field).collect();
-    write_header(tx, ro, id, owner, by)?;
-    let event = AuditEvent::RoUpdated {
-        number: stored.number,
-        changed,
-        over_version,
-    };
-    audit(tx, by, id, &event)?;
-    Ok(id)
-}
-
 /// "RO-24090 was saved by carlos at 10:32 after you opened it".
 pub fn conflict(conn: &Connection, stored: &RepairOrder) -> StoreResult<StoreError> {
     let last: Option<(String, chrono::DateTime<chrono::Utc>)> = conn
@@ -351,36 +462,89 @@ fn write_header(
     Ok(())
 }
 
+/// Writes the RO's lines by id, so a line keeps its identity from save to
+/// save (the three-way merge matches lines by it): existing lines are
+/// updated, new ones inserted, missing ones deleted.
 pub fn write_lines(tx: &Transaction<'_>, ro_id: i64, lines: &[RoLine]) -> StoreResult<()> {
-    tx.prepare_cached("DELETE FROM ro_lines WHERE ro_id = ?1")?
-        .execute([ro_id])?;
-    for (i, l) in lines.iter().enumerate() {
-        let (op, part) = if l.kind == LineKind::Part {
-            ("", l.code.as_str())
-        } else {
-            (l.code.as_str(), "")
-        };
-        tx.prepare_cached(
-            "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
-                 unit_price_minor, payer, supplier, grade, critical_system, approval)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        )?
-        .execute(params![
-            ro_id,
-            i as i64,
-            l.kind.code(),
-            op,
-            part,
-            crate::domain::text::clean_line(&l.description),
-            l.quantity_milli,
-            l.unit_price.0,
-            l.payer.code(),
-            l.supplier.code(),
-            l.grade.code(),
-            l.critical_system,
-            l.approval.code()
-        ])?;
+    let kept: Vec<i64> = lines.iter().filter_map(|l| l.id).collect();
+    let existing: Vec<i64> = tx
+        .prepare_cached("SELECT id FROM ro_lines WHERE ro_id = ?1")?
+        .query_map([ro_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for gone in existing.iter().filter(|id| !kept.contains(id)) {
+        tx.prepare_cached("DELETE FROM ro_lines WHERE id = ?1")?
+            .execute([gone])?;
     }
+    for (i, l) in lines.iter().enumerate() {
+        match l.id.filter(|id| existing.contains(id)) {
+            Some(id) => update_line(tx, id, i, l)?,
+            None => insert_line(tx, ro_id, i, l)?,
+        }
+    }
+    Ok(())
+}
+
+/// The op code or part number column a line's code goes into.
+fn codes(l: &RoLine) -> (&str, &str) {
+    if l.kind == LineKind::Part {
+        ("", l.code.as_str())
+    } else {
+        (l.code.as_str(), "")
+    }
+}
+
+fn insert_line(tx: &Transaction<'_>, ro_id: i64, sort: usize, l: &RoLine) -> StoreResult<()> {
+    let (op, part) = codes(l);
+    tx.prepare_cached(
+        "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
+             unit_price_minor, payer, supplier, grade, critical_system, approval, added_work_id, call_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    )?
+    .execute(params![
+        ro_id,
+        sort as i64,
+        l.kind.code(),
+        op,
+        part,
+        crate::domain::text::clean_line(&l.description),
+        l.quantity_milli,
+        l.unit_price.0,
+        l.payer.code(),
+        l.supplier.code(),
+        l.grade.code(),
+        l.critical_system,
+        l.approval.code(),
+        l.proposal_id,
+        l.call_id
+    ])?;
+    Ok(())
+}
+
+fn update_line(tx: &Transaction<'_>, id: i64, sort: usize, l: &RoLine) -> StoreResult<()> {
+    let (op, part) = codes(l);
+    tx.prepare_cached(
+        "UPDATE ro_lines SET sort = ?2, kind = ?3, op_code = ?4, part_number = ?5, description = ?6,
+             quantity_milli = ?7, unit_price_minor = ?8, payer = ?9, supplier = ?10, grade = ?11,
+             critical_system = ?12, approval = ?13, added_work_id = ?14, call_id = ?15
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        id,
+        sort as i64,
+        l.kind.code(),
+        op,
+        part,
+        crate::domain::text::clean_line(&l.description),
+        l.quantity_milli,
+        l.unit_price.0,
+        l.payer.code(),
+        l.supplier.code(),
+        l.grade.code(),
+        l.critical_system,
+        l.approval.code(),
+        l.proposal_id,
+        l.call_id
+    ])?;
     Ok(())
 }
 

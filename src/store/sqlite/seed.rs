@@ -3,11 +3,11 @@
 use super::audit;
 use crate::domain::audit::AuditEvent;
 use crate::domain::plate::normalize_plate;
-use crate::store::seed::{SeedLine, SeedRo};
+use crate::store::seed::{SeedIds, SeedLine, SeedRo};
 use crate::store::{Actor, ShopSeed, StoreResult};
 use rusqlite::{params, Transaction};
 
-pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
+pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds> {
     for (key, value) in &shop.settings {
         tx.execute(
             "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
@@ -52,7 +52,7 @@ pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> Store
         .iter()
         .map(|ro| insert_ro(tx, ro, shop, &ids, by))
         .collect::<Result<Vec<i64>, _>>()?;
-    write_followups(tx, shop, &ids, &ros, by)?;
+    write_followups(tx, shop, by)?;
     for job in &shop.canned_jobs {
         tx.prepare_cached("INSERT OR REPLACE INTO canned_jobs (op_code, description, hours_milli, category) VALUES (?1, ?2, ?3, ?4)")?
             .execute(params![job.op_code, job.description, job.hours_milli, job.category])?;
@@ -60,7 +60,14 @@ pub fn write_shop(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> Store
     let event = AuditEvent::ShopSeeded {
         repair_orders: ros.len(),
     };
-    audit(tx, by, 0, &event)
+    audit(tx, by, 0, &event)?;
+    Ok(SeedIds {
+        users,
+        bays,
+        groups,
+        customers,
+        vehicles,
+    })
 }
 
 fn insert_vehicles(
@@ -134,9 +141,9 @@ fn insert_ro(
         "INSERT INTO repair_orders (number, vehicle_id, customer_id, advisor_id, work_group_id, bay_id, status,
              category, concerns, odometer_in_km, fuel_eighths, checked_in_at, promised_at, estimated_minutes,
              workshop_received_at, work_started_at, progress_checked_at, pickup_called_at, ready_at, delivered_at,
-             signed_by_name, signed_at, created_at, updated_at)
+             signed_by_name, signed_at, created_at, updated_at, qc_passed_at, qc_passed_by, exit_notice_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-             ?21, ?12, coalesce(?12, ?22), coalesce(?12, ?22))",
+             ?21, ?12, coalesce(?12, ?22), coalesce(?12, ?22), ?23, ?24, ?25)",
     )?
     .execute(params![
         ro.number,
@@ -161,10 +168,19 @@ fn insert_ro(
         t.delivered_at,
         t.checked_in_at.map(|_| shop.customers[shop.vehicles[ro.vehicle].owner].name.clone()),
         by.at,
+        t.qc_passed_at,
+        t.qc_passed_at.map(|_| by.login),
+        t.exit_notice_at,
     ])?;
     let ro_id = tx.last_insert_rowid();
     for (i, line) in ro.lines.iter().enumerate() {
         insert_line(tx, ro_id, i, line)?;
+    }
+    for (at, amount) in &ro.payments {
+        tx.prepare_cached(
+            "INSERT INTO payments (ro_id, amount_minor, method, paid_at, user_id) VALUES (?1, ?2, 'card', ?3, ?4)",
+        )?
+        .execute(params![ro_id, amount, at, ids.users[ro.advisor]])?;
     }
     Ok(ro_id)
 }
@@ -198,25 +214,12 @@ fn insert_line(
     ])
 }
 
-fn write_followups(
-    tx: &Transaction<'_>,
-    shop: &ShopSeed,
-    ids: &Ids<'_>,
-    ros: &[i64],
-    by: Actor<'_>,
-) -> StoreResult<()> {
+fn write_followups(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
     for cb in &shop.callbacks {
         tx.prepare_cached(
             "INSERT INTO callbacks (customer_id, vehicle_id, ro_id, kind, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
-        .execute(params![
-            ids.customers[cb.customer],
-            cb.vehicle.map(|v| ids.vehicles[v]),
-            cb.ro.map(|r| ros[r]),
-            cb.kind,
-            cb.due_on,
-            by.at
-        ])?;
+        .execute(params![cb.customer_id, cb.vehicle_id, cb.ro_id, cb.kind, cb.due_on, by.at])?;
     }
     for ap in &shop.appointments {
         tx.prepare_cached(
@@ -224,8 +227,8 @@ fn write_followups(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?
         .execute(params![
-            ids.customers[ap.customer],
-            ids.vehicles[ap.vehicle],
+            ap.customer_id,
+            ap.vehicle_id,
             ap.starts_at,
             ap.ends_at,
             ap.requested_work,

@@ -6,8 +6,10 @@ pub mod moves;
 pub mod view;
 
 use crate::domain::board::{build_lanes, BoardFilter, Lane};
+use crate::domain::timing::is_late;
 use crate::domain::{BoardCard, BoardSnapshot};
 use crate::store::{Store, StoreResult};
+use crate::ui::desk::{self, DeskPrompt, Prompted, Target};
 use crate::ui::detail::detail_view;
 use crate::ui::effects::{Read, ReadOut, Write};
 use crate::ui::keymap::{Action, KeyContext};
@@ -39,6 +41,8 @@ pub struct BoardPane {
     me: Option<i64>,
     /// Rows the board showed last frame, for PgUp/PgDn.
     page: usize,
+    /// The last desk dialog's answers and car, brought back if refused.
+    last_prompt: Option<(Prompted, Target)>,
 }
 
 impl BoardPane {
@@ -168,22 +172,52 @@ impl BoardPane {
         self.with_card(cx, f)
     }
 
-    /// The progress check (`c`) and the pickup call (`t`), with the version seen.
-    fn stamp(&self, cx: &Ctx, call: bool) -> Vec<Command> {
-        self.with_card(cx, |c| {
-            let (ro_id, version) = (c.id, c.version);
-            let write = match call {
-                true => Write::PickupCall {
+    /// The desk dialogs on the selected car: the progress check (`c`), the
+    /// pickup call (`t`, which asks for a reason only when the car is or
+    /// will be late), the final quality check (`v`).
+    fn desk(&mut self, cx: &Ctx, action: Action) -> Vec<Command> {
+        let Some(card) = self.selected_card() else {
+            return vec![Command::Warn(cx.texts.get("msg.no_card").into())];
+        };
+        let target = Target {
+            ro_id: card.id,
+            version: card.version,
+            number: card.number.clone(),
+        };
+        let purpose = match action {
+            Action::ProgressChecked => DeskPrompt::Progress {
+                promised: card.times.promised_at,
+            },
+            Action::PickupCalled if !is_late(&card.times, cx.now) => {
+                let (ro_id, version) = (card.id, card.version);
+                let what = cx.texts.fill("what.call", &[("ro", &card.number)]);
+                let late_reason = String::new();
+                let write = Write::PickupCall {
                     ro_id,
                     version,
-                    late_reason: String::new(),
-                },
-                false => Write::ProgressCheck { ro_id, version },
-            };
-            let key = if call { "what.call" } else { "what.check" };
-            let what = cx.texts.fill(key, &[("ro", &c.number)]);
-            vec![Command::write(write, what)]
-        })
+                    late_reason,
+                };
+                return vec![Command::write(write, what)];
+            }
+            Action::PickupCalled => DeskPrompt::Pickup,
+            _ => DeskPrompt::Quality,
+        };
+        desk::open(purpose, &target, cx)
+    }
+
+    /// A finished desk dialog: its write, kept in case the store says no.
+    fn prompted(&mut self, p: Prompted, cx: &Ctx) -> Vec<Command> {
+        let Some(card) = self.selected_card() else {
+            return Vec::new();
+        };
+        let target = Target {
+            ro_id: card.id,
+            version: card.version,
+            number: card.number.clone(),
+        };
+        let command = desk::write(&p, &target, cx);
+        self.last_prompt = Some((p, target));
+        command.into_iter().collect()
     }
 
     /// Typing in the search field: the search keys, else characters.
@@ -215,10 +249,17 @@ impl BoardPane {
         Some(Vec::new())
     }
 
-    /// A write came back: say what happened.
-    fn wrote(&self, write: &Write, failed: Option<String>, cx: &Ctx) -> Vec<Command> {
+    /// A write came back: say what happened. A refused desk dialog comes
+    /// back with its answers and the reason.
+    fn wrote(&mut self, write: &Write, failed: Option<String>, cx: &Ctx) -> Vec<Command> {
+        let prompt = self.last_prompt.take();
         if let Some(why) = failed {
-            return vec![Command::Warn(why)];
+            let mut commands = vec![Command::Warn(why.clone())];
+            if let Some((p, target)) = prompt {
+                let dialog = desk::again(&p, &target, why, cx);
+                commands.insert(0, Command::Push(Box::new(dialog)));
+            }
+            return commands;
         }
         let t = cx.texts;
         let number = write
@@ -233,6 +274,10 @@ impl BoardPane {
             }
             Write::ProgressCheck { .. } => t.fill("msg.checked", &[("ro", &number)]),
             Write::PickupCall { .. } => t.fill("msg.called", &[("ro", &number)]),
+            Write::QualityCheck { passed: true, .. } => {
+                t.fill("msg.quality_passed", &[("ro", &number)])
+            }
+            Write::QualityCheck { .. } => t.fill("msg.quality_failed", &[("ro", &number)]),
             _ => return Vec::new(),
         };
         vec![Command::Notice(text)]
@@ -307,8 +352,9 @@ impl Pane for BoardPane {
             Action::MoveStatus => {
                 return self.dispatch(cx, |c| moves::choose_status(c, cx.texts));
             }
-            Action::ProgressChecked => return self.stamp(cx, false),
-            Action::PickupCalled => return self.stamp(cx, true),
+            Action::ProgressChecked | Action::PickupCalled | Action::ActQuality => {
+                return self.desk(cx, action)
+            }
             _ => {}
         }
         Vec::new()
@@ -340,10 +386,14 @@ impl Pane for BoardPane {
                 });
                 self.wrote(&write, failed, cx)
             }
-            done => match done.picked::<MovePick>() {
-                Some(pick) => moves::next(pick, cx.board, cx.texts),
-                None => Vec::new(),
+            Done::Picked(value) => match value.downcast::<MovePick>() {
+                Ok(pick) => moves::next(*pick, cx.board, cx.texts),
+                Err(value) => match value.downcast::<Prompted>() {
+                    Ok(p) => self.prompted(*p, cx),
+                    Err(_) => Vec::new(),
+                },
             },
+            Done::Read(_) => Vec::new(),
         }
     }
 

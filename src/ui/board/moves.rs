@@ -21,6 +21,9 @@ pub enum MovePick {
         ro_id: i64,
         version: i64,
         bay: Option<i64>,
+        /// A waiting state that keeps the bay or frees it; None: in a bay
+        /// (or washing, by the bay's kind).
+        to: Option<RoStatus>,
     },
     Group {
         ro_id: i64,
@@ -101,7 +104,30 @@ fn bay_pick(card: &BoardCard, bay: Option<i64>) -> MovePick {
         ro_id: card.id,
         version: card.version,
         bay,
+        to: None,
     }
+}
+
+/// Waiting for parts: stay on the lift, or free it for the next car.
+fn stay_or_free(card: &BoardCard, board: &BoardSnapshot, to: RoStatus, t: &Texts) -> Vec<Command> {
+    let Some(bay) = card.bay_id.and_then(|b| board.bay(b)) else {
+        return vec![move_to(card, card.version, to, None, None, t)];
+    };
+    let pick = |bay| MovePick::Bay {
+        ro_id: card.id,
+        version: card.version,
+        bay,
+        to: Some(to),
+    };
+    let items = vec![
+        PickItem::new(
+            t.fill("pick.stay", &[("bay", &bay.code)]),
+            pick(Some(bay.id)),
+        ),
+        PickItem::new(t.fill("pick.free", &[("bay", &bay.code)]), pick(None)),
+    ];
+    let picker = Picker::new(t.get(&format!("lane.{}", to.code())), &card.number, items);
+    vec![Command::Push(Box::new(picker))]
 }
 
 /// The group picker, starting on the car's current group.
@@ -139,8 +165,15 @@ pub fn next(pick: MovePick, board: &BoardSnapshot, t: &Texts) -> Vec<Command> {
     match pick {
         MovePick::Status { version, to, .. } => match to {
             RoStatus::InBay | RoStatus::Washing => choose_bay(card, board, Some(to), t),
+            RoStatus::WaitingForParts => stay_or_free(card, board, to, t),
             _ => vec![move_to(card, version, to, None, None, t)],
         },
+        MovePick::Bay {
+            version,
+            bay,
+            to: Some(to),
+            ..
+        } => vec![move_to(card, version, to, bay, None, t)],
         MovePick::Bay { version, bay, .. } => {
             let is_wash = bay
                 .and_then(|b| board.bay(b))

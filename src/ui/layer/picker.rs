@@ -2,7 +2,7 @@
 //! type: the picker hands the chosen one back without knowing what it is.
 
 use super::{Layer, LayerResult};
-use crate::ui::keymap::{Action, KeyContext};
+use crate::ui::keymap::{Action, KeyCombo, KeyContext};
 use crate::ui::pane::Ctx;
 use crate::ui::text::{fit, width};
 use crossterm::event::KeyEvent;
@@ -18,6 +18,8 @@ pub struct PickItem<T> {
     /// A disabled item is shown (a full bay says who is in it) but cannot be chosen.
     pub enabled: bool,
     pub value: T,
+    /// A letter that picks the item at once (the actions menu's letters).
+    pub hotkey: Option<KeyCombo>,
 }
 
 impl<T> PickItem<T> {
@@ -26,6 +28,7 @@ impl<T> PickItem<T> {
             label: label.into(),
             enabled: true,
             value,
+            hotkey: None,
         }
     }
 }
@@ -101,6 +104,14 @@ impl<T: Clone + PartialEq + 'static> Layer for Picker<T> {
     }
 
     fn key(&mut self, key: KeyEvent, cx: &Ctx) -> LayerResult {
+        let combo = KeyCombo::from_event(key);
+        let hot = self
+            .items
+            .iter()
+            .find(|i| i.enabled && i.hotkey == Some(combo));
+        if let Some(item) = hot {
+            return LayerResult::done(item.value.clone());
+        }
         match cx.keymap.resolve(self.contexts(), key) {
             Some(action) => self.act(action),
             None => LayerResult::Ignored,
@@ -109,7 +120,7 @@ impl<T: Clone + PartialEq + 'static> Layer for Picker<T> {
 
     fn render(&self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         let theme = cx.theme;
-        let inner_w = self
+        let wanted = self
             .items
             .iter()
             .map(|i| width(&i.label))
@@ -117,6 +128,9 @@ impl<T: Clone + PartialEq + 'static> Layer for Picker<T> {
             .unwrap_or(10)
             .max(width(&self.title))
             + 4;
+        // Everything is fitted to the box it really gets, by display width,
+        // so a wide (CJK) label is cut whole, never across the border.
+        let inner_w = wanted.min((area.width as usize).saturating_sub(2));
         let rect = centered(area, inner_w as u16 + 2, self.items.len() as u16 + 2);
         let visible = rect.height.saturating_sub(2) as usize;
         let top = self.cursor.saturating_sub(visible.saturating_sub(1));
@@ -138,9 +152,11 @@ impl<T: Clone + PartialEq + 'static> Layer for Picker<T> {
             })
             .collect();
         frame.render_widget(Clear, rect);
-        let block = Block::new()
-            .borders(Borders::ALL)
-            .title(Span::styled(format!(" {} ", self.title), theme.title()));
+        let title = fit(&self.title, inner_w.saturating_sub(2));
+        let block = Block::new().borders(Borders::ALL).title(Span::styled(
+            format!(" {} ", title.trim_end()),
+            theme.title(),
+        ));
         frame.render_widget(Paragraph::new(lines).block(block), rect);
     }
 }

@@ -1,37 +1,41 @@
-//! The actions menu (F9) and what each entry does: a dialog to fill in, a
-//! write to the store, or a change to the form. Writes carry the version the
-//! advisor saw, so someone else's change meets a conflict, not an overwrite.
+//! The editor's actions: the F9 menu shows only what the RO's state allows,
+//! each with its letter (the `[ro_actions]` keymap section), and the same
+//! letters work without the menu wherever no text field has the focus.
+//! Desk actions open the shared desk dialogs; their writes carry the
+//! version the advisor saw, and the store's guards have the last word.
 
-use super::dialogs::{labour, one_line, LineEditor, Prompt, PromptInput, PromptPurpose, Prompted};
 use super::fields::FieldId;
 use super::form::RoForm;
-use super::{Awaiting, RoPane};
-use crate::domain::added_work::{AddedWorkCall, Channel, Decision};
-use crate::domain::conflict::{resolve, Resolution};
+use super::save::{self, number};
+use super::RoPane;
 use crate::domain::draft::SearchHit;
 use crate::domain::repair_order::{CustomerRef, LineKind, RoLine, VehicleRef};
-use crate::domain::validate::parse_money;
-use crate::domain::RepairOrder;
+use crate::domain::settlement::Balance;
+use crate::domain::{RepairOrder, RoStatus, Role};
 use crate::ui::board::moves;
-use crate::ui::effects::{DraftOp, Read, Write};
-use crate::ui::help::key_for;
-use crate::ui::keymap::{Action, KeyContext};
+use crate::ui::desk::{self, DeskPrompt, Target};
+use crate::ui::effects::Write;
+use crate::ui::keymap::{Action, KeyCombo, KeyContext};
 use crate::ui::layer::{PickItem, Picker};
 use crate::ui::pane::{Command, Ctx};
 
-/// The actions menu's entries.
+/// The actions menu's entries, in menu order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoAction {
     Save,
     Sign,
     Decline,
+    Override,
     Move,
     Propose,
     AddedWorkCall,
     Progress,
+    Quality,
     Pickup,
     Payment,
+    Arrears,
     ExitNotice,
+    Reopen,
     NewOwner,
     NewCar,
     Discard,
@@ -39,17 +43,21 @@ pub enum RoAction {
 }
 
 impl RoAction {
-    pub const ALL: [RoAction; 14] = [
+    pub const ALL: [RoAction; 18] = [
         RoAction::Save,
         RoAction::Sign,
         RoAction::Decline,
+        RoAction::Override,
         RoAction::Move,
         RoAction::Propose,
         RoAction::AddedWorkCall,
         RoAction::Progress,
+        RoAction::Quality,
         RoAction::Pickup,
         RoAction::Payment,
+        RoAction::Arrears,
         RoAction::ExitNotice,
+        RoAction::Reopen,
         RoAction::NewOwner,
         RoAction::NewCar,
         RoAction::Discard,
@@ -61,13 +69,17 @@ impl RoAction {
             RoAction::Save => "act.save",
             RoAction::Sign => "act.sign",
             RoAction::Decline => "act.decline",
+            RoAction::Override => "act.override",
             RoAction::Move => "act.move",
             RoAction::Propose => "act.propose",
             RoAction::AddedWorkCall => "act.call",
             RoAction::Progress => "act.progress",
+            RoAction::Quality => "act.quality",
             RoAction::Pickup => "act.pickup",
             RoAction::Payment => "act.payment",
+            RoAction::Arrears => "act.arrears",
             RoAction::ExitNotice => "act.exit",
+            RoAction::Reopen => "act.reopen",
             RoAction::NewOwner => "act.new_owner",
             RoAction::NewCar => "act.new_car",
             RoAction::Discard => "act.discard",
@@ -75,7 +87,37 @@ impl RoAction {
         }
     }
 
-    /// Actions that work on the stored RO need it saved, with no edits pending.
+    /// The keymap action behind the entry's letter.
+    pub fn action(self) -> Action {
+        match self {
+            RoAction::Save => Action::Save,
+            RoAction::Sign => Action::ActSign,
+            RoAction::Decline => Action::ActDecline,
+            RoAction::Override => Action::ActOverride,
+            RoAction::Move => Action::ActMove,
+            RoAction::Propose => Action::ActPropose,
+            RoAction::AddedWorkCall => Action::ActCall,
+            RoAction::Progress => Action::ActProgress,
+            RoAction::Quality => Action::ActQuality,
+            RoAction::Pickup => Action::ActPickup,
+            RoAction::Payment => Action::ActPayment,
+            RoAction::Arrears => Action::ActArrears,
+            RoAction::ExitNotice => Action::ActExit,
+            RoAction::Reopen => Action::ActReopen,
+            RoAction::NewOwner => Action::ActNewOwner,
+            RoAction::NewCar => Action::ActNewCar,
+            RoAction::Discard => Action::ActDiscard,
+            RoAction::Close => Action::Back,
+        }
+    }
+
+    pub fn from_action(action: Action) -> Option<RoAction> {
+        RoAction::ALL
+            .into_iter()
+            .find(|a| a.action() == action && *a != RoAction::Close)
+    }
+
+    /// Actions on the stored RO need it saved, with no edits pending.
     pub fn needs_saved(self) -> bool {
         !matches!(
             self,
@@ -88,241 +130,204 @@ impl RoAction {
     }
 }
 
-fn action_picker(title: &str, subject: &str, entries: &[RoAction], cx: &Ctx) -> Picker<RoAction> {
-    let save_key = key_for(cx.keymap, KeyContext::Editor, Action::Save);
+fn role(cx: &Ctx) -> Option<Role> {
+    cx.session.user.as_ref().map(|u| u.role)
+}
+
+/// What fits the moment: the RO's state, its money, and who is asking.
+pub fn available(pane: &RoPane, cx: &Ctx) -> Vec<RoAction> {
+    let Some(form) = pane.form.as_ref() else {
+        return Vec::new();
+    };
+    let ro = &form.ro;
+    let saved = !form.is_new() && !form.is_dirty();
+    let owed = balance(pane, cx).outstanding().0 > 0;
+    let status = ro.status;
+    let desk_role = |roles: &[Role]| role(cx).is_some_and(|r| roles.contains(&r));
+    let before_dispatch = matches!(status, RoStatus::CheckedIn | RoStatus::WaitingForBay);
+    RoAction::ALL
+        .into_iter()
+        .filter(|a| match a {
+            RoAction::Save => !ro.is_closed() && (form.is_dirty() || form.is_new()),
+            RoAction::Sign => saved && !ro.is_signed() && status.is_open(),
+            RoAction::Decline => saved && !ro.is_signed() && status.can_move_to(RoStatus::Declined),
+            RoAction::Override => {
+                saved && !ro.is_signed() && before_dispatch && desk_role(&[Role::Manager])
+            }
+            RoAction::Move => saved && !status.allowed_next().is_empty(),
+            RoAction::Propose => {
+                saved && matches!(status, RoStatus::InBay | RoStatus::AwaitingApproval)
+            }
+            RoAction::AddedWorkCall => saved && ro.proposed().next().is_some(),
+            RoAction::Progress => saved && status.in_workshop(),
+            RoAction::Quality => {
+                saved
+                    && ro.desk.qc_passed.is_none()
+                    && matches!(
+                        status,
+                        RoStatus::QualityCheck | RoStatus::Washing | RoStatus::ReadyForPickup
+                    )
+            }
+            RoAction::Pickup => saved && status.is_open() && status != RoStatus::Booked,
+            RoAction::Payment => saved && owed,
+            RoAction::Arrears => {
+                saved
+                    && owed
+                    && ro.desk.arrears.is_none()
+                    && crate::domain::lifecycle::at_settlement(ro)
+                    && desk_role(&[Role::Manager, Role::Cashier])
+            }
+            RoAction::ExitNotice => {
+                saved && status == RoStatus::ReadyForPickup && ro.exit_notice_at.is_none()
+            }
+            RoAction::Reopen => {
+                status == RoStatus::Delivered
+                    && ro.desk.reopened.is_none()
+                    && desk_role(&[Role::Manager])
+            }
+            RoAction::NewOwner | RoAction::NewCar => !ro.is_closed() && before_dispatch,
+            RoAction::Discard => form.is_dirty(),
+            RoAction::Close => true,
+        })
+        .collect()
+}
+
+fn balance(pane: &RoPane, cx: &Ctx) -> Balance {
+    match pane.form.as_ref() {
+        Some(form) => Balance::of(&form.ro, cx.session.settings.tax_rate_bp, &pane.payments),
+        None => Balance::of(&RepairOrder::new(""), 0, &[]),
+    }
+}
+
+/// The F9 menu: what fits now, each with its letter.
+pub fn menu(pane: &RoPane, cx: &Ctx) -> Picker<RoAction> {
+    let entries = available(pane, cx);
+    let subject = pane
+        .form
+        .as_ref()
+        .map(|f| number(f, cx))
+        .unwrap_or_default();
+    action_picker(cx.texts.get("act.title"), &subject, &entries, cx)
+}
+
+pub fn action_picker(
+    title: &str,
+    subject: &str,
+    entries: &[RoAction],
+    cx: &Ctx,
+) -> Picker<RoAction> {
+    let contexts = [KeyContext::RoActions, KeyContext::Editor];
     let items = entries
         .iter()
         .map(|a| {
-            let label = cx.texts.fill(a.text_key(), &[("key", &save_key)]);
-            PickItem::new(label, *a)
+            let key = contexts
+                .iter()
+                .find_map(|c| cx.keymap.first_combo(*c, a.action()));
+            let shown = key.map(|k| k.to_string()).unwrap_or_default();
+            let save = crate::ui::help::key_for(cx.keymap, KeyContext::Editor, Action::Save);
+            let label = cx.texts.fill(a.text_key(), &[("key", &save)]);
+            let mut item = PickItem::new(format!("{shown:<6} {label}"), *a);
+            item.hotkey = key.filter(|k: &KeyCombo| k.is_plain());
+            item
         })
         .collect();
     Picker::new(title, subject, items)
 }
 
-pub fn menu(form: &RoForm, cx: &Ctx) -> Picker<RoAction> {
-    action_picker(
-        cx.texts.get("act.title"),
-        &form.ro.number,
-        &RoAction::ALL,
-        cx,
-    )
-}
-
-/// "new RO" or its number, for messages.
-fn number(form: &RoForm, cx: &Ctx) -> String {
-    if form.ro.number.is_empty() {
-        cx.texts.get("ro.new").to_string()
-    } else {
-        form.ro.number.clone()
-    }
-}
-
-/// Refuses to leave unsaved edits behind by opening something else.
-pub fn unsaved_first(form: &RoForm, cx: &Ctx) -> Command {
-    let ro = number(form, cx);
-    Command::Warn(format!(
-        "{ro}: {} — {} / {}",
-        cx.texts.get("ro.unsaved"),
-        cx.texts.get("act.save"),
-        cx.texts.get("act.discard")
-    ))
-}
-
-/// Ctrl-S: checks at the fields, then the save goes to the writer. While it
-/// waits, typing goes on; what is typed meanwhile stays on top of the saved RO.
-pub fn save(pane: &mut RoPane, cx: &Ctx) -> Vec<Command> {
-    let Some(form) = pane.form.as_mut() else {
-        return Vec::new();
-    };
-    let what = cx.texts.fill("what.save", &[("ro", &number(form, cx))]);
-    if pane.saving.is_some() {
-        // A second save would carry the old version and meet my own first one.
-        return vec![Command::Warn(
-            cx.texts
-                .fill("msg.waiting", &[("what", &what), ("secs", "…")]),
-        )];
-    }
-    let threshold = cx.session.settings.discount_threshold_bp;
-    if !form.check(cx.now, cx.session.is_manager(), threshold) {
-        let n = form.check_errors.len() + form.parse_errors.len();
-        let msg = cx.texts.fill("msg.fix_fields", &[("n", &n.to_string())]);
-        return vec![Command::Warn(msg)];
-    }
-    pane.saving = Some(form.ro.clone());
-    let write = Write::SaveRo {
-        ro: Box::new(form.ro.clone()),
-        over_version: None,
-    };
-    vec![Command::write(write, what)]
-}
-
-/// "Keep mine": my fields over their version, saved knowingly.
-pub fn save_over(pane: &mut RoPane, theirs: RepairOrder, cx: &Ctx) -> Vec<Command> {
-    let Some(form) = pane.form.as_mut() else {
-        return Vec::new();
-    };
-    let over = theirs.version;
-    form.ro = resolve(form.ro.clone(), theirs.clone(), Resolution::KeepMine);
-    form.stored = Some(theirs);
-    pane.saving = Some(form.ro.clone());
-    let what = cx.texts.fill("what.save", &[("ro", &number(form, cx))]);
-    let write = Write::SaveRo {
-        ro: Box::new(form.ro.clone()),
-        over_version: Some(over),
-    };
-    vec![Command::write(write, what)]
-}
-
-/// Esc: close the RO; with unsaved changes, ask first.
-pub fn close(pane: &mut RoPane, cx: &Ctx) -> Vec<Command> {
-    let Some(form) = pane.form.as_ref() else {
-        return Vec::new();
-    };
-    if !form.is_dirty() {
-        pane.form = None;
-        return Vec::new();
-    }
-    let entries = [RoAction::Save, RoAction::Discard];
-    let picker = action_picker(cx.texts.get("ro.unsaved"), &form.ro.number, &entries, cx);
-    vec![Command::Push(Box::new(picker))]
-}
-
-/// Throws my edits away (and their draft), back to the stored RO if any.
-fn discard(pane: &mut RoPane, cx: &Ctx) -> Vec<Command> {
-    let Some(form) = pane.form.take() else {
-        return Vec::new();
-    };
-    let mut commands = vec![
-        Command::Drafts(DraftOp::Discard(form.draft_key())),
-        Command::Notice(cx.texts.get("msg.discarded").into()),
-    ];
-    if let Some(id) = form.ro.id {
-        pane.awaiting = Some(Awaiting::Open);
-        commands.push(Command::Read(Read::Ro(id)));
-    }
-    commands
-}
-
-fn text(label: &str, value: &str) -> (String, PromptInput) {
-    (
-        label.to_string(),
-        PromptInput::Text(Box::new(one_line(value))),
-    )
-}
-
-fn choice(label: &str, options: &[&str]) -> (String, PromptInput) {
-    let options = options.iter().map(|s| s.to_string()).collect();
-    (label.to_string(), PromptInput::Choice(options, 0))
-}
-
-fn prompt(title: &str, purpose: PromptPurpose, fields: Vec<(String, PromptInput)>) -> Command {
-    Command::Push(Box::new(Prompt::new(title, purpose, fields)))
-}
-
-/// What an entry of the actions menu does.
+/// What an action does: a dialog, a write, or a change to the form.
 pub fn on_action(pane: &mut RoPane, action: RoAction, cx: &Ctx) -> Vec<Command> {
     let Some(form) = pane.form.as_ref() else {
         return Vec::new();
     };
     if action.needs_saved() && (form.is_new() || form.is_dirty()) {
-        let key = key_for(cx.keymap, KeyContext::Editor, Action::Save);
+        let key = crate::ui::help::key_for(cx.keymap, KeyContext::Editor, Action::Save);
         return vec![Command::Warn(
             cx.texts.fill("msg.save_first", &[("key", &key)]),
         )];
     }
-    let t = cx.texts;
-    let hm = cx.time.local(cx.now).format("%H:%M").to_string();
-    let command = match action {
-        RoAction::Save => return save(pane, cx),
-        RoAction::Discard => return discard(pane, cx),
-        RoAction::Close => return close(pane, cx),
+    let target = Target {
+        ro_id: form.ro.id.unwrap_or_default(),
+        version: form.ro.version,
+        number: form.ro.number.clone(),
+    };
+    let ro = &form.ro;
+    let owed = balance(pane, cx).outstanding();
+    let dialog = |purpose| desk::open(purpose, &target, cx);
+    match action {
+        RoAction::Save => save::save(pane, cx),
+        RoAction::Discard => save::discard(pane, cx),
+        RoAction::Close => save::close(pane, cx),
         RoAction::NewOwner | RoAction::NewCar => {
             change_party(pane, action);
-            return Vec::new();
+            Vec::new()
         }
-        RoAction::Move => return move_menu(form, cx),
-        RoAction::Progress => desk(form, cx, "what.check", |ro_id, version| {
-            Write::ProgressCheck { ro_id, version }
-        }),
-        RoAction::ExitNotice => desk(form, cx, "what.exit", |ro_id, version| Write::ExitNotice {
-            ro_id,
-            version,
-        }),
-        RoAction::Sign => prompt(
-            t.get("act.sign"),
-            PromptPurpose::Sign,
-            vec![text(t.get("prompt.signer"), &form.ro.customer.name)],
-        ),
-        RoAction::Decline => prompt(
-            t.get("act.decline"),
-            PromptPurpose::Decline,
-            vec![text(t.get("prompt.decline"), "")],
-        ),
-        RoAction::Pickup => prompt(
-            t.get("act.pickup"),
-            PromptPurpose::PickupCall,
-            vec![text(t.get("prompt.late_reason"), "")],
-        ),
-        RoAction::Payment => prompt(
-            t.get("act.payment"),
-            PromptPurpose::Payment,
-            vec![
-                text(t.get("prompt.amount"), &owed(pane, cx)),
-                choice(
-                    t.get("prompt.method"),
-                    &["cash", "card", "wechat", "alipay", "transfer"],
-                ),
-            ],
-        ),
-        RoAction::AddedWorkCall => prompt(
-            t.get("act.call"),
-            PromptPurpose::AddedWorkCall,
-            vec![
-                choice(t.get("prompt.decision"), &["approved", "declined"]),
-                choice(t.get("prompt.channel"), &["phone", "in_person", "message"]),
-                text(t.get("prompt.told"), ""),
-                text(t.get("prompt.delay"), "0"),
-                text(t.get("prompt.asked"), &hm),
-                text(t.get("prompt.answered"), &hm),
-            ],
-        ),
+        RoAction::Move => move_menu(ro, cx),
+        RoAction::ExitNotice => {
+            let (ro_id, version) = (target.ro_id, target.version);
+            let what = cx.texts.fill("what.exit", &[("ro", &target.number)]);
+            vec![Command::write(Write::ExitNotice { ro_id, version }, what)]
+        }
         RoAction::Propose => {
             let line = RoLine {
                 kind: LineKind::Part,
                 ..Default::default()
             };
             let rate = cx.session.settings.labour_rate;
-            Command::Push(Box::new(LineEditor::new(None, line, true, rate)))
+            let editor = super::dialogs::LineEditor::new(None, line, true, rate);
+            vec![Command::Push(Box::new(editor))]
         }
-    };
-    vec![command]
+        RoAction::Pickup if !crate::domain::lifecycle::is_late(ro, cx.now) => {
+            // On time: nothing to explain, the call is recorded as it is.
+            let (ro_id, version) = (target.ro_id, target.version);
+            let what = cx.texts.fill("what.call", &[("ro", &target.number)]);
+            let late_reason = String::new();
+            vec![Command::write(
+                Write::PickupCall {
+                    ro_id,
+                    version,
+                    late_reason,
+                },
+                what,
+            )]
+        }
+        RoAction::Pickup => dialog(DeskPrompt::Pickup),
+        RoAction::Sign => dialog(DeskPrompt::Sign {
+            signer: ro.customer.name.clone(),
+        }),
+        RoAction::Decline => dialog(DeskPrompt::Decline),
+        RoAction::Override => dialog(DeskPrompt::Override),
+        RoAction::Progress => dialog(DeskPrompt::Progress {
+            promised: ro.promised_at,
+        }),
+        RoAction::Quality => dialog(DeskPrompt::Quality),
+        RoAction::Payment => dialog(DeskPrompt::Payment { owed }),
+        RoAction::Arrears => dialog(DeskPrompt::Arrears { owed }),
+        RoAction::Reopen => dialog(DeskPrompt::Reopen),
+        RoAction::AddedWorkCall => {
+            let items = ro
+                .proposed()
+                .filter_map(|l| l.id.map(|id| (id, item_label(l, cx))))
+                .collect();
+            dialog(DeskPrompt::AddedWorkCall { items })
+        }
+    }
 }
 
-/// What the customer still owes on the open RO, as typed money.
-fn owed(pane: &RoPane, cx: &Ctx) -> String {
-    let Some(form) = &pane.form else {
-        return String::new();
-    };
-    let tax = cx.session.settings.tax_rate_bp;
-    let due = crate::domain::pricing::totals(&form.ro.lines, form.ro.discount_bp, tax);
-    let owed = crate::domain::settlement::balance(due.customer_due(), &pane.payments);
-    owed.format("").replace(',', "")
+/// "P-DISC Front discs ¥1,200.00" for a proposed item.
+fn item_label(l: &RoLine, cx: &Ctx) -> String {
+    let amount = crate::domain::pricing::line_amount(l);
+    format!(
+        "{} {}",
+        l.description,
+        amount.format(&cx.session.settings.currency_symbol)
+    )
 }
 
-/// A write about the stored RO, with the version the advisor saw.
-fn desk(form: &RoForm, cx: &Ctx, what: &str, write: impl FnOnce(i64, i64) -> Write) -> Command {
-    let (id, version) = (form.ro.id.unwrap_or_default(), form.ro.version);
-    let what = cx.texts.fill(what, &[("ro", &form.ro.number)]);
-    Command::write(write(id, version), what)
-}
-
-fn move_menu(form: &RoForm, cx: &Ctx) -> Vec<Command> {
-    let card = form.ro.id.and_then(|id| cx.board.card(id));
-    match card {
+fn move_menu(ro: &RepairOrder, cx: &Ctx) -> Vec<Command> {
+    match ro.id.and_then(|id| cx.board.card(id)) {
         Some(card) => moves::choose_status(card, cx.texts),
         None => vec![Command::Warn(
-            cx.texts.fill("msg.no_moves", &[("ro", &form.ro.number)]),
+            cx.texts.fill("msg.no_moves", &[("ro", &ro.number)]),
         )],
     }
 }
@@ -346,103 +351,14 @@ fn change_party(pane: &mut RoPane, action: RoAction) {
     }
 }
 
-/// A prompt was filled in: the write it asks for, or what is wrong with it.
-pub fn prompted(pane: &mut RoPane, p: Prompted, cx: &Ctx) -> Vec<Command> {
-    let Some(form) = pane.form.as_ref() else {
-        return Vec::new();
-    };
-    let v = &p.values;
-    let command = match p.purpose {
-        PromptPurpose::Sign => {
-            let signer = v[0].clone();
-            desk(form, cx, "what.sign", |ro_id, version| Write::Sign {
-                ro_id,
-                version,
-                signer,
-            })
-        }
-        PromptPurpose::Decline if v[0].eq_ignore_ascii_case("yes") => {
-            desk(form, cx, "what.decline", |ro_id, version| Write::Decline {
-                ro_id,
-                version,
-            })
-        }
-        PromptPurpose::Decline => return Vec::new(),
-        PromptPurpose::PickupCall => {
-            let late_reason = v[0].clone();
-            desk(form, cx, "what.call", |ro_id, version| Write::PickupCall {
-                ro_id,
-                version,
-                late_reason,
-            })
-        }
-        PromptPurpose::AddedWorkCall => match added_work_call(v, cx) {
-            Ok(call) => desk(form, cx, "what.answer", |ro_id, version| {
-                Write::AddedWorkCall {
-                    ro_id,
-                    version,
-                    call,
-                }
-            }),
-            Err(msg) => Command::Warn(msg),
-        },
-        PromptPurpose::Payment => match parse_money(&v[0]) {
-            Some(amount) => {
-                let method = v[1].clone();
-                desk(form, cx, "what.pay", |ro_id, _| Write::Pay {
-                    ro_id,
-                    amount,
-                    method,
-                })
-            }
-            None => Command::Warn("type an amount, e.g. 500 or 752.58".into()),
-        },
-    };
-    vec![command]
-}
-
-/// The call record from the prompt: answer, channel, who was told, delay,
-/// and the times asked and answered (told is now).
-fn added_work_call(v: &[String], cx: &Ctx) -> Result<AddedWorkCall, String> {
-    let at = |s: &str, what: &str| {
-        cx.time
-            .parse(s, cx.now)
-            .ok_or_else(|| format!("{what}: type a time like 14:05"))
-    };
-    Ok(AddedWorkCall {
-        decision: if v[0] == "declined" {
-            Decision::Declined
-        } else {
-            Decision::Approved
-        },
-        channel: match v[1].as_str() {
-            "in_person" => Channel::InPerson,
-            "message" => Channel::Message,
-            _ => Channel::Phone,
-        },
-        workshop_told: v[2].clone(),
-        delay_minutes: v[3]
-            .trim()
-            .parse()
-            .map_err(|_| "extra minutes: type a whole number".to_string())?,
-        asked_at: at(&v[4], "asked at")?,
-        answered_at: at(&v[5], "answered at")?,
-        workshop_told_at: cx.now,
-    })
-}
-
 /// A canned job becomes a labour line at the shop's rate, ready to edit.
 pub fn add_canned(pane: &mut RoPane, i: usize, cx: &Ctx) {
     let (Some(job), Some(form)) = (pane.canned.get(i), pane.form.as_mut()) else {
         return;
     };
     let rate = cx.session.settings.labour_rate;
-    form.push_line(labour(
-        &job.op_code,
-        &job.description,
-        job.hours_milli,
-        rate,
-    ));
+    let line = super::dialogs::labour(&job.op_code, &job.description, job.hours_milli, rate);
+    form.push_line(line);
 }
 
 /// A new RO, for a car found by the search or for a new customer and car

@@ -76,9 +76,16 @@ impl RoForm {
         form
     }
 
-    /// The RO as stored, with nothing edited.
+    /// The RO as stored, with nothing edited. A signed RO opens on its
+    /// lines: the header is the contract, what happens now is desk work,
+    /// and the action letters work from there at once.
     pub fn stored(ro: RepairOrder, groups: Vec<WorkGroup>, time: TimeFmt) -> RoForm {
-        RoForm::new(ro.clone(), Some(ro), groups, time)
+        let signed = ro.is_signed() || !ro.status.is_open();
+        let mut form = RoForm::new(ro.clone(), Some(ro), groups, time);
+        if signed {
+            form.focus_on(FieldId::Lines);
+        }
+        form
     }
 
     /// My own write (a save, a signature) landed as `theirs`. Edits made

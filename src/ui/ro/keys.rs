@@ -3,11 +3,15 @@
 //! then typing. Keys the editor does not use go back to the shell, so F-keys
 //! switch panes from inside a text field and digits type.
 
+use super::actions::{self, RoAction};
 use super::dialogs::LineEditor;
-use super::{actions, RoPane};
+use super::fields::FieldId;
+use super::{save, RoPane};
+use crate::domain::lifecycle::Refusal;
 use crate::domain::repair_order::RoLine;
 use crate::ui::effects::Read;
 use crate::ui::keymap::Action;
+use crate::ui::layer::{PickItem, Picker};
 use crate::ui::pane::{Command, Ctx, Pane};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -16,6 +20,11 @@ pub fn key(pane: &mut RoPane, key: KeyEvent, cx: &Ctx) -> Option<Vec<Command>> {
         return Some(update(pane, action, cx));
     }
     let form = pane.form.as_mut()?;
+    if edits(key) {
+        if let Some(no) = edit_refused(form, form.field()) {
+            return Some(vec![Command::Warn(no.to_string())]);
+        }
+    }
     if form.type_key(key, cx.now) {
         return Some(Vec::new());
     }
@@ -36,10 +45,20 @@ pub fn update(pane: &mut RoPane, action: Action, cx: &Ctx) -> Vec<Command> {
         };
     };
     let rate = cx.session.settings.labour_rate;
+    let changes = |field| match action {
+        Action::CycleNext | Action::CyclePrev => Some(field),
+        Action::AddLine | Action::RemoveLine | Action::CannedJob | Action::Open => {
+            Some(FieldId::Lines)
+        }
+        _ => None,
+    };
+    if let Some(no) = changes(form.field()).and_then(|f| edit_refused(form, f)) {
+        return vec![Command::Warn(no.to_string())];
+    }
     match action {
-        Action::Save => return actions::save(pane, cx),
-        Action::Actions => return vec![Command::Push(Box::new(actions::menu(form, cx)))],
-        Action::Back => return actions::close(pane, cx),
+        Action::Save => return save::save(pane, cx),
+        Action::Actions => return vec![Command::Push(Box::new(actions::menu(pane, cx)))],
+        Action::Back => return save::close(pane, cx),
         Action::NextField => form.next_field(),
         Action::PrevField => form.prev_field(),
         Action::CycleNext => form.cycle(true),
@@ -48,7 +67,9 @@ pub fn update(pane: &mut RoPane, action: Action, cx: &Ctx) -> Vec<Command> {
         Action::Down => {
             form.line_cursor = (form.line_cursor + 1).min(form.ro.lines.len().saturating_sub(1))
         }
-        Action::RemoveLine => form.remove_line(),
+        Action::Home => form.line_cursor = 0,
+        Action::End => form.line_cursor = form.ro.lines.len().saturating_sub(1),
+        Action::RemoveLine => return confirm_removal(form, cx),
         Action::AddLine => {
             let editor = LineEditor::new(None, RoLine::default(), false, rate);
             return vec![Command::Push(Box::new(editor))];
@@ -60,7 +81,62 @@ pub fn update(pane: &mut RoPane, action: Action, cx: &Ctx) -> Vec<Command> {
             }
         }
         Action::CannedJob => return vec![Command::Read(Read::CannedJobs)],
-        _ => {}
+        other => {
+            if let Some(a) = RoAction::from_action(other) {
+                return actions::on_action(pane, a, cx);
+            }
+        }
     }
     Vec::new()
+}
+
+/// A key that changes a field's text (rather than moving in it).
+fn edits(key: KeyEvent) -> bool {
+    let plain = !key
+        .modifiers
+        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+    match key.code {
+        KeyCode::Char(_) => plain,
+        KeyCode::Backspace | KeyCode::Delete | KeyCode::Enter => true,
+        _ => false,
+    }
+}
+
+/// Why the RO's state forbids changing `field` now, said before anything
+/// is typed in vain: a delivered RO is closed; once signed, the lines,
+/// the discount and the promise change only through added work. (The
+/// store's guard, `lifecycle::check_save`, has the last word.)
+fn edit_refused(form: &super::form::RoForm, field: FieldId) -> Option<Refusal> {
+    let ro = &form.ro;
+    if ro.is_closed() {
+        return Some(Refusal::Closed);
+    }
+    let frozen = matches!(
+        field,
+        FieldId::Lines | FieldId::Promised | FieldId::Discount
+    );
+    (frozen && ro.is_signed() && ro.status.is_open()).then_some(Refusal::SignedFrozen)
+}
+
+/// What the removal question answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineChoice {
+    Remove(usize),
+    Keep,
+}
+
+/// A line goes only after a yes: `-` next to `+` is easy to hit.
+fn confirm_removal(form: &super::form::RoForm, cx: &Ctx) -> Vec<Command> {
+    let i = form.line_cursor;
+    let Some(line) = form.ro.lines.get(i) else {
+        return Vec::new();
+    };
+    let t = cx.texts;
+    let subject = format!("{} {}", line.code, line.description);
+    let items = vec![
+        PickItem::new(t.get("line.remove"), LineChoice::Remove(i)),
+        PickItem::new(t.get("line.keep"), LineChoice::Keep),
+    ];
+    let picker = Picker::new(t.get("line.remove_title"), subject.trim(), items);
+    vec![Command::Push(Box::new(picker))]
 }

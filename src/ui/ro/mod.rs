@@ -9,6 +9,7 @@ pub mod fields;
 pub mod form;
 mod keys;
 mod outcomes;
+mod save;
 pub mod view;
 
 use crate::domain::draft::Draft;
@@ -25,6 +26,7 @@ use ratatui::layout::Rect;
 use ratatui::Frame;
 
 pub use actions::{new_form, RoAction};
+pub use keys::LineChoice;
 
 /// What the next read of an RO is for (reads answer at once, in order).
 #[derive(Debug, Clone)]
@@ -51,6 +53,8 @@ pub struct RoPane {
     /// for the database is kept on top of what comes back.
     saving: Option<RepairOrder>,
     awaiting: Option<Awaiting>,
+    /// The last desk dialog's answers, brought back if the store says no.
+    last_prompt: Option<crate::ui::desk::Prompted>,
 }
 
 impl RoPane {
@@ -66,7 +70,7 @@ impl RoPane {
                 return Vec::new();
             }
             if form.is_dirty() {
-                return vec![actions::unsaved_first(form, cx)];
+                return vec![save::unsaved_first(form, cx)];
             }
         }
         self.awaiting = Some(Awaiting::Open);
@@ -77,7 +81,7 @@ impl RoPane {
     fn find(&mut self, cx: &Ctx) -> Vec<Command> {
         self.drafts_offered = true;
         match &self.form {
-            Some(form) if form.is_dirty() => vec![actions::unsaved_first(form, cx)],
+            Some(form) if form.is_dirty() => vec![save::unsaved_first(form, cx)],
             _ => vec![Command::Push(Box::<dialogs::Finder>::default())],
         }
     }
@@ -91,8 +95,13 @@ impl Pane for RoPane {
     fn contexts(&self) -> &'static [KeyContext] {
         match self.focus_kind() {
             None => &[KeyContext::List],
-            Some(Kind::Lines) => &[KeyContext::Editor, KeyContext::Lines],
-            Some(Kind::Choice) => &[KeyContext::Editor, KeyContext::Choice],
+            // Where no text field has the focus, the action letters work.
+            Some(Kind::Lines) => &[KeyContext::Editor, KeyContext::Lines, KeyContext::RoActions],
+            Some(Kind::Choice) => &[
+                KeyContext::Editor,
+                KeyContext::Choice,
+                KeyContext::RoActions,
+            ],
             Some(Kind::Text) => &[KeyContext::Editor, KeyContext::Field],
             Some(Kind::Multi(_)) => &[KeyContext::Editor],
         }
@@ -104,6 +113,7 @@ impl Pane for RoPane {
             KeyContext::Field,
             KeyContext::Choice,
             KeyContext::Lines,
+            KeyContext::RoActions,
             KeyContext::Global,
             KeyContext::Dialog,
             KeyContext::Finder,

@@ -2,17 +2,17 @@
 //! outcome. A write that fails says why and keeps everything typed.
 
 use super::actions::{self, add_canned, new_form, RoAction};
-use super::dialogs::{
-    ConflictChoice, ConflictView, DraftChoice, DraftOffer, FinderPick, LineDone, LineEditor,
-    Prompted,
-};
+use super::dialogs::{ConflictChoice, DraftChoice, DraftOffer, FinderPick, LineDone, LineEditor};
 use super::form::RoForm;
+use super::keys::LineChoice;
+use super::save;
 use super::{Awaiting, RoPane};
-use crate::domain::conflict::{diff, Resolution};
+use crate::domain::added_work::Decision;
 use crate::domain::draft::{Draft, NEW_RO};
 use crate::domain::RepairOrder;
 use crate::store::StoreError;
 use crate::ui::board::moves::{self, MovePick};
+use crate::ui::desk::{self, Prompted, Target};
 use crate::ui::effects::{DraftOp, Read, ReadOut, Write, WriteOut};
 use crate::ui::help::key_for;
 use crate::ui::keymap::{Action, KeyContext};
@@ -58,11 +58,22 @@ fn picked(pane: &mut RoPane, value: Box<dyn Any>, cx: &Ctx) -> Vec<Command> {
         Err(v) => v,
     };
     let value = match take::<Prompted>(value) {
-        Ok(p) => return actions::prompted(pane, p, cx),
+        Ok(p) => return prompted(pane, p, cx),
         Err(v) => v,
     };
     let value = match take::<ConflictChoice>(value) {
-        Ok(choice) => return resolved(pane, choice, cx),
+        Ok(c) => return save::resolve(pane, c.resolution, *c.theirs, cx),
+        Err(v) => v,
+    };
+    let value = match take::<LineChoice>(value) {
+        Ok(LineChoice::Remove(i)) => {
+            if let Some(form) = pane.form.as_mut() {
+                form.line_cursor = i;
+                form.remove_line();
+            }
+            return Vec::new();
+        }
+        Ok(LineChoice::Keep) => return Vec::new(),
         Err(v) => v,
     };
     let value = match take::<DraftChoice>(value) {
@@ -104,12 +115,15 @@ fn line_done(pane: &mut RoPane, done: LineDone, cx: &Ctx) -> Vec<Command> {
     if done.propose {
         let (ro_id, version) = (form.ro.id.unwrap_or_default(), form.ro.version);
         let what = cx.texts.fill("what.propose", &[("ro", &form.ro.number)]);
-        let write = Write::Propose {
-            ro_id,
-            version,
-            lines: vec![done.line],
-        };
-        return vec![Command::write(write, what)];
+        let lines = done.items();
+        return vec![Command::write(
+            Write::Propose {
+                ro_id,
+                version,
+                lines,
+            },
+            what,
+        )];
     }
     match done.index {
         Some(i) => form.replace_line(i, done.line),
@@ -118,18 +132,24 @@ fn line_done(pane: &mut RoPane, done: LineDone, cx: &Ctx) -> Vec<Command> {
     Vec::new()
 }
 
-fn resolved(pane: &mut RoPane, choice: ConflictChoice, cx: &Ctx) -> Vec<Command> {
-    match choice.resolution {
-        Resolution::KeepMine => actions::save_over(pane, *choice.theirs, cx),
-        Resolution::TakeTheirs => {
-            let theirs = *choice.theirs;
-            let discard = pane.form.as_ref().map(|f| f.draft_key());
-            pane.form = Some(RoForm::stored(theirs, cx.board.groups.clone(), cx.time));
-            discard
-                .map(|key| vec![Command::Drafts(DraftOp::Discard(key))])
-                .unwrap_or_default()
-        }
-    }
+/// The RO the pane's desk actions are about.
+fn target(pane: &RoPane) -> Option<Target> {
+    let ro = &pane.form.as_ref()?.ro;
+    Some(Target {
+        ro_id: ro.id?,
+        version: ro.version,
+        number: ro.number.clone(),
+    })
+}
+
+/// A finished desk dialog: its write, remembered in case the store says no.
+fn prompted(pane: &mut RoPane, p: Prompted, cx: &Ctx) -> Vec<Command> {
+    let Some(target) = target(pane) else {
+        return Vec::new();
+    };
+    let command = desk::write(&p, &target, cx);
+    pane.last_prompt = Some(p);
+    command.into_iter().collect()
 }
 
 fn draft_choice(pane: &mut RoPane, choice: DraftChoice, cx: &Ctx) -> Vec<Command> {
@@ -210,18 +230,7 @@ fn loaded(
     let groups = cx.board.groups.clone();
     let same = pane.form.as_ref().and_then(|f| f.ro.id) == ro.id;
     match pane.awaiting.take() {
-        Some(Awaiting::Conflict(message)) => {
-            let Some(form) = pane.form.as_ref() else {
-                return Vec::new();
-            };
-            let diffs = diff(&form.ro, &ro);
-            let view = ConflictView {
-                message: message.clone(),
-                diffs,
-                theirs: ro,
-            };
-            return vec![Command::Push(Box::new(view)), Command::Warn(message)];
-        }
+        Some(Awaiting::Conflict(message)) => return save::show_conflict(pane, message, ro, cx),
         Some(Awaiting::Restore(draft)) => {
             restore(pane, *draft, Some(ro), cx);
             pane.payments = payments;
@@ -264,15 +273,28 @@ fn wrote(pane: &mut RoPane, write: Write, what: &str, out: WriteOut, cx: &Ctx) -
         (Write::Sign { .. }, _) => fill("msg.signed"),
         (Write::Decline { .. }, _) => fill("msg.declined"),
         (Write::Propose { .. }, _) => fill("msg.proposed"),
-        (Write::AddedWorkCall { call, .. }, _) => t.fill(
-            "msg.answered",
-            &[("ro", &number), ("answer", call.decision.code())],
-        ),
+        (Write::AddedWorkCall { call, .. }, _) => {
+            let count = |d: Decision| call.decisions.iter().filter(|(_, x)| *x == d).count();
+            let answer = t.fill(
+                "msg.answer_counts",
+                &[
+                    ("approved", &count(Decision::Approved).to_string()),
+                    ("declined", &count(Decision::Declined).to_string()),
+                ],
+            );
+            t.fill("msg.answered", &[("ro", &number), ("answer", &answer)])
+        }
         (Write::ProgressCheck { .. }, _) => fill("msg.checked"),
         (Write::PickupCall { .. }, _) => fill("msg.called"),
         (Write::ExitNotice { .. }, _) => fill("msg.exit"),
+        (Write::QualityCheck { passed: true, .. }, _) => fill("msg.quality_passed"),
+        (Write::QualityCheck { .. }, _) => fill("msg.quality_failed"),
+        (Write::OverrideDispatch { .. }, _) => fill("msg.override"),
+        (Write::AcceptArrears { .. }, _) => fill("msg.arrears"),
+        (Write::Reopen { .. }, _) => fill("msg.reopened"),
         _ => String::new(),
     };
+    pane.last_prompt = None;
     let mut commands = vec![Command::Notice(message)];
     if let Some(id) = write.ro_id() {
         pane.awaiting = Some(Awaiting::Landed);
@@ -285,7 +307,17 @@ fn wrote(pane: &mut RoPane, write: Write, what: &str, out: WriteOut, cx: &Ctx) -
 /// the draft it replaces goes (a new RO's draft was kept under "new").
 fn saved_ro(pane: &mut RoPane, saved: RepairOrder, cx: &Ctx) -> Vec<Command> {
     let submitted = pane.saving.take();
-    let message = cx.texts.fill("msg.saved", &[("ro", &saved.number)]);
+    // More than one version on: someone saved meanwhile, and the store
+    // merged their change with mine (they touched different things).
+    let merged = submitted
+        .as_ref()
+        .is_some_and(|s| s.id.is_some() && saved.version > s.version + 1);
+    let key = if merged {
+        "msg.saved_merged"
+    } else {
+        "msg.saved"
+    };
+    let message = cx.texts.fill(key, &[("ro", &saved.number)]);
     let Some(form) = pane.form.as_mut() else {
         return vec![Command::Notice(message)];
     };
@@ -298,8 +330,16 @@ fn saved_ro(pane: &mut RoPane, saved: RepairOrder, cx: &Ctx) -> Vec<Command> {
     ]
 }
 
-/// A write did not happen: say why; nothing typed is lost.
+/// A write did not happen: say why; nothing typed is lost. A desk dialog
+/// comes back with its answers and the reason.
 fn failed(pane: &mut RoPane, write: Write, what: String, e: StoreError, cx: &Ctx) -> Vec<Command> {
+    if let (Some(p), Some(t)) = (pane.last_prompt.take(), target(pane)) {
+        let dialog = desk::again(&p, &t, e.to_string(), cx);
+        return vec![
+            Command::Push(Box::new(dialog)),
+            Command::Warn(e.to_string()),
+        ];
+    }
     match write {
         Write::SaveRo { ro, .. } => {
             pane.saving = None;
@@ -308,10 +348,12 @@ fn failed(pane: &mut RoPane, write: Write, what: String, e: StoreError, cx: &Ctx
                 return vec![Command::Read(Read::Ro(id))];
             }
         }
-        // The proposed item comes back to the advisor as typed, with the reason.
+        // The proposed items come back to the advisor as typed, with the reason.
         Write::Propose { mut lines, .. } if !lines.is_empty() => {
             let rate = cx.session.settings.labour_rate;
-            let mut editor = LineEditor::new(None, lines.remove(0), true, rate);
+            let last = lines.pop().unwrap_or_default();
+            let mut editor = LineEditor::new(None, last, true, rate);
+            editor.items = lines;
             editor.error = Some(e.to_string());
             return vec![
                 Command::Push(Box::new(editor)),

@@ -7,7 +7,7 @@ use super::form::RoForm;
 use super::RoPane;
 use crate::domain::pricing::{line_amount, risk_margin, totals};
 use crate::domain::repair_order::{Approval, NO_WARRANTY_NOTICE};
-use crate::domain::settlement::balance;
+use crate::domain::settlement::Balance;
 use crate::domain::text::clean_multiline;
 use crate::ui::help::{hint, key_for};
 use crate::ui::keymap::{Action, KeyContext};
@@ -28,6 +28,8 @@ enum Row {
     Error(String),
     LinesHeader,
     Line(usize),
+    /// The selected line's description in full, when its column cuts it.
+    LineDetail(String),
     Text(String, bool),
 }
 
@@ -41,14 +43,29 @@ fn height(row: &Row) -> u16 {
     }
 }
 
-fn rows(pane: &RoPane, form: &RoForm, cx: &Ctx, wide: bool) -> Vec<Row> {
+fn rows(form: &RoForm, cx: &Ctx, w: usize) -> Vec<Row> {
+    let wide = w >= 70;
     let mut rows = Vec::new();
     let mut i = 0;
     while i < ORDER.len() {
         let f = ORDER[i];
         if f == FieldId::Lines {
             rows.push(Row::LinesHeader);
-            rows.extend((0..form.ro.lines.len()).map(Row::Line));
+            for i in 0..form.ro.lines.len() {
+                rows.push(Row::Line(i));
+                if let Some(full) = cut_description(form, i, w) {
+                    let wrapped = crate::ui::desk::wrapped(&full, w.saturating_sub(4));
+                    rows.extend(wrapped.into_iter().map(Row::LineDetail));
+                }
+            }
+            if form
+                .ro
+                .lines
+                .iter()
+                .any(|l| l.approval != Approval::Original)
+            {
+                rows.push(Row::Text(format!("  {}", cx.texts.get("ro.legend")), false));
+            }
             rows.extend(form.line_problems().into_iter().map(Row::Error));
             i += 1;
             continue;
@@ -63,11 +80,36 @@ fn rows(pane: &RoPane, form: &RoForm, cx: &Ctx, wide: bool) -> Vec<Row> {
         }
         i += if pair.is_some() { 2 } else { 1 };
     }
-    rows.extend(totals_rows(pane, form, cx));
+    rows.extend(totals_rows(form, cx, w));
     rows
 }
 
-fn totals_rows(pane: &RoPane, form: &RoForm, cx: &Ctx) -> Vec<Row> {
+/// The selected line's full description when the lines table cuts it.
+fn cut_description(form: &RoForm, i: usize, w: usize) -> Option<String> {
+    let selected = form.field() == FieldId::Lines && form.line_cursor == i;
+    let l = &form.ro.lines[i];
+    let shown = format!("{}{}", mark(l.approval), l.description);
+    (selected && crate::ui::text::width(&shown) > description_width(w))
+        .then(|| clean_multiline(&l.description))
+}
+
+/// The lines table's description column, on a screen `w` wide: what the
+/// cursor, kind, code, quantity, price, payer and amount leave.
+fn description_width(w: usize) -> usize {
+    w.saturating_sub(2 + 7 + 11 + 1 + 9 + 11 + 9 + 11).max(8)
+}
+
+/// Added work is marked: awaiting the customer, approved, declined.
+fn mark(a: Approval) -> &'static str {
+    match a {
+        Approval::Original => "",
+        Approval::Proposed => "? ",
+        Approval::Approved => "+ ",
+        Approval::Declined => "× ",
+    }
+}
+
+fn totals_rows(form: &RoForm, cx: &Ctx, w: usize) -> Vec<Row> {
     let t = cx.texts;
     let cur = &cx.session.settings.currency_symbol;
     let tot = totals(
@@ -91,20 +133,6 @@ fn totals_rows(pane: &RoPane, form: &RoForm, cx: &Ctx) -> Vec<Row> {
             false,
         ));
     }
-    let paid = pane.payments.iter().map(|p| p.amount.0).sum::<i64>();
-    let owed = balance(tot.customer_due(), &pane.payments);
-    out.push(Row::Text(
-        format!(
-            "{} {}   {} {}   {} {}",
-            t.get("ro.total"),
-            tot.total.format(cur),
-            t.get("ro.paid"),
-            crate::domain::Money(paid).format(cur),
-            t.get("ro.owed"),
-            owed.format(cur)
-        ),
-        false,
-    ));
     let margin = risk_margin(form.ro.pricing, tot.total);
     if margin.0 > 0 {
         out.push(Row::Text(
@@ -113,12 +141,47 @@ fn totals_rows(pane: &RoPane, form: &RoForm, cx: &Ctx) -> Vec<Row> {
         ));
     }
     if form.ro.needs_no_warranty_notice() {
-        out.push(Row::Text(
-            format!("{} — {NO_WARRANTY_NOTICE}", t.get("ro.no_warranty")),
-            true,
-        ));
+        // A notice the customer must be given is never cut: it wraps.
+        let notice = format!("{} — {NO_WARRANTY_NOTICE}", t.get("ro.no_warranty"));
+        for row in crate::ui::desk::wrapped(&notice, w) {
+            out.push(Row::Text(row, true));
+        }
     }
     out
+}
+
+/// "Total ¥1,553.75   Paid ¥500.00   Owed ¥1,053.75": pinned under the
+/// form, so what is owed is on screen whatever field has the focus.
+fn money_line(pane: &RoPane, form: &RoForm, cx: &Ctx) -> String {
+    let t = cx.texts;
+    let cur = &cx.session.settings.currency_symbol;
+    let tax = cx.session.settings.tax_rate_bp;
+    let tot = totals(&form.ro.lines, form.ro.discount_bp, tax);
+    let b = Balance::of(&form.ro, tax, &pane.payments);
+    let mut parts = vec![
+        format!("{} {}", t.get("ro.total"), tot.total.format(cur)),
+        format!("{} {}", t.get("ro.paid"), b.paid.format(cur)),
+    ];
+    if b.refund_due().0 > 0 {
+        parts.push(format!(
+            "{} {}",
+            t.get("ro.refund"),
+            b.refund_due().format(cur)
+        ));
+    } else {
+        parts.push(format!(
+            "{} {}",
+            t.get("ro.owed"),
+            b.outstanding().format(cur)
+        ));
+    }
+    if let Some(a) = &form.ro.desk.arrears {
+        parts.push(t.fill("ro.arrears_by", &[("by", &a.accepted.by)]));
+    }
+    for (payer, amount) in &b.receivables {
+        parts.push(format!("{} {}", payer.code(), amount.format(cur)));
+    }
+    parts.join("   ")
 }
 
 /// The row holding the focus, to keep it on screen.
@@ -158,8 +221,17 @@ fn render_form(pane: &RoPane, form: &RoForm, frame: &mut Frame<'_>, area: Rect, 
         frame,
         Rect::new(area.x, area.y, area.width, 1),
     );
-    let area = Rect::new(area.x, area.y + 1, area.width, area.height - 1);
-    let rows = rows(pane, form, cx, area.width >= 70);
+    // Nor does what is owed, at the foot.
+    let money = Rect::new(area.x, area.y + area.height - 1, area.width, 1);
+    let row = Row::Text(money_line(pane, form, cx), false);
+    draw_row(cx, form, &row, frame, money);
+    let area = Rect::new(
+        area.x,
+        area.y + 1,
+        area.width,
+        area.height.saturating_sub(2),
+    );
+    let rows = rows(form, cx, area.width as usize);
     let focus = focus_row(&rows, form);
     // Scroll so that the focused row, and the rows it spans, are visible.
     let mut top = 0;
@@ -234,6 +306,7 @@ fn draw_row(cx: &Ctx, form: &RoForm, row: &Row, frame: &mut Frame<'_>, rect: Rec
                 form.ro.lines.len(),
                 lines_hint(cx)
             );
+
             let style = if focused {
                 theme.selected()
             } else {
@@ -242,6 +315,10 @@ fn draw_row(cx: &Ctx, form: &RoForm, row: &Row, frame: &mut Frame<'_>, rect: Rec
             frame.render_widget(Paragraph::new(Span::styled(fit(&label, w), style)), rect);
         }
         Row::Line(i) => draw_line(cx, form, *i, frame, rect),
+        Row::LineDetail(full) => {
+            let text = fit(&format!("    {full}"), w);
+            frame.render_widget(Paragraph::new(Span::styled(text, theme.dim())), rect);
+        }
         Row::Fields(a, b) => match b {
             Some(b) => {
                 let [l, r] = Layout::horizontal([Constraint::Fill(1), Constraint::Fill(1)])
@@ -258,12 +335,14 @@ fn draw_row(cx: &Ctx, form: &RoForm, row: &Row, frame: &mut Frame<'_>, rect: Rec
 fn draw_line(cx: &Ctx, form: &RoForm, i: usize, frame: &mut Frame<'_>, rect: Rect) {
     let l = &form.ro.lines[i];
     let cur = &cx.session.settings.currency_symbol;
-    let mark = match l.approval {
-        Approval::Original => String::new(),
-        other => format!("[{}] ", cx.texts.get(&format!("ro.{}", other.code()))),
+    // A declined item shows no amount: it is not charged.
+    let amount = match l.approval {
+        Approval::Declined => cx.texts.get("ro.declined").to_string(),
+        _ => line_amount(l).format(cur),
     };
+    let mark = mark(l.approval);
     let w = rect.width as usize;
-    let desc_w = w.saturating_sub(2 + 7 + 11 + 9 + 11 + 9 + 12 + 6);
+    let desc_w = description_width(w);
     let text = format!(
         "{}{:<6} {} {} {} {} {} {}",
         if i == form.line_cursor && form.field() == FieldId::Lines {
@@ -273,11 +352,11 @@ fn draw_line(cx: &Ctx, form: &RoForm, i: usize, frame: &mut Frame<'_>, rect: Rec
         },
         l.kind.code(),
         fit(&l.code, 10),
-        fit(&format!("{mark}{}", l.description), desc_w.max(8)),
+        fit(&format!("{mark}{}", l.description), desc_w),
         fit_right(&super::dialogs::milli_text(l.quantity_milli), 8),
         fit_right(&l.unit_price.format(cur), 10),
         fit(l.payer.code(), 8),
-        fit_right(&line_amount(l).format(cur), 11),
+        fit_right(&amount, 11),
     );
     let selected = i == form.line_cursor && form.field() == FieldId::Lines;
     let style = if selected {

@@ -1,16 +1,19 @@
-//! Both versions side by side when someone else saved first; the advisor
-//! decides. Nothing is overwritten silently.
+//! Someone else saved the same RO, and both of you changed the same
+//! fields. Everything else was merged already; these fields are shown in
+//! words, both values, and the advisor decides. Nothing is overwritten
+//! silently.
 
 use super::{dialog_width, popup};
-use crate::domain::conflict::{FieldDiff, Resolution};
+use crate::domain::conflict::Resolution;
 use crate::domain::RepairOrder;
+use crate::ui::desk::wrapped;
 use crate::ui::help::hint;
 use crate::ui::keymap::{Action, KeyContext};
 use crate::ui::layer::{Layer, LayerResult};
 use crate::ui::pane::Ctx;
-use crate::ui::text::{fit, truncate};
 use crossterm::event::KeyEvent;
 use ratatui::layout::Rect;
+use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::Frame;
 
@@ -21,9 +24,17 @@ pub struct ConflictChoice {
     pub theirs: Box<RepairOrder>,
 }
 
+/// One field changed on both sides, as the advisor reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConflictRow {
+    pub label: String,
+    pub mine: String,
+    pub theirs: String,
+}
+
 pub struct ConflictView {
     pub message: String,
-    pub diffs: Vec<FieldDiff>,
+    pub rows: Vec<ConflictRow>,
     pub theirs: RepairOrder,
 }
 
@@ -53,23 +64,21 @@ impl Layer for ConflictView {
     fn render(&self, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         let t = cx.texts;
         let w = dialog_width(area);
-        let half = (w as usize).saturating_sub(16) / 2;
-        let mut lines = vec![
-            Line::from(self.message.clone()),
-            Line::from(format!(
-                "{:<12} {} {}",
-                "",
-                fit(t.get("conflict.mine"), half),
-                t.get("conflict.theirs")
-            )),
-        ];
-        for d in &self.diffs {
-            lines.push(Line::from(format!(
-                "{:<12} {} {}",
-                d.field,
-                fit(&d.mine, half),
-                truncate(&d.theirs, half)
-            )));
+        let inner = (w as usize).saturating_sub(2);
+        let bold = cx.theme.title().add_modifier(Modifier::BOLD);
+        let mut lines: Vec<Line<'static>> = wrapped(&self.message, inner)
+            .into_iter()
+            .map(Line::from)
+            .collect();
+        for row in &self.rows {
+            lines.push(Line::from(Span::styled(row.label.clone(), bold)));
+            for (who, value) in [
+                ("conflict.mine", &row.mine),
+                ("conflict.theirs", &row.theirs),
+            ] {
+                let text = format!("  {}: {value}", t.get(who));
+                lines.extend(wrapped(&text, inner).into_iter().map(Line::from));
+            }
         }
         let keys = hint(
             cx.keymap,
@@ -80,7 +89,9 @@ impl Layer for ConflictView {
                 (KeyContext::Conflict, Action::Back, "hint.keep_editing"),
             ],
         );
-        lines.push(Line::from(Span::styled(keys, cx.theme.title())));
+        for k in wrapped(&keys, inner) {
+            lines.push(Line::from(Span::styled(k, cx.theme.title())));
+        }
         popup(frame, area, t.get("conflict.title"), lines, w);
     }
 }

@@ -66,6 +66,17 @@ pub struct LineDone {
     pub line: RoLine,
     /// Proposed added work rather than an edit of the agreed lines.
     pub propose: bool,
+    /// Items typed before `line` in the same proposal.
+    pub earlier: Vec<RoLine>,
+}
+
+impl LineDone {
+    /// Every item of a proposal, in the order typed.
+    pub fn items(self) -> Vec<RoLine> {
+        let mut items = self.earlier;
+        items.push(self.line);
+        items
+    }
 }
 
 pub struct LineEditor {
@@ -80,6 +91,8 @@ pub struct LineEditor {
     pub propose: bool,
     /// A labour line with no rate typed is charged at the shop's rate.
     pub shop_rate: Money,
+    /// A proposal's items typed so far (the workshop proposes several at once).
+    pub items: Vec<RoLine>,
 }
 
 impl LineEditor {
@@ -105,6 +118,33 @@ impl LineEditor {
             error: None,
             propose,
             shop_rate,
+            items: Vec::new(),
+        }
+    }
+
+    /// Nothing typed in the current item (a proposal may finish on its
+    /// earlier items alone).
+    fn blank(&self) -> bool {
+        [&self.code, &self.description, &self.quantity, &self.price]
+            .iter()
+            .all(|ta| text(ta).trim().is_empty())
+    }
+
+    /// Keeps the item typed and clears the form for the next one.
+    fn another_item(&mut self) -> LayerResult {
+        match self.checked_line() {
+            Ok(line) => {
+                self.items.push(line);
+                let fresh = RoLine {
+                    kind: LineKind::Part,
+                    ..RoLine::default()
+                };
+                let (items, rate) = (std::mem::take(&mut self.items), self.shop_rate);
+                *self = LineEditor::new(None, fresh, true, rate);
+                self.items = items;
+                LayerResult::stay()
+            }
+            Err(stay) => stay,
         }
     }
 
@@ -132,6 +172,30 @@ impl LineEditor {
     }
 
     fn finish_line(&mut self) -> LayerResult {
+        if self.propose && self.blank() {
+            if let Some(line) = self.items.pop() {
+                let earlier = std::mem::take(&mut self.items);
+                return LayerResult::done(LineDone {
+                    index: None,
+                    line,
+                    propose: true,
+                    earlier,
+                });
+            }
+        }
+        match self.checked_line() {
+            Ok(line) => LayerResult::done(LineDone {
+                index: self.index,
+                line,
+                propose: self.propose,
+                earlier: std::mem::take(&mut self.items),
+            }),
+            Err(stay) => stay,
+        }
+    }
+
+    /// The line as typed, or the dialog kept open at the field at fault.
+    fn checked_line(&mut self) -> Result<RoLine, LayerResult> {
         let mut line = self.line.clone();
         line.code = text(&self.code).trim().to_string();
         line.description = text(&self.description).trim().to_string();
@@ -141,14 +205,14 @@ impl LineEditor {
         } else {
             match parse_milli(&qty_text) {
                 Some(q) => q,
-                None => return self.fail(LineField::Quantity, "type a number, e.g. 1.5"),
+                None => return Err(self.fail(LineField::Quantity, "type a number, e.g. 1.5")),
             }
         };
         let price_text = text(&self.price);
         line.unit_price = match parse_money(&price_text) {
             Some(p) => p,
             None if price_text.trim().is_empty() && line.kind == LineKind::Labour => self.shop_rate,
-            None => return self.fail(LineField::Price, "type an amount, e.g. 180 or 45.50"),
+            None => return Err(self.fail(LineField::Price, "type an amount, e.g. 180 or 45.50")),
         };
         if let Err(e) = check_line(self.index.unwrap_or(0), &line) {
             let msg = e
@@ -163,13 +227,9 @@ impl LineEditor {
             } else {
                 LineField::Quantity
             };
-            return self.fail(field, &msg);
+            return Err(self.fail(field, &msg));
         }
-        LayerResult::done(LineDone {
-            index: self.index,
-            line,
-            propose: self.propose,
-        })
+        Ok(line)
     }
 
     fn fail(&mut self, field: LineField, msg: &str) -> LayerResult {
@@ -189,6 +249,27 @@ impl LineEditor {
             LineField::Critical => if l.critical_system { "yes" } else { "no" }.into(),
             _ => String::new(),
         }
+    }
+}
+
+impl LineEditor {
+    /// "1. Front brake pads · ¥680.00", one row per item already kept.
+    fn proposal_so_far(&self, cx: &Ctx, w: usize) -> Vec<Line<'static>> {
+        let cur = &cx.session.settings.currency_symbol;
+        let mut rows: Vec<Line<'static>> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let amount = crate::domain::pricing::line_amount(l).format(cur);
+                let row = format!("{}. {} · {amount}", i + 1, l.description);
+                Line::from(Span::styled(fit(&row, w.saturating_sub(2)), cx.theme.dim()))
+            })
+            .collect();
+        if !rows.is_empty() {
+            rows.push(Line::from(""));
+        }
+        rows
     }
 }
 
@@ -226,12 +307,19 @@ impl DialogForm for LineEditor {
         self.cycle_choice(forward);
     }
 
-    fn finish(&mut self) -> LayerResult {
+    fn finish(&mut self, _cx: &Ctx) -> LayerResult {
         self.finish_line()
     }
 
     fn clear_error(&mut self) {
         self.error = None;
+    }
+
+    fn other(&mut self, action: Action, _cx: &Ctx) -> LayerResult {
+        match action {
+            Action::AnotherItem if self.propose => self.another_item(),
+            _ => LayerResult::Ignored,
+        }
     }
 }
 
@@ -266,7 +354,8 @@ impl Layer for LineEditor {
             None,
             None,
         ];
-        let mut lines = Vec::new();
+        let mut lines = self.proposal_so_far(cx, w as usize);
+        let top = lines.len() as u16;
         for (i, f) in LINE_FIELDS.iter().enumerate() {
             let value = match inputs[i] {
                 Some(ta) => text(ta),
@@ -286,17 +375,19 @@ impl Layer for LineEditor {
             self.error.clone().unwrap_or_default(),
             cx.theme.error(),
         )));
-        let keys = hint(
-            cx.keymap,
-            t,
-            &[
-                (KeyContext::Dialog, Action::NextField, "hint.next"),
-                (KeyContext::Choice, Action::CycleNext, "hint.change"),
-                (KeyContext::Dialog, Action::Submit, "hint.done"),
-                (KeyContext::Dialog, Action::Back, "hint.cancel"),
-            ],
-        );
-        lines.push(Line::from(Span::styled(keys, cx.theme.dim())));
+        let mut keys = vec![
+            (KeyContext::Dialog, Action::NextField, "hint.next"),
+            (KeyContext::Choice, Action::CycleNext, "hint.change"),
+        ];
+        if self.propose {
+            keys.push((KeyContext::Dialog, Action::AnotherItem, "hint.another"));
+        }
+        keys.push((KeyContext::Dialog, Action::Submit, "hint.done"));
+        keys.push((KeyContext::Dialog, Action::Back, "hint.cancel"));
+        let keys = hint(cx.keymap, t, &keys);
+        for row in crate::ui::desk::wrapped(&keys, (w as usize).saturating_sub(2)) {
+            lines.push(Line::from(Span::styled(row, cx.theme.dim())));
+        }
         let title = t.get(if self.propose {
             "line.propose"
         } else {
@@ -307,7 +398,7 @@ impl Layer for LineEditor {
         if let Some(ta) = inputs[self.focus] {
             let row = Rect::new(
                 inner.x + 22,
-                inner.y + self.focus as u16,
+                inner.y + top + self.focus as u16,
                 inner.width.saturating_sub(22),
                 1,
             );
