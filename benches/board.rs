@@ -154,7 +154,9 @@ fn terminal_figures(db: &Path) {
     // Another process holds the write lock, and a write of ours waits for it.
     let locker = rusqlite::Connection::open(db).unwrap();
     locker.execute_batch("BEGIN IMMEDIATE").unwrap();
+    // A progress check: `c` opens its dialog, Ctrl-S records "on time".
     tui.send("c");
+    tui.send("\x13");
     let locked_key = key_to_screen(&mut tui, 30);
     println!("key to screen, write lock held elsewhere: median {locked_key:.2?} (30 keys)");
     locker.execute_batch("ROLLBACK").unwrap();

@@ -349,7 +349,7 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
     out.push(center(p.form.title(), cols));
     out.push(rule);
     for (k, v) in p.header() {
-        out.extend(wrap(&format!("{k:<12} {v}"), cols));
+        out.extend(wrap_hanging(&format!("{k:<12} {v}"), cols, 13));
     }
     if matches!(p.form, Form::Estimate | Form::RepairOrder) {
         out.push(String::new());
@@ -378,7 +378,7 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
     if p.form == Form::AddedItems && !p.calls.is_empty() {
         out.push("-".repeat(cols));
         for c in p.call_rows() {
-            out.extend(wrap(&c, cols));
+            out.extend(wrap_hanging(&c, cols, 4));
         }
     }
     for n in p.notices() {
@@ -412,6 +412,17 @@ fn wrap(s: &str, cols: usize) -> Vec<String> {
                 .map(|c| c.into_owned())
                 .collect::<Vec<_>>()
         })
+        .collect()
+}
+
+/// Wrapped, with the rows after the first indented `indent` columns (under
+/// the value, past its label).
+fn wrap_hanging(s: &str, cols: usize, indent: usize) -> Vec<String> {
+    let pad = " ".repeat(indent);
+    let options = textwrap::Options::new(cols).subsequent_indent(&pad);
+    textwrap::wrap(s, options)
+        .into_iter()
+        .map(|c| c.into_owned())
         .collect()
 }
 

@@ -244,23 +244,18 @@ fn check_the_walk(db: &Path, number: &str) {
         "SELECT kind, description, approval, call_id IS NOT NULL FROM ro_lines l
                    JOIN repair_orders r ON r.id = l.ro_id WHERE r.number = ?1 ORDER BY sort",
     );
-    let lines: Vec<(String, String, String)> = lines
-        .into_iter()
-        .map(|l| (l[1].clone(), l[2].clone(), l[3].clone()))
+    let lines: Vec<[&str; 3]> = lines
+        .iter()
+        .map(|l| [l[1].as_str(), l[2].as_str(), l[3].as_str()])
         .collect();
     assert_eq!(
         lines,
         [
-            (
-                "Replace front brake pads".into(),
-                "original".into(),
-                "0".into()
-            ),
-            ("Front pad set".into(), "original".into(), "0".into()),
-            ("Wiper blades".into(), "approved".into(), "1".into()),
-            ("Cabin filter".into(), "declined".into(), "1".into()),
+            ["Replace front brake pads", "original", "0"],
+            ["Front pad set", "original", "0"],
+            ["Wiper blades", "approved", "1"],
+            ["Cabin filter", "declined", "1"],
         ]
-        .map(|(a, b, c): (&str, &str, &str)| (a.to_string(), b.to_string(), c.to_string()))
     );
     let calls = q(
         "SELECT channel, workshop_told, delay_minutes FROM added_work_calls c

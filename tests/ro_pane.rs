@@ -581,3 +581,104 @@ fn a_desk_action_landing_after_the_ro_was_closed_does_not_reopen_it() {
     );
     assert!(pane.form.is_none(), "closed stays closed");
 }
+
+#[test]
+fn a_payment_of_zero_a_negative_or_too_much_keeps_the_dialog_at_the_amount() {
+    let shell = editor_shell();
+    let cx = shell.ctx();
+    let target = frontdesk::ui::desk::Target {
+        ro_id: 9,
+        version: 3,
+        number: "RO-24009".into(),
+    };
+    let owed = frontdesk::domain::Money(10_000);
+    for (bad, why) in [
+        ("0", "more than zero"),
+        ("-5", "more than zero"),
+        ("250", "give 150.00 change"),
+        ("abc", "type an amount"),
+    ] {
+        let mut p = frontdesk::ui::desk::dialog(DeskPrompt::Payment { owed }, &target, &cx);
+        // The amount owed is offered, selected: typing replaces it.
+        for c in bad.chars() {
+            p.key(k(KeyCode::Char(c)), &cx);
+        }
+        assert!(matches!(p.key(ctrl('s'), &cx), LayerResult::Consumed(_)));
+        assert_eq!(p.focus, 0, "{bad}: back at the amount");
+        let error = p.error.clone().unwrap_or_default();
+        assert!(error.contains(why), "{bad}: {error}");
+        assert_eq!(p.values()[0], bad, "what was typed is kept");
+    }
+}
+
+#[test]
+fn reopening_and_arrears_need_a_reason_before_the_dialog_closes() {
+    let shell = editor_shell();
+    let cx = shell.ctx();
+    let target = frontdesk::ui::desk::Target {
+        ro_id: 9,
+        version: 3,
+        number: "RO-24009".into(),
+    };
+    let owed = frontdesk::domain::Money(10_000);
+    for purpose in [
+        DeskPrompt::Reopen,
+        DeskPrompt::Arrears { owed },
+        DeskPrompt::Override,
+    ] {
+        let mut p = frontdesk::ui::desk::dialog(purpose.clone(), &target, &cx);
+        p.key(k(KeyCode::Char(' ')), &cx);
+        assert!(matches!(
+            p.key(k(KeyCode::Enter), &cx),
+            LayerResult::Consumed(_)
+        ));
+        assert!(
+            p.error.as_deref().unwrap_or("").contains("reason"),
+            "{purpose:?}"
+        );
+        for c in "typo on the invoice".chars() {
+            p.key(k(KeyCode::Char(c)), &cx);
+        }
+        assert!(matches!(
+            p.key(k(KeyCode::Enter), &cx),
+            LayerResult::Done(_)
+        ));
+    }
+}
+
+#[test]
+fn home_and_end_work_in_every_list() {
+    let shell = editor_shell();
+    let cx = shell.ctx();
+    // The editor's lines.
+    let mut ro = valid_ro();
+    for i in 0..4 {
+        ro.lines.push(frontdesk::ui::ro::dialogs::labour(
+            "OP",
+            &format!("job {i}"),
+            1000,
+            frontdesk::domain::Money(100),
+        ));
+    }
+    let mut pane = pane_with(ro, false, &shell);
+    pane.form.as_mut().unwrap().focus_on(FieldId::Lines);
+    press(&mut pane, &shell, &[k(KeyCode::End)]);
+    assert_eq!(form(&pane).line_cursor, 3);
+    press(&mut pane, &shell, &[k(KeyCode::Home)]);
+    assert_eq!(form(&pane).line_cursor, 0);
+    // The drafts offered back.
+    let mut offer = DraftOffer {
+        drafts: vec![draft(), draft(), draft()],
+        cursor: 0,
+    };
+    offer.key(k(KeyCode::End), &cx);
+    assert_eq!(offer.cursor, 2);
+    offer.key(k(KeyCode::Home), &cx);
+    assert_eq!(offer.cursor, 0);
+    // Any picker (the actions menu here).
+    let mut menu = frontdesk::ui::ro::action_picker("Actions", "RO", &RoAction::ALL, &cx);
+    menu.key(k(KeyCode::End), &cx);
+    assert_eq!(menu.cursor, RoAction::ALL.len() - 1);
+    menu.key(k(KeyCode::Home), &cx);
+    assert_eq!(menu.cursor, 0);
+}

@@ -4,7 +4,9 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use frontdesk::domain::added_work::*;
-use frontdesk::domain::conflict::{diff, resolve, FieldChange, Resolution};
+use frontdesk::domain::conflict::{
+    changes, diff, merge3, resolve, FieldChange, Prefer, Resolution,
+};
 use frontdesk::domain::pricing::*;
 use frontdesk::domain::repair_order::*;
 use frontdesk::domain::settlement::{balance, check_payment, Payment};
@@ -600,5 +602,174 @@ fn audit_lines_are_worded_once_for_every_store() {
     assert_eq!(
         (user.entity(), user.detail()),
         ("user", "li.na (advisor)".into())
+    );
+}
+
+// Three-way merges: two advisors saved one RO, each from the same base.
+
+fn numbered(mut r: RepairOrder) -> RepairOrder {
+    r.id = Some(7);
+    r.lines = vec![
+        RoLine {
+            id: Some(1),
+            code: "OIL".into(),
+            description: "Oil change".into(),
+            ..line(LineKind::Labour, 500, 18_000, Payer::Customer)
+        },
+        RoLine {
+            id: Some(2),
+            code: "P-PAD".into(),
+            description: "Pads".into(),
+            ..line(LineKind::Part, 1000, 45_000, Payer::Customer)
+        },
+    ];
+    r
+}
+
+#[test]
+fn fields_changed_on_one_side_each_are_both_kept() {
+    let base = numbered(ro());
+    let mut mine = base.clone();
+    mine.diagnosis = "pads at 2 mm".into();
+    let mut theirs = base.clone();
+    theirs.fuel_eighths = Some(2);
+    theirs.customer.phone = "13900000000".into();
+    let (merged, conflicts) = merge3(&base, &mine, &theirs, Prefer::Theirs);
+    assert!(conflicts.is_empty(), "{conflicts:?}");
+    assert_eq!(merged.diagnosis, "pads at 2 mm");
+    assert_eq!(merged.fuel_eighths, Some(2));
+    assert_eq!(merged.customer.phone, "13900000000");
+    // The same change on both sides is no conflict either.
+    let mut same = base.clone();
+    same.fuel_eighths = Some(2);
+    assert!(merge3(&base, &same, &theirs, Prefer::Theirs).1.is_empty());
+}
+
+#[test]
+fn a_field_changed_differently_on_both_sides_is_the_only_conflict() {
+    let base = numbered(ro());
+    let mut mine = base.clone();
+    mine.diagnosis = "mine".into();
+    mine.fuel_eighths = Some(6);
+    let mut theirs = base.clone();
+    theirs.diagnosis = "theirs".into();
+    let (kept_theirs, conflicts) = merge3(&base, &mine, &theirs, Prefer::Theirs);
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].field, "diagnosis");
+    assert_eq!(
+        (kept_theirs.diagnosis.as_str(), kept_theirs.fuel_eighths),
+        ("theirs", Some(6))
+    );
+    let (kept_mine, _) = merge3(&base, &mine, &theirs, Prefer::Mine);
+    assert_eq!(kept_mine.diagnosis, "mine");
+}
+
+#[test]
+fn lines_added_on_either_side_are_all_kept() {
+    let base = numbered(ro());
+    let mut mine = base.clone();
+    mine.lines.push(RoLine {
+        description: "Wipers (mine, unsaved)".into(),
+        ..line(LineKind::Part, 1000, 9_000, Payer::Customer)
+    });
+    let mut theirs = base.clone();
+    theirs.lines.push(RoLine {
+        id: Some(3),
+        description: "Filter (theirs, saved)".into(),
+        ..line(LineKind::Part, 1000, 5_000, Payer::Customer)
+    });
+    // And each edited a different line.
+    mine.lines[0].quantity_milli = 700;
+    theirs.lines[1].unit_price = Money(40_000);
+    let (merged, conflicts) = merge3(&base, &mine, &theirs, Prefer::Theirs);
+    assert!(conflicts.is_empty(), "{conflicts:?}");
+    let names: Vec<&str> = merged
+        .lines
+        .iter()
+        .map(|l| l.description.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Oil change",
+            "Pads",
+            "Filter (theirs, saved)",
+            "Wipers (mine, unsaved)"
+        ]
+    );
+    assert_eq!(merged.lines[0].quantity_milli, 700);
+    assert_eq!(merged.lines[1].unit_price, Money(40_000));
+}
+
+#[test]
+fn a_line_deleted_on_one_side_and_edited_on_the_other_is_a_conflict() {
+    let base = numbered(ro());
+    // I removed the pads; they repriced them meanwhile.
+    let mut mine = base.clone();
+    mine.lines.remove(1);
+    let mut theirs = base.clone();
+    theirs.lines[1].unit_price = Money(52_000);
+    let (merged, conflicts) = merge3(&base, &mine, &theirs, Prefer::Theirs);
+    assert_eq!(conflicts.len(), 1, "{conflicts:?}");
+    assert_eq!(conflicts[0].field, "lines[P-PAD Pads]");
+    assert!(conflicts[0].mine.is_null(), "mine deleted it");
+    assert_eq!(merged.lines.len(), 2, "theirs kept: their edit survives");
+    let (merged, _) = merge3(&base, &mine, &theirs, Prefer::Mine);
+    assert_eq!(merged.lines.len(), 1, "mine kept: deleted");
+    // The other way round: they deleted it, I edited it.
+    let (merged, conflicts) = merge3(&base, &theirs, &mine, Prefer::Theirs);
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(
+        merged.lines.len(),
+        1,
+        "their deletion wins when theirs is kept"
+    );
+    let (merged, _) = merge3(&base, &theirs, &mine, Prefer::Mine);
+    assert_eq!(
+        merged.lines[1].unit_price,
+        Money(52_000),
+        "my edit wins when mine is kept"
+    );
+}
+
+#[test]
+fn a_line_deleted_on_one_side_and_untouched_on_the_other_goes_quietly() {
+    let base = numbered(ro());
+    let mut mine = base.clone();
+    mine.lines.remove(0);
+    let mut theirs = base.clone();
+    theirs.diagnosis = "checked".into();
+    let (merged, conflicts) = merge3(&base, &mine, &theirs, Prefer::Theirs);
+    assert!(conflicts.is_empty());
+    assert_eq!(merged.lines.len(), 1);
+    assert_eq!(merged.diagnosis, "checked");
+    let (merged, conflicts) = merge3(&base, &theirs, &mine, Prefer::Theirs);
+    assert!(conflicts.is_empty());
+    assert_eq!(merged.lines.len(), 1, "deleted by them, untouched by me");
+}
+
+#[test]
+fn every_changed_field_is_reported_with_its_old_and_new_value() {
+    let old = numbered(ro());
+    let mut new = old.clone();
+    new.customer.phone = "13900000000".into();
+    new.lines[1].quantity_milli = 2000;
+    new.lines.remove(0);
+    let found = changes(&old, &new);
+    let phone = found.iter().find(|c| c.field == "customer.phone").unwrap();
+    assert_eq!(
+        (phone.old.as_str(), phone.new.as_str()),
+        (Some("138 0013 8000"), Some("13900000000"))
+    );
+    let labels: Vec<&str> = found.iter().map(|c| c.field.as_str()).collect();
+    assert!(labels.contains(&"lines[OIL Oil change]"), "{labels:?}");
+    assert!(labels.contains(&"lines[P-PAD Pads]"), "{labels:?}");
+    let removed = found
+        .iter()
+        .find(|c| c.field == "lines[OIL Oil change]")
+        .unwrap();
+    assert!(
+        removed.new.is_null(),
+        "a removed line's new value is nothing"
     );
 }

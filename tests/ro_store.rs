@@ -569,3 +569,141 @@ fn the_drafts_file_takes_the_shop_files_permissions() {
         assert_eq!(got, mode, "drafts file mode for a {mode:o} shop");
     }
 }
+
+/// A delivered RO of the demo, with a call that answered two items.
+fn delivered_with_a_call(store: &SqliteStore) -> RepairOrder {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    store.backup_to(&copy).unwrap();
+    let number: String = rusqlite::Connection::open(&copy)
+        .unwrap()
+        .query_row(
+            "SELECT r.number FROM repair_orders r JOIN added_work_calls c ON c.ro_id = r.id
+             WHERE r.status = 'delivered' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let id = store.ro_id_by_number(&number).unwrap().unwrap();
+    store.load_ro(id).unwrap()
+}
+
+#[test]
+fn bad_input_at_the_desk_is_refused_and_changes_nothing() {
+    let mut store = shop();
+    let ro = delivered_with_a_call(&store);
+    let id = ro.id.unwrap();
+    // Reopening needs a reason.
+    let err = store
+        .reopen_ro(id, ro.version, "   ", by("tester"))
+        .unwrap_err();
+    assert!(err.to_string().contains("give the reason"), "{err}");
+    // Deciding an item that was already decided.
+    let decided = ro
+        .lines
+        .iter()
+        .find(|l| l.approval == Approval::Approved)
+        .unwrap();
+    let call = AddedWorkCall {
+        asked_at: now(),
+        answered_at: now(),
+        channel: Channel::Phone,
+        workshop_told: "王强".into(),
+        workshop_told_at: now(),
+        delay_minutes: 0,
+        decisions: vec![(decided.id.unwrap(), Decision::Declined)],
+    };
+    assert!(store
+        .record_added_work_call(id, ro.version, &call, by("tester"))
+        .is_err());
+    // Editing a closed RO.
+    let mut edit = ro.clone();
+    edit.diagnosis = "changed after delivery".into();
+    let err = store
+        .save_ro(&SaveRo::new(&edit), by("tester"))
+        .unwrap_err();
+    assert!(err.to_string().contains("closed"), "{err}");
+    // Nothing changed: same version, same lines, not reopened.
+    let after = store.load_ro(id).unwrap();
+    assert_eq!(after, ro);
+    // With a reason, a manager reopens it; a correction is then saved as
+    // one, and the paid history stays as it was.
+    let paid_before = store.payments(id).unwrap();
+    store
+        .reopen_ro(
+            id,
+            ro.version,
+            "wrong part number on the invoice",
+            by("tester"),
+        )
+        .unwrap();
+    let mut fix = store.load_ro(id).unwrap();
+    fix.lines[0].code = "OP-FIXED".into();
+    store.save_ro(&SaveRo::new(&fix), by("tester")).unwrap();
+    let fixed = store.load_ro(id).unwrap();
+    assert_eq!(fixed.lines[0].code, "OP-FIXED");
+    assert!(fixed.is_closed(), "closed again after its one correction");
+    assert!(fixed.desk.corrected_at.is_some());
+    assert_eq!(store.payments(id).unwrap(), paid_before);
+    let history = store.ro_detail(id).unwrap().history;
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert!(actions.ends_with(&["reopen", "correction"]), "{actions:?}");
+}
+
+#[test]
+fn an_overpayment_says_what_change_to_give_and_is_not_taken() {
+    let mut store = shop();
+    let (_, id) = signed_in_bay(&mut store);
+    // (216 + 450) × 1.13 = 752.58 owed.
+    let err = store
+        .add_payment(id, Money(80_000), "cash", by("zhao.min"))
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("take 752.58 and give 47.42 change"),
+        "{err}"
+    );
+    assert!(store.payments(id).unwrap().is_empty());
+}
+
+#[test]
+fn after_signing_the_lines_are_frozen_and_a_new_customer_needs_a_new_signature() {
+    let mut store = shop();
+    let saved = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
+    let id = saved.id.unwrap();
+    store
+        .sign_ro(id, saved.version, "新客户 Nuevo", by("tester"))
+        .unwrap();
+    let signed = store.load_ro(id).unwrap();
+    // A line added after the signature: refused, nothing written.
+    let mut more = signed.clone();
+    more.lines.push(more.lines[0].clone());
+    let err = store
+        .save_ro(&SaveRo::new(&more), by("tester"))
+        .unwrap_err();
+    assert!(err.to_string().contains("added work"), "{err}");
+    // A price changed, or the promise moved: the same.
+    let mut cheaper = signed.clone();
+    cheaper.lines[1].unit_price = Money(1);
+    assert!(store.save_ro(&SaveRo::new(&cheaper), by("tester")).is_err());
+    assert_eq!(store.load_ro(id).unwrap(), signed);
+    // The customer's name changed: saved, and the signature is void.
+    let mut renamed = signed.clone();
+    renamed.customer.name = "王建国".into();
+    let after = store.save_ro(&SaveRo::new(&renamed), by("tester")).unwrap();
+    assert!(!after.is_signed(), "a new signature is needed");
+    assert_eq!(after.signed_by_name, None);
+    let history = store.ro_detail(id).unwrap().history;
+    assert!(history.iter().any(|h| h.action == "signature_voided"));
+    // The audit says which field changed, from what to what.
+    let update = history.iter().rfind(|h| h.action == "update").unwrap();
+    assert!(
+        update.detail.contains("\"customer.name\"")
+            && update.detail.contains("新客户 Nuevo")
+            && update.detail.contains("王建国"),
+        "{}",
+        update.detail
+    );
+}

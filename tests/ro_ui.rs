@@ -80,7 +80,6 @@ fn form_mut(app: &mut App) -> &mut RoForm {
     app.pane_mut::<RoPane>().unwrap().form.as_mut().unwrap()
 }
 
-/// Picks an entry of the actions menu (F9) by keys.
 /// F9, then the action's letter from the keymap, as an advisor does.
 fn act(app: &mut App, store: &mut SqliteStore, action: RoAction) {
     let combo = Keymap::default()
@@ -574,4 +573,52 @@ fn a_paste_lands_in_the_focused_field_cleaned() {
         "Pads worn\nDiscs scored",
         "multi-line kept"
     );
+}
+
+/// Every field of the editor, focused in turn, at 80×24 in both languages:
+/// nothing the advisor needs is cut. The lines table abbreviates a long
+/// description, and then shows it whole under the selected line.
+#[test]
+fn nothing_needed_is_cut_on_the_editor_at_80x24() {
+    use frontdesk::ui::ro::fields::ORDER;
+    for lang in [Lang::En, Lang::ZhCn] {
+        let mut ro = sample_ro();
+        ro.lines[0].description =
+            "Replace front brake pads and clean the calipers, both sides".into();
+        let mut app = common::app_with(
+            Keymap::default(),
+            lang,
+            Some(frontdesk::domain::Role::Advisor),
+        );
+        app.set_now(now());
+        app.start_on(PaneId::RepairOrder);
+        let groups = app.board().groups.clone();
+        app.pane_mut::<RoPane>().unwrap().form =
+            Some(RoForm::stored(ro.clone(), groups, TimeFmt::utc()));
+        for field in ORDER {
+            form_mut(&mut app).focus_on(field);
+            let buf = draw(&mut app, 80, 24);
+            // Row 0 is the tab bar, where the shop's name yields its room.
+            for y in 1..24 {
+                let row = common::row_text(&buf, y);
+                let in_lines_table = ro.lines.iter().any(|l| row.contains(&l.code));
+                assert!(
+                    !row.contains('…') || in_lines_table,
+                    "{lang:?}, {field:?}: row {y} is cut: {row:?}\n{}",
+                    screen(&buf)
+                );
+            }
+            if field == frontdesk::ui::ro::fields::FieldId::Lines {
+                let text = screen(&buf)
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(
+                    text.contains("Replace front brake pads and clean the calipers, both sides"),
+                    "{lang:?}: the selected line's description shows whole:\n{}",
+                    screen(&buf)
+                );
+            }
+        }
+    }
 }

@@ -439,3 +439,75 @@ fn backup_copies_a_live_database_and_check_passes_on_it() {
     assert!(copy.integrity_check().unwrap().is_empty());
     assert!(store.backup_to(&target).is_err(), "never overwrites");
 }
+
+/// Every record in the demo passed the desk's own guards: no car past the
+/// desk unsigned, none out of the gate unchecked, unpaid or without
+/// accepted arrears. It also shows one call that approved one item and
+/// declined another, and an insurance job whose share is a receivable.
+#[test]
+fn the_demo_obeys_the_life_cycle() {
+    use frontdesk::domain::repair_order::Payer;
+    use frontdesk::domain::settlement::Balance;
+    let mut store = SqliteStore::open_in_memory().unwrap();
+    build_demo(&mut store, now(), "tester").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.db");
+    store.backup_to(&copy).unwrap();
+    let conn = Connection::open(&copy).unwrap();
+    let numbers: Vec<String> = conn
+        .prepare("SELECT number FROM repair_orders")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let tax = store.settings().unwrap().tax_rate_bp;
+    let (mut receivable, mut delivered) = (false, 0);
+    for number in &numbers {
+        let id = store.ro_id_by_number(number).unwrap().unwrap();
+        let ro = store.load_ro(id).unwrap();
+        let past_the_desk = !matches!(
+            ro.status,
+            RoStatus::Booked | RoStatus::CheckedIn | RoStatus::Declined | RoStatus::Cancelled
+        ) && ro.status != RoStatus::WaitingForBay;
+        if past_the_desk {
+            assert!(ro.is_signed(), "{number} ({}) is not signed", ro.status);
+        }
+        if ro.status == RoStatus::Delivered {
+            delivered += 1;
+            let balance = Balance::of(&ro, tax, &store.payments(id).unwrap());
+            assert!(ro.exit_notice_at.is_some(), "{number}: no exit notice");
+            assert!(ro.desk.qc_passed.is_some(), "{number}: no final check");
+            assert!(balance.settled(), "{number}: left owing {:?}", balance.owed);
+            receivable |= balance
+                .receivables
+                .iter()
+                .any(|(p, _)| *p == Payer::Insurer);
+        }
+    }
+    assert!(
+        delivered > 20 && receivable,
+        "{delivered} delivered; receivable {receivable}"
+    );
+    let split_calls: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM added_work_calls c
+             WHERE EXISTS (SELECT 1 FROM ro_lines l WHERE l.call_id = c.id AND l.approval = 'approved')
+               AND EXISTS (SELECT 1 FROM ro_lines l WHERE l.call_id = c.id AND l.approval = 'declined')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        split_calls >= 1,
+        "a call that approved one item and declined another"
+    );
+    let arrears: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM repair_orders WHERE arrears_accepted_by IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(arrears >= 1, "accepted arrears, by someone who may");
+}

@@ -321,7 +321,8 @@ impl Builder {
 
     /// A visit that ended `days_ago` with the car handed back.
     pub fn delivered_visit(&mut self, vehicle: usize, advisor: usize, days_ago: i64) -> Visit {
-        let checked_in = self.minutes(-days_ago * 1440 - 600);
+        // In the morning (the demo is usually opened in the working day).
+        let checked_in = self.minutes(-days_ago * 1440 - 90);
         let estimate = 60 + self.rng.i64(0..300);
         let at = |m: i64| checked_in + Duration::minutes(m);
         let mut v = self.visit(

@@ -40,7 +40,13 @@ pub fn detail_view(d: &RoDetail, t: &Texts, time: TimeFmt) -> TextView {
                 .map(|m| format!("{} h {:02} min", m / 60, m % 60))
                 .unwrap_or_else(|| none.clone()),
         ),
-        ("detail.received", at(d.workshop_received_at)),
+        ("detail.new_finish", at(c.times.expected_finish_at)),
+        // Kept as it happened, shown to the ten minutes (never later than it was).
+        (
+            "detail.received",
+            at(d.workshop_received_at
+                .map(crate::domain::timing::to_ten_minutes)),
+        ),
         ("detail.started", at(c.times.work_started_at)),
         ("detail.progress", at(c.times.progress_checked_at)),
         ("detail.called", at(c.times.pickup_called_at)),
@@ -60,6 +66,7 @@ pub fn detail_view(d: &RoDetail, t: &Texts, time: TimeFmt) -> TextView {
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'static>> = rows
         .into_iter()
+        .filter(|(k, v)| *k != "detail.new_finish" || *v != none)
         .map(|(k, v)| {
             Line::from(vec![
                 Span::styled(fit(t.get(k), 18), bold),

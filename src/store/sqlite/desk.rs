@@ -6,7 +6,9 @@
 
 use super::audit;
 use super::repair_order::{conflict, load, write_lines};
-use crate::domain::added_work::{propose, record_call, AddedWorkCall, CallRecord, Channel};
+use crate::domain::added_work::{
+    propose, record_call, AddedWorkCall, CallRecord, Channel, Decision,
+};
 use crate::domain::audit::AuditEvent;
 use crate::domain::lifecycle::{self, Facts};
 use crate::domain::repair_order::RoLine;
@@ -232,8 +234,28 @@ pub fn added_work_calls(conn: &Connection, id: i64) -> StoreResult<Vec<CallRecor
                 recorded_by: r.get(7)?,
             })
         })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(calls)
+        .collect::<Result<Vec<CallRecord>, _>>()?;
+    // Each item answered on a call carries the call's id and its answer.
+    let mut items = conn.prepare_cached(
+        "SELECT id, approval FROM ro_lines WHERE ro_id = ?1 AND call_id = ?2 ORDER BY sort, id",
+    )?;
+    calls
+        .into_iter()
+        .map(|mut rec| {
+            let rows = items.query_map(params![id, rec.id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })?;
+            for row in rows {
+                let (line, approval) = row?;
+                let decision = match approval.as_str() {
+                    "approved" => Decision::Approved,
+                    _ => Decision::Declined,
+                };
+                rec.call.decisions.push((line, decision));
+            }
+            Ok(rec)
+        })
+        .collect()
 }
 
 pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {

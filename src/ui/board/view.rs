@@ -251,8 +251,15 @@ fn card_line(
         .and_then(|g| board.snapshot.group(g))
         .map(|g| g.name.as_str())
         .unwrap_or("");
-    let due = card
+    // A later finish time from the workshop replaces the promise as what
+    // is due (the LATE flag says the promise is broken).
+    let revised = card
         .times
+        .expected_finish_at
+        .filter(|f| card.times.promised_at.is_some_and(|p| *f > p));
+    let mut times = card.times.clone();
+    times.promised_at = revised.or(card.times.promised_at);
+    let due = times
         .promised_at
         .map(|p| {
             if c.due >= 11 {
@@ -262,7 +269,7 @@ fn card_line(
             }
         })
         .unwrap_or_default();
-    let remaining = time_left(&card.times, v.now).map(left).unwrap_or_default();
+    let remaining = time_left(&times, v.now).map(left).unwrap_or_default();
     let mark = if selected { "> " } else { "  " };
     let mut text = format!(
         "{mark}{} {} {} ",

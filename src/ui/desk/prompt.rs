@@ -147,6 +147,17 @@ impl DialogForm for Prompt {
     }
 }
 
+/// A choice as the advisor reads it ("approve" → "同意"); the code stays
+/// the value.
+fn shown_choice(code: &str, cx: &Ctx) -> String {
+    let key = format!("choice.{code}");
+    if cx.texts.has(&key) {
+        cx.texts.get(&key).to_string()
+    } else {
+        code.to_string()
+    }
+}
+
 /// "Enter next · → change · Ctrl-S done · Esc cancel", from the keymap.
 fn keys_hint(cx: &Ctx) -> String {
     use crate::ui::keymap::Action;
@@ -204,7 +215,7 @@ impl Layer for Prompt {
         for (i, (label, input)) in self.fields.iter().enumerate() {
             let value = match input {
                 PromptInput::Text(ta) => text(ta),
-                PromptInput::Choice(o, j) => format!("‹ {} ›", o[*j]),
+                PromptInput::Choice(o, j) => format!("‹ {} ›", shown_choice(&o[*j], cx)),
             };
             let style = if i == self.focus {
                 cx.theme.selected()

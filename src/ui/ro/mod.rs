@@ -25,7 +25,7 @@ use form::RoForm;
 use ratatui::layout::Rect;
 use ratatui::Frame;
 
-pub use actions::{new_form, RoAction};
+pub use actions::{action_picker, new_form, RoAction};
 pub use keys::LineChoice;
 
 /// What the next read of an RO is for (reads answer at once, in order).

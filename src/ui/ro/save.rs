@@ -171,18 +171,23 @@ fn describe(c: &Conflict, mine: &RepairOrder, theirs: &RepairOrder, cx: &Ctx) ->
     }
 }
 
-/// A line from its stored form: "2 × ¥180.00 (approved)", or "deleted".
+/// A line from its stored form, in words: "2 × ¥180.00 (approved)", or
+/// "deleted".
 fn line_words(v: &serde_json::Value, cx: &Ctx) -> String {
     let Ok(line) = serde_json::from_value::<crate::domain::repair_order::RoLine>(v.clone()) else {
         return cx.texts.get("conflict.deleted").to_string();
     };
     let cur = &cx.session.settings.currency_symbol;
-    format!(
-        "{} × {} ({})",
+    let mut words = format!(
+        "{} × {}",
         super::dialogs::milli_text(line.quantity_milli),
-        line.unit_price.format(cur),
-        line.approval.code()
-    )
+        line.unit_price.format(cur)
+    );
+    if line.approval != crate::domain::repair_order::Approval::Original {
+        let approval = cx.texts.get(&format!("ro.{}", line.approval.code()));
+        words = format!("{words} ({approval})");
+    }
+    words
 }
 
 /// Esc: close the RO; with unsaved changes, ask first.

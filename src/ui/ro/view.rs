@@ -270,6 +270,14 @@ fn title(cx: &Ctx, form: &RoForm) -> String {
         Some(name) => format!("{} {name}", t.get("ro.signed_by")),
         None => t.get("ro.estimate_flag").to_string(),
     });
+    if let Some(f) = r
+        .desk
+        .expected_finish_at
+        .filter(|f| r.promised_at.is_some_and(|p| *f > p))
+    {
+        let at = form.time.short(f, cx.now);
+        parts.push(t.fill("ro.new_finish", &[("at", &at)]));
+    }
     if form.is_dirty() {
         parts.push(t.get("ro.unsaved").to_uppercase());
     }

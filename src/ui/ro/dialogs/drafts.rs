@@ -48,6 +48,8 @@ impl Layer for DraftOffer {
         match cx.keymap.resolve(self.contexts(), key) {
             Some(Action::Up) => self.cursor = self.cursor.saturating_sub(1),
             Some(Action::Down) => self.cursor = (self.cursor + 1).min(last),
+            Some(Action::Home) => self.cursor = 0,
+            Some(Action::End) => self.cursor = last,
             Some(Action::Restore) => return self.chosen(true),
             Some(Action::Discard) => return self.chosen(false),
             Some(Action::Back) => return LayerResult::Close,

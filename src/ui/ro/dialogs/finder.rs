@@ -50,6 +50,9 @@ impl Finder {
         match action {
             Action::Up => self.cursor = self.cursor.saturating_sub(1),
             Action::Down => self.cursor = (self.cursor + 1).min(self.hits.len()),
+            // Home and End edit the search text; the list has its own keys.
+            Action::PageUp => self.cursor = 0,
+            Action::PageDown => self.cursor = self.hits.len(),
             Action::Open => {
                 return LayerResult::done(match self.hits.get(self.cursor) {
                     Some(hit) => FinderPick::Hit(Box::new(hit.clone())),
