@@ -137,14 +137,6 @@ fn parse_offset(s: &str) -> Result<FixedOffset, String> {
         .map_err(|_| format!("'{s}' is not a UTC offset such as +08:00"))
 }
 
-/// The person at the keyboard: the OS login (each advisor has one over SSH).
-pub fn os_login() -> String {
-    ["USER", "LOGNAME"]
-        .iter()
-        .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| "unknown".into())
-}
-
 impl Cli {
     fn clock(&self) -> Box<dyn Clock> {
         match self.now {
@@ -167,7 +159,8 @@ impl Cli {
 pub fn run(cli: Cli) -> Result<()> {
     let path = cli.location();
     let clock = cli.clock();
-    let login = os_login();
+    // Who acts is the operating system's answer, never the environment's.
+    let login = crate::os::real_login();
     let actor = Actor {
         login: &login,
         user_id: None,

@@ -139,7 +139,9 @@ fn init_users_check_and_backup() {
     );
     let list = String::from_utf8(run(&["user", "list", "--db", s(&db)]).stdout).unwrap();
     assert!(
-        list.contains("li.na") && list.contains("tester") && list.contains("manager"),
+        list.contains("li.na")
+            && list.contains(&frontdesk::os::real_login())
+            && list.contains("manager"),
         "{list}"
     );
     let check = run(&["check", "--db", s(&db)]);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pty::{base_env, fresh_demo, open_pane, ui_args, waiting_for_bay, Tui};
+use common::pty::{base_env, fresh_demo, me, open_pane, ui_args, waiting_for_bay, Tui};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -21,9 +21,9 @@ fn assign_to_free_lift(tui: &mut Tui, number: &str) {
 fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_row() {
     let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
-    let mut tui = spawn(&db, "tester", 80, 24);
+    let mut tui = spawn(&db, "li.na", 80, 24);
     tui.wait_text("Waiting for bay");
-    tui.wait_text("tester (manager)");
+    tui.wait_text(&format!("{} (manager)", me()));
     assign_to_free_lift(&mut tui, &number);
     tui.send("\x1b"); // Esc clears the search
     tui.wait_text("B4 Lift 4 1/1");
@@ -50,7 +50,7 @@ fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_ro
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    assert_eq!(who, "tester");
+    assert_eq!(who, me(), "the audit names the real login, not $USER");
     assert!(
         detail.contains(&number)
             && detail.contains("waiting_for_bay → in_bay")
@@ -62,7 +62,7 @@ fn moves_a_car_to_a_bay_by_keys_and_the_database_keeps_the_move_and_its_audit_ro
 #[test]
 fn a_commit_by_any_sqlite_client_shows_on_the_board() {
     let (_dir, db) = fresh_demo();
-    let tui = spawn(&db, "tester", 120, 40);
+    let tui = spawn(&db, "li.na", 120, 40);
     tui.wait_text("Waiting for bay");
     let conn = Connection::open(&db).unwrap();
     conn.execute(
@@ -80,7 +80,7 @@ fn a_move_in_one_frontdesk_process_appears_on_another() {
     let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
     let wall = spawn(&db, "li.na", 120, 40); // the dispatcher's wall screen
-    let mut desk = spawn(&db, "tester", 80, 24);
+    let mut desk = spawn(&db, "li.na", 80, 24);
     wall.wait_text("B4 Lift 4 0/1 · free");
     desk.wait_text("Waiting for bay");
     assign_to_free_lift(&mut desk, &number);
@@ -102,7 +102,7 @@ fn a_move_in_one_frontdesk_process_appears_on_another() {
 fn sigterm_and_sighup_restore_the_terminal() {
     let (_dir, db) = fresh_demo();
     for (name, signal) in [("TERM", libc::SIGTERM), ("HUP", libc::SIGHUP)] {
-        let mut tui = spawn(&db, "tester", 80, 24);
+        let mut tui = spawn(&db, "li.na", 80, 24);
         tui.wait_text("Waiting for bay");
         // SAFETY: kill(2) on our own child's pid, with a valid signal number.
         assert_eq!(unsafe { libc::kill(tui.pid() as libc::pid_t, signal) }, 0);
@@ -119,7 +119,7 @@ fn sigterm_and_sighup_restore_the_terminal() {
 #[test]
 fn ctrl_c_quits_from_inside_a_dialog() {
     let (_dir, db) = fresh_demo();
-    let mut tui = spawn(&db, "tester", 80, 24);
+    let mut tui = spawn(&db, "li.na", 80, 24);
     tui.wait_text("Waiting for bay");
     tui.send("?");
     tui.wait_text("Help");
@@ -133,7 +133,7 @@ fn a_read_only_file_opens_the_board_read_only_and_saves_nothing() {
     let (_dir, db) = fresh_demo();
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&db).unwrap();
-    let mut tui = spawn(&db, "tester", 80, 24);
+    let mut tui = spawn(&db, "li.na", 80, 24);
     tui.wait_text("READ-ONLY");
     tui.send("c");
     tui.wait_text("read-only: nothing can be saved");
@@ -145,21 +145,34 @@ fn a_read_only_file_opens_the_board_read_only_and_saves_nothing() {
 #[test]
 fn an_unregistered_login_sees_the_board_but_cannot_move_cars() {
     let (_dir, db) = fresh_demo();
-    let mut tui = spawn(&db, "stranger", 80, 24);
-    tui.wait_text("stranger is not a registered user");
-    tui.send("t");
-    tui.wait_text("not a registered user");
-    tui.send("q");
-    assert!(tui.wait_exit());
+    // The real login is no longer a user; claiming to be the manager in
+    // $USER changes nothing.
     let conn = Connection::open(&db).unwrap();
-    let n: i64 = conn
+    conn.execute(
+        "UPDATE users SET login = 'moved.away' WHERE login = ?1",
+        [me()],
+    )
+    .unwrap();
+    let manager: String = conn
         .query_row(
-            "SELECT count(*) FROM audit_log WHERE user_login = 'stranger'",
+            "SELECT login FROM users WHERE role = 'manager' LIMIT 1",
             [],
             |r| r.get(0),
         )
         .unwrap();
-    assert_eq!(n, 0);
+    let before: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    let mut tui = spawn(&db, &manager, 80, 24);
+    tui.wait_text(&format!("{} is not a registered user", me()));
+    tui.send("t");
+    tui.wait_text("not a registered user");
+    tui.send("q");
+    assert!(tui.wait_exit());
+    let after: i64 = conn
+        .query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(after, before, "nothing written");
 }
 
 #[test]
@@ -168,7 +181,7 @@ fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
     let args = ui_args(&db, "board");
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     for no_color in [true, false] {
-        let mut env = base_env("tester");
+        let mut env = base_env("li.na");
         if no_color {
             env.push(("NO_COLOR".into(), "1".into()));
         }
@@ -186,7 +199,7 @@ fn no_color_sends_no_colour_codes_and_colour_is_used_otherwise() {
 fn a_stale_dialog_meets_a_conflict_and_overwrites_nothing() {
     let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
-    let mut tui = spawn(&db, "tester", 80, 24);
+    let mut tui = spawn(&db, "li.na", 80, 24);
     tui.wait_text("Waiting for bay");
     tui.send("/");
     tui.send(&number);

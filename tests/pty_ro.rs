@@ -17,7 +17,7 @@ const ENTER: &str = "\r";
 const BACKTAB: &str = "\x1b[Z";
 
 fn spawn(db: &Path, pane: &str) -> Tui {
-    open_pane(db, pane, &base_env("tester"), 80, 24)
+    open_pane(db, pane, &base_env("li.na"), 80, 24)
 }
 
 /// Types each value and moves on with Tab.
@@ -196,6 +196,7 @@ fn a_whole_visit_by_keys_keeps_every_promise() {
 
 /// The rows and audit values the walk must leave.
 fn check_the_walk(db: &Path, number: &str) {
+    let me = common::pty::me();
     let conn = Connection::open(db).unwrap();
     let q = |sql: &str| -> Vec<Vec<String>> {
         let mut stmt = conn.prepare(sql).unwrap();
@@ -230,7 +231,7 @@ fn check_the_walk(db: &Path, number: &str) {
             "6",
             "Brake squeal front left",
             "1",
-            "tester",
+            me.as_str(),
             "150"
         ],
         "delivered, signed, checked; the estimate moved by the agreed 30 minutes"

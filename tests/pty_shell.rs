@@ -21,7 +21,7 @@ const EXIT_WITHIN: Duration = Duration::from_secs(2);
 const CPU_AFTER_CLOSE: u64 = 20;
 
 fn env_with_trace(trace: &Path) -> Vec<(String, String)> {
-    let mut env = base_env("tester");
+    let mut env = base_env("li.na");
     env.push(("FRONTDESK_TRACE".into(), trace.display().to_string()));
     env
 }
@@ -57,7 +57,7 @@ fn close_and_expect_exit(tui: &mut Tui) {
 #[test]
 fn closing_the_terminal_on_the_board_ends_the_process_at_once() {
     let (_dir, db) = fresh_demo();
-    let mut tui = spawn(&db, "board", &base_env("tester"));
+    let mut tui = spawn(&db, "board", &base_env("li.na"));
     tui.wait_text("Waiting for bay");
     close_and_expect_exit(&mut tui);
 }
@@ -65,7 +65,7 @@ fn closing_the_terminal_on_the_board_ends_the_process_at_once() {
 #[test]
 fn closing_the_terminal_in_the_editor_keeps_the_typing_in_a_draft() {
     let (_dir, db) = fresh_demo();
-    let mut tui = spawn(&db, "ro", &base_env("tester"));
+    let mut tui = spawn(&db, "ro", &base_env("li.na"));
     tui.wait_text("No repair order open");
     tui.send("n");
     tui.wait_text("New repair order");
@@ -232,7 +232,7 @@ fn sigterm_ends_the_process_while_another_holds_the_write_lock() {
     let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
     for pending_write in [false, true] {
-        let mut tui = spawn(&db, "board", &base_env("tester"));
+        let mut tui = spawn(&db, "board", &base_env("li.na"));
         tui.wait_text("Waiting for bay");
         let lock = hold_write_lock(&db);
         if pending_write {
@@ -269,7 +269,7 @@ fn sigterm_ends_the_process_while_another_holds_the_write_lock() {
 fn the_screen_goes_on_while_a_write_waits_for_another_terminals_lock() {
     let (_dir, db) = fresh_demo();
     let number = waiting_for_bay(&db);
-    let mut tui = spawn(&db, "board", &base_env("tester"));
+    let mut tui = spawn(&db, "board", &base_env("li.na"));
     tui.wait_text("Waiting for bay");
     let lock = hold_write_lock(&db);
     let locked_at = Instant::now();
@@ -309,7 +309,7 @@ fn the_screen_goes_on_while_a_write_waits_for_another_terminals_lock() {
 fn escape_then_ctrl_c_in_one_write_quits() {
     let (_dir, db) = fresh_demo();
     for pane in ["board", "ro"] {
-        let mut tui = spawn(&db, pane, &base_env("tester"));
+        let mut tui = spawn(&db, pane, &base_env("li.na"));
         tui.wait_text("Board");
         tui.send("\x1b\x03");
         assert!(tui.wait_exit(), "Esc Ctrl-C quits from the {pane}");
@@ -322,7 +322,7 @@ fn typing_in_one_terminal_makes_no_other_terminal_reload() {
     let trace = dir.path().join("wall-trace");
     let wall = spawn(&db, "board", &env_with_trace(&trace));
     wall.wait_text("Waiting for bay");
-    let mut desk = spawn(&db, "ro", &base_env("tester"));
+    let mut desk = spawn(&db, "ro", &base_env("li.na"));
     desk.wait_text("No repair order open");
     desk.send("n");
     desk.wait_text("New repair order");

@@ -54,8 +54,17 @@ pub fn count_keys(input: &str) -> usize {
     n
 }
 
-/// The environment every test process gets: a fixed login and English.
-pub fn base_env(login: &str) -> Vec<(String, String)> {
+/// Who the programs under test act as: the real uid's login, whatever
+/// `$USER` claims.
+pub fn me() -> String {
+    frontdesk::os::real_login()
+}
+
+/// The environment every test process gets: English, and `$USER` and
+/// `$LOGNAME` set to `claimed`, which identity must ignore (tests claim to
+/// be the demo's advisor li.na; the real login is the demo's manager).
+pub fn base_env(claimed: &str) -> Vec<(String, String)> {
+    let login = claimed;
     vec![
         ("USER".into(), login.into()),
         ("LOGNAME".into(), login.into()),
