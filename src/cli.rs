@@ -67,8 +67,15 @@ pub enum Command {
         #[arg(long, default_value_t = 100_000)]
         total: usize,
     },
-    /// Check the database's integrity and foreign keys.
-    Check,
+    /// Check the database: integrity, foreign keys, the audit chain, rows
+    /// with bad text, and who else can read the file.
+    Check {
+        /// A backup of this shop: its audit log must still be here, unchanged.
+        #[arg(long, value_name = "BACKUP")]
+        against: Option<PathBuf>,
+    },
+    /// Print the audit history (who did what, when), oldest first.
+    Audit(AuditArgs),
     /// Copy the live database safely (others may keep working).
     Backup {
         /// Where to write the copy; must not exist.
@@ -78,22 +85,49 @@ pub enum Command {
     #[command(subcommand)]
     User(UserCommand),
     /// Print an estimate, repair order, added-items slip, settlement or exit notice.
-    Print {
-        /// The RO number, e.g. RO-24090.
-        number: String,
-        /// estimate, ro, added, settlement or exit.
-        #[arg(long, default_value = "ro", value_parser = parse_form)]
-        form: crate::print::Form,
-        /// HTML instead of fixed-width text.
-        #[arg(long)]
-        html: bool,
-        /// Text width in columns: 80 for a page, 40 for a receipt printer.
-        #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(32..=200))]
-        width: u16,
-        /// Write to this file instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
-    },
+    Print(PrintArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// ro (repair orders), customer, vehicle, user or shop.
+    #[arg(long)]
+    entity: Option<String>,
+    /// The record: an RO number such as RO-24061, or a row id.
+    #[arg(long, requires = "entity")]
+    id: Option<String>,
+    /// Only rows from this time on (RFC 3339, or a date such as 2026-11-22).
+    #[arg(long, value_parser = parse_since)]
+    since: Option<DateTime<Utc>>,
+}
+
+fn parse_since(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc());
+    }
+    parse_time(s)
+}
+
+#[derive(Debug, clap::Args)]
+pub struct PrintArgs {
+    /// The RO number, e.g. RO-24090.
+    number: String,
+    /// estimate, ro, added, settlement or exit.
+    #[arg(long, default_value = "ro", value_parser = parse_form)]
+    form: crate::print::Form,
+    /// HTML instead of fixed-width text.
+    #[arg(long)]
+    html: bool,
+    /// Text width in columns: 80 for a page, 40 for a receipt printer.
+    #[arg(long, default_value_t = 80, value_parser = clap::value_parser!(u16).range(32..=200))]
+    width: u16,
+    /// Write to this file instead of standard output. An existing file is
+    /// refused unless --force is given; the shop's own files always are.
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Overwrite an existing --out file (never the shop's own files).
+    #[arg(long, requires = "out")]
+    force: bool,
 }
 
 fn parse_form(s: &str) -> Result<crate::print::Form, String> {
@@ -112,6 +146,14 @@ pub enum UserCommand {
         #[arg(long, value_parser = parse_role, default_value = "advisor")]
         role: Role,
     },
+    /// Change a user's role (managers only).
+    Role {
+        login: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+    },
+    /// Stop a login from acting (managers only); its history stays.
+    Disable { login: String },
     /// List the registered users.
     List,
 }
@@ -180,50 +222,24 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Generate { open, total }) => generate(&path, actor, *open, *total),
-        Some(Command::Check) => check(&path),
+        Some(Command::Check { against }) => check(&path, against.as_deref()),
+        Some(Command::Audit(args)) => audit(&path, args, time_fmt(&cli)),
         Some(Command::Backup { target }) => {
             store::open(&path, OpenMode::ReadOnlyOk)?.backup_to(target)?;
             println!("backed up {path} to {}", target.display());
             Ok(())
         }
         Some(Command::User(cmd)) => user(&path, cmd, actor),
-        Some(Command::Print {
-            number,
-            form,
-            html,
-            width,
-            out,
-        }) => {
-            let time = cli
-                .utc_offset
-                .map(TimeFmt::Fixed)
-                .unwrap_or(TimeFmt::System);
-            print(
-                &path,
-                number,
-                *form,
-                *html,
-                *width as usize,
-                out.as_deref(),
-                time,
-                clock.now(),
-            )
-        }
+        Some(Command::Print(args)) => print(&path, args, time_fmt(&cli), clock.now()),
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print(
-    path: &Location,
-    number: &str,
-    form: crate::print::Form,
-    html: bool,
-    width: usize,
-    out: Option<&Path>,
-    time: TimeFmt,
-    now: DateTime<Utc>,
-) -> Result<()> {
+fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -> Result<()> {
+    if let Some(out) = &args.out {
+        check_out(path, out, args.force)?;
+    }
     let store = store::open(path, OpenMode::ReadOnlyOk)?;
+    let number = &args.number;
     let id = store
         .ro_id_by_number(number)?
         .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
@@ -232,7 +248,7 @@ fn print(
     let calls = store.added_work_calls(id)?;
     let settings = store.settings()?;
     let p = crate::print::Printout {
-        form,
+        form: args.form,
         ro: &ro,
         payments: &payments,
         calls: &calls,
@@ -243,18 +259,56 @@ fn print(
     // The same guard as everywhere: no document that does not exist yet.
     p.check()
         .map_err(|why| anyhow::anyhow!("{}: cannot print: {why}", ro.number))?;
-    let doc = if html {
+    let doc = if args.html {
         crate::print::html(&p)
     } else {
-        crate::print::text(&p, width)
+        crate::print::text(&p, args.width as usize)
     };
-    match out {
-        Some(file) => {
-            std::fs::write(file, doc).with_context(|| format!("cannot write {}", file.display()))?
-        }
+    match &args.out {
+        Some(file) => write_new(file, &doc, args.force)?,
         None => print!("{doc}"),
     }
     Ok(())
+}
+
+/// An output never lands on the shop or a file kept beside it, and never
+/// on anything else that exists unless `--force` says so.
+fn check_out(shop: &Location, out: &Path, force: bool) -> Result<()> {
+    if store::is_part_of(shop, out) {
+        bail!(
+            "{} is the shop database (or a file kept beside it); not writing a printout over it",
+            out.display()
+        );
+    }
+    if out.exists() && !force {
+        bail!(
+            "{} already exists; add --force to overwrite it",
+            out.display()
+        );
+    }
+    if out.is_dir() {
+        bail!("{} is a directory; give a file name", out.display());
+    }
+    Ok(())
+}
+
+/// Writes `doc` to `file`: created new, or (with `force`) replaced.
+fn write_new(file: &Path, doc: &str, force: bool) -> Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if force {
+        options.create(true).truncate(true);
+    } else {
+        // Created here and now: a file that appeared since the check is
+        // still not overwritten.
+        options.create_new(true);
+    }
+    let mut f = options
+        .open(file)
+        .with_context(|| format!("cannot write {}", file.display()))?;
+    f.write_all(doc.as_bytes())
+        .with_context(|| format!("cannot write {}", file.display()))
 }
 
 fn init(path: &Location, by: Actor<'_>) -> Result<()> {
@@ -306,11 +360,27 @@ fn generate(path: &Location, by: Actor<'_>, open: usize, total: usize) -> Result
     Ok(())
 }
 
-fn check(path: &Location) -> Result<()> {
+fn time_fmt(cli: &Cli) -> TimeFmt {
+    cli.utc_offset
+        .map(TimeFmt::Fixed)
+        .unwrap_or(TimeFmt::System)
+}
+
+/// Every check there is; warnings do not fail it, problems do.
+fn check(path: &Location, against: Option<&Path>) -> Result<()> {
     let store = store::open(path, OpenMode::ReadOnlyOk)?;
-    let problems = store.integrity_check()?;
+    for warning in store::exposure(path) {
+        println!("{warning}");
+    }
+    let mut problems = store.integrity_check()?;
+    let (chain, head) = store.audit_problems()?;
+    problems.extend(chain);
+    if let Some(backup) = against {
+        problems.extend(compare_with_backup(store.as_ref(), backup)?);
+    }
     if problems.is_empty() {
-        println!("ok: {path} passed the integrity and foreign-key checks");
+        let rows = head.map(|(id, _)| id).unwrap_or(0);
+        println!("ok: {path} passed the integrity and foreign-key checks; the audit chain of {rows} rows is whole");
         return Ok(());
     }
     for p in &problems {
@@ -319,10 +389,90 @@ fn check(path: &Location) -> Result<()> {
     bail!("{path}: {} problem(s) found", problems.len())
 }
 
+/// A backup's audit log ends on a row this shop must still hold unchanged:
+/// a history rewritten since the backup shows here.
+fn compare_with_backup(store: &dyn store::Store, backup: &Path) -> Result<Vec<String>> {
+    let copy = store::open(
+        &Location::Sqlite(backup.to_path_buf()),
+        OpenMode::ReadOnlyOk,
+    )?;
+    let (broken, head) = copy.audit_problems()?;
+    if let Some(first) = broken.first() {
+        return Ok(vec![format!(
+            "the backup {} is itself broken: {first}",
+            backup.display()
+        )]);
+    }
+    let Some(head) = head else {
+        return Ok(Vec::new());
+    };
+    Ok(store
+        .audit_holds(&head)?
+        .map(|why| {
+            format!(
+                "{why}: the backup {} had it, this shop's log does not",
+                backup.display()
+            )
+        })
+        .into_iter()
+        .collect())
+}
+
+/// `frontdesk audit`: the history, one row a line.
+fn audit(path: &Location, args: &AuditArgs, time: TimeFmt) -> Result<()> {
+    let store = store::open(path, OpenMode::ReadOnlyOk)?;
+    let entity = args.entity.as_deref().map(|e| match e {
+        "ro" | "repair-order" => "repair_order",
+        other => other,
+    });
+    let entity_id = match (entity, args.id.as_deref()) {
+        (Some("repair_order"), Some(number)) if number.parse::<i64>().is_err() => Some(
+            store
+                .ro_id_by_number(number)?
+                .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?,
+        ),
+        (_, Some(id)) => Some(
+            id.parse::<i64>()
+                .map_err(|_| anyhow::anyhow!("'{id}' is not a record id"))?,
+        ),
+        _ => None,
+    };
+    let filter = store::AuditFilter {
+        entity: entity.map(str::to_string),
+        entity_id,
+        since: args.since,
+    };
+    for e in store.audit_entries(&filter)? {
+        let at = chrono::DateTime::parse_from_str(&e.at, "%F %T%.f%:z")
+            .map(|t| time.long(t.with_timezone(&Utc)))
+            .unwrap_or(e.at.clone());
+        let id = e.entity_id.map(|i| i.to_string()).unwrap_or_default();
+        let detail = crate::domain::text::clean_line(&e.detail);
+        println!(
+            "{:>6}  {at}  {:<12} {}:{id}  {}  {detail}",
+            e.id, e.user_login, e.entity, e.action
+        );
+    }
+    Ok(())
+}
+
 fn user(path: &Location, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
+    if let UserCommand::List = cmd {
+        let store = store::open(path, OpenMode::ReadOnlyOk)?;
+        for u in store.users()? {
+            println!("{:<16} {:<14} {}", u.login, u.role.code(), u.name);
+        }
+        return Ok(());
+    }
+    let mut store = store::open(path, OpenMode::ReadWrite)?;
+    // The store asks the role table about the person at the keyboard.
+    let me = store.user_by_login(by.login)?;
+    let by = Actor {
+        user_id: me.map(|u| u.id),
+        ..by
+    };
     match cmd {
         UserCommand::Add { login, name, role } => {
-            let mut store = store::open(path, OpenMode::ReadWrite)?;
             let new = NewUser {
                 login: login.clone(),
                 name: name.clone().unwrap_or_else(|| login.clone()),
@@ -331,12 +481,15 @@ fn user(path: &Location, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
             let u = store.add_user(&new, by)?;
             println!("added {} ({}) as {}", u.login, u.name, u.role.code());
         }
-        UserCommand::List => {
-            let store = store::open(path, OpenMode::ReadOnlyOk)?;
-            for u in store.users()? {
-                println!("{:<16} {:<14} {}", u.login, u.role.code(), u.name);
-            }
+        UserCommand::Role { login, role } => {
+            store.set_user_role(login, *role, by)?;
+            println!("{login} is now {}", role.code());
         }
+        UserCommand::Disable { login } => {
+            store.disable_user(login, by)?;
+            println!("{login} is disabled");
+        }
+        UserCommand::List => {}
     }
     Ok(())
 }

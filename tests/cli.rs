@@ -114,11 +114,24 @@ fn a_read_only_file_refuses_write_commands_untouched() {
     assert_eq!(std::fs::read(&db).unwrap(), before);
 }
 
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
 #[test]
 fn init_users_check_and_backup() {
+    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
+    // The deployment's shape: the shop's directory is its group's alone.
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o770)).unwrap();
     let db = dir.path().join("shop.db");
     assert!(run(&["init", "--db", s(&db)]).status.success());
+    assert_eq!(
+        mode(&db),
+        0o660,
+        "personal data: the group's, whatever the umask"
+    );
     assert_fails(&run(&["init", "--db", s(&db)]), "already exists");
     assert!(run(&[
         "user",
@@ -145,9 +158,27 @@ fn init_users_check_and_backup() {
         "{list}"
     );
     let check = run(&["check", "--db", s(&db)]);
-    assert!(String::from_utf8_lossy(&check.stdout).starts_with("ok:"));
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        said.starts_with("ok:"),
+        "{said}{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     let copy = dir.path().join("copy.db");
     assert!(run(&["backup", s(&copy), "--db", s(&db)]).status.success());
+    assert_eq!(mode(&copy), 0o660, "a backup holds the same personal data");
+    // Opened up to others: check says so, and what to do (a warning only).
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let check = run(&["check", "--db", s(&db)]);
+    let said = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{said}");
+    assert!(
+        said.contains("shop.db is open to others (mode 0644)") && said.contains("chmod 660"),
+        "{said}"
+    );
+    assert!(said.contains("is open to others (mode 0755)"), "{said}");
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o660)).unwrap();
     assert_fails(
         &run(&["backup", s(&copy), "--db", s(&db)]),
         "not overwriting",

@@ -9,6 +9,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use frontdesk::demo::build_demo;
 use frontdesk::domain::lifecycle::*;
 use frontdesk::domain::repair_order::*;
+use frontdesk::domain::roles::{Forbidden, Permission};
 use frontdesk::domain::settlement::{Balance, Payment};
 use frontdesk::domain::{Money, RepairOrder, RoStatus, Role};
 use frontdesk::store::prelude::*;
@@ -234,38 +235,37 @@ fn sanctions() -> Vec<Case> {
         case(
             "arrears accepted by an advisor",
             ask(&ready, none, Role::Advisor, arrears("fleet")),
-            Err(NotAllowed {
-                action: "accept arrears",
-                roles: "a manager or cashier",
-            }),
+            Err(NotAllowed(Forbidden(Permission::AcceptArrears))),
+        ),
+        case(
+            "arrears accepted by the cashier (a manager's decision)",
+            ask(&ready, none, Role::Cashier, arrears("fleet")),
+            Err(NotAllowed(Forbidden(Permission::AcceptArrears))),
         ),
         case(
             "arrears without a reason",
-            ask(&ready, none, Role::Cashier, arrears("  ")),
+            ask(&ready, none, Role::Manager, arrears("  ")),
             Err(ReasonNeeded("for accepting arrears")),
         ),
         case(
             "arrears while the car is in the bay",
-            ask(&signed(ro(InBay)), none, Role::Cashier, arrears("fleet")),
+            ask(&signed(ro(InBay)), none, Role::Manager, arrears("fleet")),
             Err(NotAtSettlement),
         ),
         case(
             "arrears when nothing is owed",
-            ask(&ready, &paid(11_300), Role::Cashier, arrears("fleet")),
+            ask(&ready, &paid(11_300), Role::Manager, arrears("fleet")),
             Err(NothingOwed),
         ),
         case(
-            "arrears by the cashier, with a reason",
-            ask(&ready, none, Role::Cashier, arrears("fleet account")),
+            "arrears by a manager, with a reason",
+            ask(&ready, none, Role::Manager, arrears("fleet account")),
             Ok(()),
         ),
         case(
             "dispatch override by an advisor",
             ask(&ro(WaitingForBay), none, Role::Advisor, dispatch("urgent")),
-            Err(NotAllowed {
-                action: "dispatch a car without the customer's signature",
-                roles: "a manager",
-            }),
+            Err(NotAllowed(Forbidden(Permission::OverrideDispatch))),
         ),
         case(
             "dispatch override without a reason",
@@ -300,10 +300,7 @@ fn sanctions() -> Vec<Case> {
         case(
             "reopen by an advisor",
             ask(&delivered, none, Role::Advisor, reopen("typo")),
-            Err(NotAllowed {
-                action: "reopen a delivered RO",
-                roles: "a manager",
-            }),
+            Err(NotAllowed(Forbidden(Permission::Reopen))),
         ),
         case(
             "reopen an RO not delivered",

@@ -537,7 +537,7 @@ fn a_payment_taken_elsewhere_shows_on_an_open_ro_even_while_editing() {
     press(&mut app, &mut store, &[key(KeyCode::Char('!'))]); // an unsaved edit in progress
     let cashier = Actor {
         login: "zhao.min",
-        user_id: None,
+        user_id: store.user_by_login("zhao.min").unwrap().map(|u| u.id),
         at: now(),
     };
     store

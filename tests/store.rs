@@ -16,10 +16,21 @@ fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
 }
 
+/// The demo's people by login, with the ids the demo gives them (the
+/// store asks their roles); anyone else is a stranger.
 fn actor(login: &str) -> Actor<'_> {
+    let demo = [
+        "tester",
+        "li.na",
+        "carlos",
+        "zhang.wei",
+        "wang.qiang",
+        "chen.jing",
+        "zhao.min",
+    ];
     Actor {
         login,
-        user_id: None,
+        user_id: demo.iter().position(|l| *l == login).map(|i| i as i64 + 1),
         at: now(),
     }
 }
@@ -354,7 +365,7 @@ fn progress_check_and_pickup_call_are_recorded_and_clear_their_flags() {
     assert_eq!(after.history.last().unwrap().action, "progress_check");
     // Stale version: refused.
     assert!(store
-        .record_pickup_call(due.id, due.version, "", actor("x"))
+        .record_pickup_call(due.id, due.version, "", actor("li.na"))
         .is_err());
     store
         .record_pickup_call(due.id, after.card.version, "", actor("li.na"))

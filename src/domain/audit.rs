@@ -125,6 +125,14 @@ pub enum AuditEvent {
         login: String,
         role: &'static str,
     },
+    UserRoleChanged {
+        login: String,
+        from: &'static str,
+        to: &'static str,
+    },
+    UserDisabled {
+        login: String,
+    },
     ShopSeeded {
         repair_orders: usize,
     },
@@ -137,7 +145,7 @@ impl AuditEvent {
         match self {
             CustomerCreated { .. } => "customer",
             VehicleCreated { .. } | OwnerChanged { .. } | OdometerOverride { .. } => "vehicle",
-            UserCreated { .. } => "user",
+            UserCreated { .. } | UserRoleChanged { .. } | UserDisabled { .. } => "user",
             ShopSeeded { .. } => "shop",
             _ => "repair_order",
         }
@@ -149,6 +157,8 @@ impl AuditEvent {
         match self {
             CustomerCreated { .. } | VehicleCreated { .. } | RoCreated { .. } => "create",
             UserCreated { .. } => "create",
+            UserRoleChanged { .. } => "role",
+            UserDisabled { .. } => "disable",
             OwnerChanged { .. } => "owner_change",
             OdometerOverride { .. } => "odometer_override",
             RoUpdated {
@@ -255,6 +265,8 @@ impl AuditEvent {
                 amount.0, still_owed.0
             ),
             UserCreated { login, role } => format!("{login} ({role})"),
+            UserRoleChanged { login, from, to } => format!("{login}: {from} → {to}"),
+            UserDisabled { login } => format!("{login} may no longer log in"),
             ShopSeeded { repair_orders } => format!("{repair_orders} repair orders"),
         }
     }

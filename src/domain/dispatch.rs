@@ -103,6 +103,14 @@ pub fn plan_move(
     Ok(next)
 }
 
+/// A move that leaves the car where it was: same state, bay and group.
+/// It is not written (no audit row, no new version).
+pub fn changes_nothing(cur: &RoState, next: &RoState) -> bool {
+    cur.status == next.status
+        && cur.bay_id == next.bay_id
+        && cur.work_group_id == next.work_group_id
+}
+
 fn plan_bay(
     cur: &RoState,
     req: &MoveRequest,

@@ -6,6 +6,7 @@
 
 use super::model::Role;
 use super::repair_order::{Approval, RepairOrder, RoLine};
+use super::roles::{require, Forbidden, Permission};
 use super::settlement::Balance;
 use super::status::{check_transition, RoStatus, TransitionRefused};
 use super::text::clean_line;
@@ -26,11 +27,8 @@ pub enum Document {
 pub enum Refusal {
     /// Dispatch and everything after it need the customer's signature.
     NotSigned,
-    /// Only some roles may do this ("a manager", "a manager or cashier").
-    NotAllowed {
-        action: &'static str,
-        roles: &'static str,
-    },
+    /// The acting user's role may not do this (see `roles`).
+    NotAllowed(Forbidden),
     ReasonNeeded(&'static str),
     /// Money is still owed (formatted with the shop's currency).
     Owed(String),
@@ -66,7 +64,7 @@ impl fmt::Display for Refusal {
         use Refusal::*;
         let text: String = match self {
             NotSigned => "the customer has not signed this RO: have it signed first, or a manager may dispatch it with a reason".into(),
-            NotAllowed { action, roles } => format!("only {roles} may {action}"),
+            NotAllowed(forbidden) => forbidden.to_string(),
             ReasonNeeded(what) => format!("give the reason {what}"),
             Owed(owed) => format!("{owed} is still owed: take the payment, or a manager or cashier accepts it as arrears, with a reason"),
             NoQualityCheck => "the final quality check has not passed: record who checked and the result first".into(),
@@ -132,8 +130,9 @@ impl Facts<'_> {
         }
     }
 
-    fn role_is(&self, allowed: &[Role]) -> bool {
-        self.role.is_some_and(|r| allowed.contains(&r))
+    /// The role table's answer for the acting user.
+    pub fn permit(&self, p: Permission) -> Result<(), Refusal> {
+        require(self.role, p).map_err(Refusal::NotAllowed)
     }
 }
 
@@ -238,28 +237,18 @@ fn reason(text: &str, what: &'static str) -> Result<String, Refusal> {
 
 /// A manager dispatches a car before the customer signs, with the reason.
 pub fn check_dispatch_override(f: &Facts, why: &str) -> Result<String, Refusal> {
-    if !f.role_is(&[Role::Manager]) {
-        return Err(Refusal::NotAllowed {
-            action: "dispatch a car without the customer's signature",
-            roles: "a manager",
-        });
-    }
+    f.permit(Permission::OverrideDispatch)?;
     if f.ro.is_signed() {
         return Err(Refusal::AlreadySigned);
     }
     reason(why, "for dispatching without a signature")
 }
 
-/// What is still owed is accepted as arrears by a manager or cashier, with
+/// What is still owed is accepted as arrears by a manager, with
 /// the reason; returns the amount accepted. Warranty's and insurers' shares
 /// are receivables and never need this.
 pub fn check_accept_arrears(f: &Facts, why: &str) -> Result<(String, super::Money), Refusal> {
-    if !f.role_is(&[Role::Manager, Role::Cashier]) {
-        return Err(Refusal::NotAllowed {
-            action: "accept arrears",
-            roles: "a manager or cashier",
-        });
-    }
+    f.permit(Permission::AcceptArrears)?;
     if !at_settlement(f.ro) {
         return Err(Refusal::NotAtSettlement);
     }
@@ -282,12 +271,7 @@ pub fn at_settlement(ro: &RepairOrder) -> bool {
 
 /// A manager reopens a delivered RO for one correction, with the reason.
 pub fn check_reopen(f: &Facts, why: &str) -> Result<String, Refusal> {
-    if !f.role_is(&[Role::Manager]) {
-        return Err(Refusal::NotAllowed {
-            action: "reopen a delivered RO",
-            roles: "a manager",
-        });
-    }
+    f.permit(Permission::Reopen)?;
     if f.ro.status != RoStatus::Delivered {
         return Err(Refusal::NotDelivered);
     }

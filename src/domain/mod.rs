@@ -5,6 +5,7 @@
 
 pub mod added_work;
 pub mod audit;
+pub mod audit_chain;
 pub mod board;
 pub mod clock;
 pub mod conflict;
@@ -17,6 +18,7 @@ pub mod money;
 pub mod plate;
 pub mod pricing;
 pub mod repair_order;
+pub mod roles;
 pub mod settlement;
 pub mod status;
 pub mod text;

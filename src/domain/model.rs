@@ -40,9 +40,16 @@ impl Role {
         Role::ALL.into_iter().find(|r| r.code() == code)
     }
 
-    /// Who may move cars on the board: the desk, the workshop and the manager.
-    pub fn may_dispatch(self) -> bool {
-        matches!(self, Role::Advisor | Role::Dispatcher | Role::Manager)
+    /// The role in words, for messages ("only a cashier may …").
+    pub fn title(self) -> &'static str {
+        match self {
+            Role::Advisor => "service advisor",
+            Role::Dispatcher => "dispatcher",
+            Role::CustomerCare => "customer-care agent",
+            Role::Cashier => "cashier",
+            Role::Manager => "manager",
+            Role::Technician => "technician",
+        }
     }
 }
 

@@ -92,6 +92,27 @@ impl<'a> SaveRo<'a> {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// Which audit rows to read (all when empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// `repair_order`, `customer`, `user`, …
+    pub entity: Option<String>,
+    pub entity_id: Option<i64>,
+    pub since: Option<DateTime<Utc>>,
+}
+
+/// One audit row, for people to read (text with bad bytes shown as �).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub user_login: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub action: String,
+    pub detail: String,
+}
+
 /// Who did it and when, for the audit log.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
@@ -162,6 +183,27 @@ pub fn open(location: &Location, mode: OpenMode) -> StoreResult<Box<dyn Store>> 
     }
 }
 
+/// Warnings for a shop that people outside its group could read.
+pub fn exposure(location: &Location) -> Vec<String> {
+    match location {
+        Location::Sqlite(path) => sqlite::exposure(path),
+    }
+}
+
+/// Whether writing to `path` would overwrite the shop or a file kept
+/// beside it (its WAL, its drafts).
+pub fn is_part_of(location: &Location, path: &Path) -> bool {
+    match location {
+        Location::Sqlite(shop) => sqlite::is_part_of(shop, path),
+    }
+}
+
+/// Gives a shop file just made (a new shop, a demo, a backup) the shop's
+/// mode, 0660, whatever the umask.
+pub fn restrict(path: &Path) -> StoreResult<()> {
+    sqlite::restrict(path)
+}
+
 /// Removes a shop and everything kept beside it (drafts too). Only the
 /// demo is ever refreshed this way; callers check that first.
 pub fn destroy(location: &Location) -> StoreResult<()> {
@@ -177,11 +219,27 @@ pub trait AdminStore {
     fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     fn users(&self) -> StoreResult<Vec<User>>;
     fn add_user(&mut self, user: &NewUser, by: Actor<'_>) -> StoreResult<User>;
+    /// A manager changes a user's role (the last manager stays one).
+    fn set_user_role(
+        &mut self,
+        login: &str,
+        role: crate::domain::Role,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// A manager disables a login: it may watch no more than a stranger.
+    fn disable_user(&mut self, login: &str, by: Actor<'_>) -> StoreResult<()>;
     /// Writes a whole shop (demo or benchmark data) in one transaction, and
     /// returns the ids of what it created.
     fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds>;
     /// Problems found by the integrity check; empty when all is well.
     fn integrity_check(&self) -> StoreResult<Vec<String>>;
+    /// The audit chain's problems (first break, missing guards), and its
+    /// head (last row's id and hash) when it is whole.
+    fn audit_problems(&self) -> StoreResult<(Vec<String>, Option<(i64, String)>)>;
+    /// Why this log does not hold a backup's head unchanged, if it does not.
+    fn audit_holds(&self, head: &(i64, String)) -> StoreResult<Option<String>>;
+    /// The audit history, filtered.
+    fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
     /// A consistent copy of the live database, safe while others write.
     fn backup_to(&self, path: &Path) -> StoreResult<()>;
     /// A watcher that notices commits made by any other connection.

@@ -98,14 +98,18 @@ impl Session {
         self.user.as_ref().map(|u| u.id)
     }
 
-    pub fn may_dispatch(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| u.role.may_dispatch())
+    /// The role table's answer for this terminal's user (screens use it
+    /// only to hide what the role cannot do; the store decides).
+    pub fn may(&self, p: crate::domain::roles::Permission) -> bool {
+        crate::domain::roles::may(self.user.as_ref().map(|u| u.role), p)
     }
 
-    pub fn is_manager(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| u.role == crate::domain::Role::Manager)
+    /// Whether this terminal's user may do `p`: not when nobody here may
+    /// write (unregistered, read-only), nor when the role table says no.
+    /// Said in words, before anything is typed in vain.
+    pub fn permit(&self, p: crate::domain::roles::Permission, t: &Texts) -> Result<(), String> {
+        let user = self.writer(t).map_err(|e| e.to_string())?;
+        crate::domain::roles::require(Some(user.role), p).map_err(|f| f.to_string())
     }
 
     /// The user who may write, or why nobody at this terminal can.

@@ -2,6 +2,7 @@
 
 use super::audit;
 use crate::domain::audit::AuditEvent;
+use crate::domain::roles::Permission;
 use crate::domain::{NewUser, Role, Settings, User};
 use crate::store::{Actor, StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -53,7 +54,17 @@ pub fn users(conn: &Connection) -> StoreResult<Vec<User>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
+/// Only a manager manages users, except the very first one (`init`).
+fn permit_users(tx: &Transaction<'_>, by: Actor<'_>) -> StoreResult<()> {
+    let anyone: i64 = tx.query_row("SELECT count(*) FROM users", [], |r| r.get(0))?;
+    if anyone == 0 {
+        return Ok(());
+    }
+    super::desk::permit(tx, by, Permission::ManageUsers)
+}
+
 pub fn add_user(tx: &Transaction<'_>, user: &NewUser, by: Actor<'_>) -> StoreResult<User> {
+    permit_users(tx, by)?;
     let taken = user_by_login(tx, &user.login)?.is_some();
     user.check(taken).map_err(StoreError::Invalid)?;
     tx.execute(
@@ -72,6 +83,61 @@ pub fn add_user(tx: &Transaction<'_>, user: &NewUser, by: Actor<'_>) -> StoreRes
         name: user.name.clone(),
         role: user.role,
     })
+}
+
+/// The active user `login`, or a clear refusal.
+fn active(tx: &Transaction<'_>, login: &str) -> StoreResult<User> {
+    user_by_login(tx, login)?.ok_or_else(|| StoreError::Invalid(format!("no active user {login}")))
+}
+
+/// The shop keeps at least one active manager: nobody can lock it out.
+fn keeps_a_manager(tx: &Transaction<'_>, leaving: &User) -> StoreResult<()> {
+    let others: i64 = tx.query_row(
+        "SELECT count(*) FROM users WHERE role = 'manager' AND active = 1 AND id != ?1",
+        [leaving.id],
+        |r| r.get(0),
+    )?;
+    if leaving.role == Role::Manager && others == 0 {
+        return Err(StoreError::Invalid(format!(
+            "{} is the last manager; make someone else manager first",
+            leaving.login
+        )));
+    }
+    Ok(())
+}
+
+pub fn set_role(tx: &Transaction<'_>, login: &str, role: Role, by: Actor<'_>) -> StoreResult<()> {
+    permit_users(tx, by)?;
+    let user = active(tx, login)?;
+    if user.role == role {
+        return Ok(());
+    }
+    if role != Role::Manager {
+        keeps_a_manager(tx, &user)?;
+    }
+    tx.execute(
+        "UPDATE users SET role = ?2 WHERE id = ?1",
+        params![user.id, role.code()],
+    )?;
+    let event = AuditEvent::UserRoleChanged {
+        login: user.login,
+        from: user.role.code(),
+        to: role.code(),
+    };
+    audit(tx, by, user.id, &event)
+}
+
+pub fn disable(tx: &Transaction<'_>, login: &str, by: Actor<'_>) -> StoreResult<()> {
+    permit_users(tx, by)?;
+    let user = active(tx, login)?;
+    keeps_a_manager(tx, &user)?;
+    tx.execute("UPDATE users SET active = 0 WHERE id = ?1", [user.id])?;
+    audit(
+        tx,
+        by,
+        user.id,
+        &AuditEvent::UserDisabled { login: user.login },
+    )
 }
 
 /// SQLite's own integrity check plus the foreign-key check.
@@ -111,7 +177,8 @@ pub fn backup_to(conn: &Connection, path: &Path) -> StoreResult<()> {
         .to_str()
         .ok_or_else(|| StoreError::Invalid("the backup path is not valid UTF-8".into()))?;
     conn.execute("VACUUM INTO ?1", [target])?;
-    Ok(())
+    // A copy holds the same personal data as the shop.
+    super::files::restrict(path)
 }
 
 pub fn canned_jobs(conn: &Connection) -> StoreResult<Vec<crate::store::CannedJob>> {

@@ -1,11 +1,12 @@
 //! Queries and writes behind the service bay board.
 
 use super::audit;
-use super::desk::{current, with_facts};
+use super::desk::{current, permit, with_facts};
 use super::repair_order::load;
 use crate::domain::audit::{AuditEvent, Place};
-use crate::domain::dispatch::{plan_move, BayChoice, RoState};
+use crate::domain::dispatch::{changes_nothing, plan_move, BayChoice, RoState};
 use crate::domain::lifecycle::{check_pickup_call, check_progress, Progress};
+use crate::domain::roles::Permission;
 use crate::domain::timing::to_ten_minutes;
 use crate::domain::{
     AuditEntry, Bay, BayKind, BoardCard, BoardSnapshot, JobTimes, MoveRequest, RoDetail, RoStatus,
@@ -220,6 +221,7 @@ fn bay_choice(tx: &Transaction<'_>, bay_id: i64, ro_id: i64) -> StoreResult<(Bay
 }
 
 pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
+    permit(tx, by, Permission::MoveCars)?;
     let (number, cur) = current_state(tx, req.ro_id)?;
     // The whole RO, for the life-cycle guards (signature, check, settlement).
     let ro = load(tx, req.ro_id)?;
@@ -232,6 +234,11 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
         full_with: full.clone(),
     });
     let next = with_facts(tx, &ro, by, |f| Ok(plan_move(f, &cur, req, choice, by.at)?))?;
+    if changes_nothing(&cur, &next) {
+        // The car is already there: no write, no audit row, no new version
+        // for someone else's screen to conflict with.
+        return Ok(());
+    }
     tx.prepare_cached(
         "UPDATE repair_orders SET status = ?2, bay_id = ?3, work_group_id = ?4, workshop_received_at = ?5,
              work_started_at = ?6, ready_at = ?7, delivered_at = ?8, version = ?9, updated_at = ?10,
@@ -290,6 +297,7 @@ pub fn record_progress_check(
     report: Progress,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::CheckProgress)?;
     let ro = current(tx, ro_id, version)?;
     check_progress(&ro, report, by.at)?;
     let (on_time, new_finish) = match report {
@@ -321,6 +329,7 @@ pub fn record_pickup_call(
     late_reason: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::CallCustomer)?;
     let ro = current(tx, ro_id, version)?;
     let reason = check_pickup_call(&ro, late_reason, by.at)?;
     tx.execute(

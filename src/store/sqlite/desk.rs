@@ -12,6 +12,7 @@ use crate::domain::added_work::{
 use crate::domain::audit::AuditEvent;
 use crate::domain::lifecycle::{self, Facts};
 use crate::domain::repair_order::RoLine;
+use crate::domain::roles::{require, Permission};
 use crate::domain::settlement::{check_payment, Balance, Payment};
 use crate::domain::{Money, RepairOrder, RoStatus, Role};
 use crate::store::{Actor, StoreError, StoreResult};
@@ -36,6 +37,13 @@ pub fn role_of(conn: &Connection, by: Actor<'_>) -> StoreResult<Option<Role>> {
         .query_row([id], |r| r.get(0))
         .optional()?;
     Ok(code.and_then(|c| Role::from_code(&c)))
+}
+
+/// The role table's answer for the acting user, from the users table in
+/// this same transaction: every write asks it, whatever path it came by.
+pub fn permit(conn: &Connection, by: Actor<'_>, p: Permission) -> StoreResult<()> {
+    let role = role_of(conn, by)?;
+    require(role, p).map_err(|f| StoreError::from(lifecycle::Refusal::NotAllowed(f)))
 }
 
 /// The settings the guards need: tax for the balance, currency for words.
@@ -78,6 +86,7 @@ pub fn sign(
     signer: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::RecordSignature)?;
     let ro = current(tx, id, version)?;
     let signer = lifecycle::check_sign(&ro, signer)?;
     tx.execute(
@@ -96,6 +105,7 @@ pub fn sign(
 /// call later), any diagnosis or estimate fee stays payable, and once that
 /// is paid the car leaves with an exit notice (step 4).
 pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+    permit(tx, by, Permission::RecordSignature)?;
     let mut ro = current(tx, id, version)?;
     lifecycle::check_decline(&ro)?;
     ro.decline_estimate();
@@ -118,6 +128,7 @@ pub fn propose_added_work(
     lines: Vec<RoLine>,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::ProposeAddedWork)?;
     let mut ro = current(tx, id, version)?;
     let what: Vec<String> = lines.iter().map(|l| l.description.clone()).collect();
     let before = ro.lines.len();
@@ -169,6 +180,7 @@ pub fn record_added_work_call(
     call: &AddedWorkCall,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::CallCustomer)?;
     let mut ro = current(tx, id, version)?;
     record_call(&mut ro, call, by.at)?;
     if ro.status == RoStatus::InBay && !on_a_lift(tx, id)? {
@@ -282,6 +294,7 @@ pub fn add_payment(
     tax_rate_bp: i64,
     by: Actor<'_>,
 ) -> StoreResult<Money> {
+    permit(tx, by, Permission::TakePayment)?;
     let ro = load(tx, id)?;
     let balance = Balance::of(&ro, tax_rate_bp, &payments(tx, id)?);
     let outstanding = balance.outstanding();
@@ -308,6 +321,7 @@ pub fn issue_exit_notice(
     version: i64,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::IssueExitNotice)?;
     let ro = current(tx, id, version)?;
     with_facts(tx, &ro, by, |f| Ok(lifecycle::check_exit_notice(f)?))?;
     tx.execute(
@@ -327,6 +341,7 @@ pub fn record_quality_check(
     findings: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
+    permit(tx, by, Permission::QualityCheck)?;
     let ro = current(tx, id, version)?;
     let findings = crate::domain::text::clean_multiline(findings.trim());
     lifecycle::check_quality(&ro, passed, &findings)?;
@@ -389,7 +404,7 @@ pub fn override_dispatch(
     audit(tx, by, id, &event)
 }
 
-/// A manager or cashier accepts what is still owed as arrears.
+/// A manager accepts what is still owed as arrears, with the reason.
 pub fn accept_arrears(
     tx: &Transaction<'_>,
     id: i64,

@@ -2,12 +2,29 @@
 //! exclusive transaction (the pattern of cargo's `util/sqlite.rs`).
 
 use crate::store::{StoreError, StoreResult};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// One step up: its SQL, then (for what SQL cannot do) Rust, in the same
+/// transaction.
+struct Step {
+    sql: &'static str,
+    then: Option<fn(&Transaction<'_>) -> StoreResult<()>>,
+}
 
 /// Each entry moves the schema up by one. Never edit a shipped entry.
-const MIGRATIONS: &[&str] = &[
-    include_str!("migrations/001_initial.sql"),
-    include_str!("migrations/002_promises.sql"),
+const MIGRATIONS: &[Step] = &[
+    Step {
+        sql: include_str!("migrations/001_initial.sql"),
+        then: None,
+    },
+    Step {
+        sql: include_str!("migrations/002_promises.sql"),
+        then: None,
+    },
+    Step {
+        sql: include_str!("migrations/003_audit_chain.sql"),
+        then: Some(super::audit::seal_existing),
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -31,8 +48,11 @@ pub fn migrate(conn: &mut Connection) -> StoreResult<()> {
             "the database was written by a newer frontdesk (schema {current}; this build knows up to {LATEST_VERSION})"
         )));
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
-        tx.execute_batch(sql)?;
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(step.sql)?;
+        if let Some(then) = step.then {
+            then(&tx)?;
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
     }
     tx.commit()?;

@@ -2,9 +2,11 @@
 //! plus a small drafts file beside it (see `drafts.rs`).
 
 mod admin;
+mod audit;
 mod board;
 mod desk;
 mod drafts;
+mod files;
 mod migrate;
 mod open;
 mod repair_order;
@@ -31,6 +33,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use drafts::drafts_path;
+pub use files::{exposure, is_part_of, remove_files, restrict, SHOP_MODE};
 pub use migrate::{migrate, LATEST_VERSION};
 
 pub struct SqliteStore {
@@ -120,39 +123,10 @@ impl SqliteStore {
     }
 }
 
-/// Removes the shop file and the files SQLite and the drafts keep beside it.
-pub fn remove_files(path: &Path) -> StoreResult<()> {
-    let drafts = drafts_path(path);
-    let mut files = vec![path.to_path_buf()];
-    for base in [path, drafts.as_path()] {
-        for suffix in ["-wal", "-shm", "-journal"] {
-            files.push(PathBuf::from(format!("{}{suffix}", base.display())));
-        }
-    }
-    files.push(drafts.clone());
-    for file in files.iter().filter(|f| f.exists()) {
-        std::fs::remove_file(file)
-            .map_err(|e| StoreError::Open(format!("cannot remove {}: {e}", file.display())))?;
-    }
-    Ok(())
-}
-
 /// Appends one row to the audit log. Called inside every write transaction;
 /// the words come from the domain's [`AuditEvent`].
 fn audit(tx: &Transaction<'_>, by: Actor<'_>, id: i64, event: &AuditEvent) -> StoreResult<()> {
-    tx.prepare_cached(
-        "INSERT INTO audit_log (at, user_login, entity, entity_id, action, detail)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?
-    .execute(rusqlite::params![
-        by.at,
-        by.login,
-        event.entity(),
-        id,
-        event.action(),
-        event.detail()
-    ])?;
-    Ok(())
+    audit::append(tx, by, id, event)
 }
 
 impl AdminStore for SqliteStore {
@@ -176,12 +150,40 @@ impl AdminStore for SqliteStore {
         self.write(|tx| admin::add_user(tx, user, by))
     }
 
+    fn set_user_role(
+        &mut self,
+        login: &str,
+        role: crate::domain::Role,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| admin::set_role(tx, login, role, by))
+    }
+
+    fn disable_user(&mut self, login: &str, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| admin::disable(tx, login, by))
+    }
+
     fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds> {
         self.write(|tx| seed::write_shop(tx, shop, by))
     }
 
     fn integrity_check(&self) -> StoreResult<Vec<String>> {
         admin::integrity_check(&self.conn)
+    }
+
+    fn audit_problems(&self) -> StoreResult<(Vec<String>, Option<(i64, String)>)> {
+        audit::problems(&self.conn)
+    }
+
+    fn audit_holds(&self, head: &(i64, String)) -> StoreResult<Option<String>> {
+        Ok(audit::holds(&self.conn, head)?.map(|b| b.to_string()))
+    }
+
+    fn audit_entries(
+        &self,
+        filter: &crate::store::AuditFilter,
+    ) -> StoreResult<Vec<crate::store::AuditEntry>> {
+        audit::entries(&self.conn, filter)
     }
 
     fn backup_to(&self, path: &Path) -> StoreResult<()> {

@@ -18,9 +18,11 @@ fn fail<T>(msg: String) -> StoreResult<T> {
 pub fn open(path: &Path, mode: OpenMode) -> StoreResult<SqliteStore> {
     let shown = path.display();
     check_path(path, mode)?;
-    let read_only = mode != OpenMode::Create && is_read_only_file(path);
+    let read_only = mode != OpenMode::Create && (is_read_only_file(path) || !dir_writable(path));
     if read_only && mode == OpenMode::ReadWrite {
-        return fail(format!("{shown} is read-only; this command needs to write"));
+        return fail(format!(
+            "{shown} is read-only here (the file or its directory cannot be written); this command needs to write"
+        ));
     }
     let flags = if read_only {
         OpenFlags::SQLITE_OPEN_READ_ONLY
@@ -31,6 +33,10 @@ pub fn open(path: &Path, mode: OpenMode) -> StoreResult<SqliteStore> {
     } | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let mut conn = Connection::open_with_flags(path, flags)
         .or_else(|e| fail(format!("cannot open {shown}: {e}")))?;
+    if mode == OpenMode::Create {
+        // Customers' phones are personal data: the shop's group only.
+        super::files::restrict(path)?;
+    }
     probe(&conn, path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     if read_only {
@@ -74,21 +80,59 @@ fn check_path(path: &Path, mode: OpenMode) -> StoreResult<()> {
             parent.display()
         ));
     }
+    let create =
+        format!("create one with `frontdesk init --db {shown}` or `frontdesk --demo --db {shown}`");
     match (mode, path.exists()) {
         (OpenMode::Create, true) => fail(format!("{shown} already exists; not overwriting it")),
-        (OpenMode::ReadWrite | OpenMode::ReadOnlyOk, false) => fail(format!(
-            "no database at {shown}; create one with `frontdesk init --db {shown}` or `frontdesk --demo --db {shown}`"
+        (OpenMode::ReadWrite | OpenMode::ReadOnlyOk, false) => {
+            fail(format!("no database at {shown}; {create}"))
+        }
+        // SQLite would take an empty file for a new database and write a
+        // schema into it: an empty file is refused like a missing one.
+        (OpenMode::ReadWrite | OpenMode::ReadOnlyOk, true) if is_empty(path) => fail(format!(
+            "{shown} is an empty file, not a frontdesk shop; {create}"
         )),
         _ => Ok(()),
     }
 }
 
+fn is_empty(path: &Path) -> bool {
+    std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(false)
+}
+
+/// Whether the directory can take the files SQLite keeps beside the shop.
+/// Its permission bits are read too, because root could otherwise write a
+/// directory that is marked read-only.
+fn dir_writable(path: &Path) -> bool {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let marked = std::fs::metadata(dir)
+        .map(|m| m.permissions().readonly())
+        .unwrap_or(true);
+    !marked && may_write(dir)
+}
+
 /// Read-only by its permission bits. Checked explicitly because root (and
 /// so CI) could otherwise write a file that is marked read-only.
 fn is_read_only_file(path: &Path) -> bool {
-    std::fs::metadata(path)
+    let marked = std::fs::metadata(path)
         .map(|m| m.permissions().readonly())
-        .unwrap_or(false)
+        .unwrap_or(false);
+    marked || !may_write(path)
+}
+
+/// access(2): whether this process (its real ids) may write `path`.
+fn may_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid NUL-terminated path.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
 }
 
 /// Refuses files that are not SQLite, not ours, or too new, before any write.
@@ -97,7 +141,9 @@ fn probe(conn: &Connection, path: &Path) -> StoreResult<()> {
     let tables: i64 = match conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0)) {
         Ok(n) => n,
         Err(e) if e.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
-            return fail(format!("{shown} is not a SQLite database"));
+            return fail(format!(
+                "{shown} is not a SQLite database, so not a frontdesk shop; create one with `frontdesk init --db <new file>`"
+            ));
         }
         Err(e) => return fail(format!("cannot read {shown}: {e}")),
     };

@@ -2,6 +2,7 @@
 //! status: that is done by the desk operations in `desk.rs` and by moves.
 
 use super::audit;
+use super::desk::permit;
 use crate::domain::audit::AuditEvent;
 use crate::domain::conflict::{changes, merge3, FieldChange, Prefer};
 use crate::domain::desk::{conflict_message, numbering};
@@ -9,6 +10,7 @@ use crate::domain::draft::SearchHit;
 use crate::domain::lifecycle::{check_save, SaveRule};
 use crate::domain::plate::normalize_plate;
 use crate::domain::repair_order::*;
+use crate::domain::roles::Permission;
 use crate::domain::{Money, RepairOrder, RoStatus};
 use crate::store::{Actor, SaveRo, StoreError, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
@@ -179,14 +181,21 @@ pub fn id_by_number(conn: &Connection, number: &str) -> StoreResult<Option<i64>>
 /// one stored meanwhile when it can (see `conflict::merge3`); the life-cycle
 /// guard decides what a save may change. Returns the RO's id.
 pub fn save(tx: &Transaction<'_>, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<i64> {
+    permit(tx, by, Permission::WriteRo)?;
     let Some(id) = req.ro.id else {
+        permit_prices(tx, by, &RepairOrder::new(""), req.ro)?;
         return insert(tx, req.ro, by);
     };
     let stored = load(tx, id)?;
     let (ro, merged_with, overwrote) = reconcile(tx, req, &stored)?;
     let rule = check_save(&stored, &ro)?;
+    permit_prices(tx, by, &stored, &ro)?;
     // What changed, with old and new values, before anything is written.
     let changes = changes(&stored, &ro);
+    if changes.is_empty() {
+        // Nothing to write: no audit row, no new version to conflict with.
+        return Ok(id);
+    }
     let customer_id = upsert_customer(tx, &ro.customer, by)?;
     let vehicle_id = upsert_vehicle(tx, &ro, by)?;
     ensure_owner(tx, vehicle_id, customer_id, by)?;
@@ -203,6 +212,24 @@ pub fn save(tx: &Transaction<'_>, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResul
     };
     audit(tx, by, id, &event)?;
     Ok(id)
+}
+
+/// Lines, prices and the discount are for the roles that price work; a
+/// discount over the shop's threshold is a manager's.
+fn permit_prices(
+    tx: &Transaction<'_>,
+    by: Actor<'_>,
+    stored: &RepairOrder,
+    ro: &RepairOrder,
+) -> StoreResult<()> {
+    if stored.lines != ro.lines || stored.discount_bp != ro.discount_bp {
+        permit(tx, by, Permission::ChangePrices)?;
+    }
+    let threshold = super::admin::settings(tx)?.discount_threshold_bp;
+    if ro.discount_bp != stored.discount_bp && ro.discount_bp > threshold {
+        permit(tx, by, Permission::ApproveDiscount)?;
+    }
+    Ok(())
 }
 
 fn insert(tx: &Transaction<'_>, ro: &RepairOrder, by: Actor<'_>) -> StoreResult<i64> {

@@ -6,6 +6,7 @@ pub mod moves;
 pub mod view;
 
 use crate::domain::board::{build_lanes, BoardFilter, Lane};
+use crate::domain::roles::Permission;
 use crate::domain::timing::is_late;
 use crate::domain::{BoardCard, BoardSnapshot};
 use crate::store::{Store, StoreResult};
@@ -166,8 +167,8 @@ impl BoardPane {
 
     /// Moving cars is for the roles that dispatch; the others are told so.
     fn dispatch(&self, cx: &Ctx, f: impl FnOnce(&BoardCard) -> Vec<Command>) -> Vec<Command> {
-        if !cx.session.may_dispatch() {
-            return vec![Command::Warn(cx.texts.get("msg.no_right").into())];
+        if let Err(why) = cx.session.permit(Permission::MoveCars, cx.texts) {
+            return vec![Command::Warn(why)];
         }
         self.with_card(cx, f)
     }
@@ -179,6 +180,14 @@ impl BoardPane {
         let Some(card) = self.selected_card() else {
             return vec![Command::Warn(cx.texts.get("msg.no_card").into())];
         };
+        let permission = match action {
+            Action::ProgressChecked => Permission::CheckProgress,
+            Action::PickupCalled => Permission::CallCustomer,
+            _ => Permission::QualityCheck,
+        };
+        if let Err(why) = cx.session.permit(permission, cx.texts) {
+            return vec![Command::Warn(why)];
+        }
         let target = Target {
             ro_id: card.id,
             version: card.version,

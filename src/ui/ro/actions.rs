@@ -10,8 +10,9 @@ use super::save::{self, number};
 use super::RoPane;
 use crate::domain::draft::SearchHit;
 use crate::domain::repair_order::{CustomerRef, LineKind, RoLine, VehicleRef};
+use crate::domain::roles::Permission;
 use crate::domain::settlement::Balance;
-use crate::domain::{RepairOrder, RoStatus, Role};
+use crate::domain::{RepairOrder, RoStatus};
 use crate::ui::board::moves;
 use crate::ui::desk::{self, DeskPrompt, Target};
 use crate::ui::effects::Write;
@@ -130,11 +131,30 @@ impl RoAction {
     }
 }
 
-fn role(cx: &Ctx) -> Option<Role> {
-    cx.session.user.as_ref().map(|u| u.role)
+impl RoAction {
+    /// What the role table must allow for this action (None: anyone).
+    pub fn permission(self) -> Option<Permission> {
+        use Permission as P;
+        Some(match self {
+            RoAction::Save | RoAction::NewOwner | RoAction::NewCar => P::WriteRo,
+            RoAction::Sign | RoAction::Decline => P::RecordSignature,
+            RoAction::Override => P::OverrideDispatch,
+            RoAction::Move => P::MoveCars,
+            RoAction::Propose => P::ProposeAddedWork,
+            RoAction::AddedWorkCall | RoAction::Pickup => P::CallCustomer,
+            RoAction::Progress => P::CheckProgress,
+            RoAction::Quality => P::QualityCheck,
+            RoAction::Payment => P::TakePayment,
+            RoAction::Arrears => P::AcceptArrears,
+            RoAction::ExitNotice => P::IssueExitNotice,
+            RoAction::Reopen => P::Reopen,
+            RoAction::Discard | RoAction::Close => return None,
+        })
+    }
 }
 
-/// What fits the moment: the RO's state, its money, and who is asking.
+/// What fits the moment: the RO's state, its money, and what the user's
+/// role may do (the role table in `domain::roles`).
 pub fn available(pane: &RoPane, cx: &Ctx) -> Vec<RoAction> {
     let Some(form) = pane.form.as_ref() else {
         return Vec::new();
@@ -143,17 +163,15 @@ pub fn available(pane: &RoPane, cx: &Ctx) -> Vec<RoAction> {
     let saved = !form.is_new() && !form.is_dirty();
     let owed = balance(pane, cx).outstanding().0 > 0;
     let status = ro.status;
-    let desk_role = |roles: &[Role]| role(cx).is_some_and(|r| roles.contains(&r));
     let before_dispatch = matches!(status, RoStatus::CheckedIn | RoStatus::WaitingForBay);
     RoAction::ALL
         .into_iter()
+        .filter(|a| a.permission().is_none_or(|p| cx.session.may(p)))
         .filter(|a| match a {
             RoAction::Save => !ro.is_closed() && (form.is_dirty() || form.is_new()),
             RoAction::Sign => saved && !ro.is_signed() && status.is_open(),
             RoAction::Decline => saved && !ro.is_signed() && status.can_move_to(RoStatus::Declined),
-            RoAction::Override => {
-                saved && !ro.is_signed() && before_dispatch && desk_role(&[Role::Manager])
-            }
+            RoAction::Override => saved && !ro.is_signed() && before_dispatch,
             RoAction::Move => saved && !status.allowed_next().is_empty(),
             RoAction::Propose => {
                 saved && matches!(status, RoStatus::InBay | RoStatus::AwaitingApproval)
@@ -175,16 +193,11 @@ pub fn available(pane: &RoPane, cx: &Ctx) -> Vec<RoAction> {
                     && owed
                     && ro.desk.arrears.is_none()
                     && crate::domain::lifecycle::at_settlement(ro)
-                    && desk_role(&[Role::Manager, Role::Cashier])
             }
             RoAction::ExitNotice => {
                 saved && status == RoStatus::ReadyForPickup && ro.exit_notice_at.is_none()
             }
-            RoAction::Reopen => {
-                status == RoStatus::Delivered
-                    && ro.desk.reopened.is_none()
-                    && desk_role(&[Role::Manager])
-            }
+            RoAction::Reopen => status == RoStatus::Delivered && ro.desk.reopened.is_none(),
             RoAction::NewOwner | RoAction::NewCar => !ro.is_closed() && before_dispatch,
             RoAction::Discard => form.is_dirty(),
             RoAction::Close => true,
@@ -239,6 +252,10 @@ pub fn on_action(pane: &mut RoPane, action: RoAction, cx: &Ctx) -> Vec<Command> 
     let Some(form) = pane.form.as_ref() else {
         return Vec::new();
     };
+    // A letter works without the menu: the role table is asked here too.
+    if let Some(Err(why)) = action.permission().map(|p| cx.session.permit(p, cx.texts)) {
+        return vec![Command::Warn(why)];
+    }
     if action.needs_saved() && (form.is_new() || form.is_dirty()) {
         let key = crate::ui::help::key_for(cx.keymap, KeyContext::Editor, Action::Save);
         return vec![Command::Warn(

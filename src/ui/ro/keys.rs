@@ -9,6 +9,7 @@ use super::fields::FieldId;
 use super::{save, RoPane};
 use crate::domain::lifecycle::Refusal;
 use crate::domain::repair_order::RoLine;
+use crate::domain::roles::Permission;
 use crate::ui::effects::Read;
 use crate::ui::keymap::Action;
 use crate::ui::layer::{PickItem, Picker};
@@ -21,8 +22,8 @@ pub fn key(pane: &mut RoPane, key: KeyEvent, cx: &Ctx) -> Option<Vec<Command>> {
     }
     let form = pane.form.as_mut()?;
     if edits(key) {
-        if let Some(no) = edit_refused(form, form.field()) {
-            return Some(vec![Command::Warn(no.to_string())]);
+        if let Some(no) = edit_refused(form, form.field(), cx) {
+            return Some(vec![Command::Warn(no)]);
         }
     }
     if form.type_key(key, cx.now) {
@@ -52,8 +53,8 @@ pub fn update(pane: &mut RoPane, action: Action, cx: &Ctx) -> Vec<Command> {
         }
         _ => None,
     };
-    if let Some(no) = changes(form.field()).and_then(|f| edit_refused(form, f)) {
-        return vec![Command::Warn(no.to_string())];
+    if let Some(no) = changes(form.field()).and_then(|f| edit_refused(form, f, cx)) {
+        return vec![Command::Warn(no)];
     }
     match action {
         Action::Save => return save::save(pane, cx),
@@ -102,20 +103,29 @@ fn edits(key: KeyEvent) -> bool {
     }
 }
 
-/// Why the RO's state forbids changing `field` now, said before anything
-/// is typed in vain: a delivered RO is closed; once signed, the lines,
-/// the discount and the promise change only through added work. (The
-/// store's guard, `lifecycle::check_save`, has the last word.)
-fn edit_refused(form: &super::form::RoForm, field: FieldId) -> Option<Refusal> {
+/// Why `field` cannot change now, said before anything is typed in vain:
+/// the user's role may not (customer care cannot change prices), a
+/// delivered RO is closed, and once signed the lines, the discount and the
+/// promise change only through added work. (The store's guards have the
+/// last word.)
+fn edit_refused(form: &super::form::RoForm, field: FieldId, cx: &Ctx) -> Option<String> {
     let ro = &form.ro;
-    if ro.is_closed() {
-        return Some(Refusal::Closed);
-    }
-    let frozen = matches!(
+    let priced = matches!(
         field,
         FieldId::Lines | FieldId::Promised | FieldId::Discount
     );
-    (frozen && ro.is_signed() && ro.status.is_open()).then_some(Refusal::SignedFrozen)
+    let needs = if priced {
+        Permission::ChangePrices
+    } else {
+        Permission::WriteRo
+    };
+    if let Err(why) = cx.session.permit(needs, cx.texts) {
+        return Some(why);
+    }
+    if ro.is_closed() {
+        return Some(Refusal::Closed.to_string());
+    }
+    (priced && ro.is_signed() && ro.status.is_open()).then(|| Refusal::SignedFrozen.to_string())
 }
 
 /// What the removal question answers.

@@ -56,7 +56,10 @@ pub fn save(pane: &mut RoPane, cx: &Ctx) -> Vec<Command> {
         return vec![Command::Warn(closed.to_string())];
     }
     let threshold = cx.session.settings.discount_threshold_bp;
-    if !form.check(cx.now, cx.session.is_manager(), threshold) {
+    let may_approve = cx
+        .session
+        .may(crate::domain::roles::Permission::ApproveDiscount);
+    if !form.check(cx.now, may_approve, threshold) {
         let n = form.check_errors.len() + form.parse_errors.len();
         let msg = cx.texts.fill("msg.fix_fields", &[("n", &n.to_string())]);
         return vec![Command::Warn(msg)];
