@@ -373,8 +373,9 @@ fn check(path: &Location, against: Option<&Path>) -> Result<()> {
         println!("{warning}");
     }
     let mut problems = store.integrity_check()?;
-    let (chain, head) = store.audit_problems()?;
-    problems.extend(chain);
+    let audit = store.audit_problems()?;
+    let head = audit.head;
+    problems.extend(audit.problems);
     if let Some(backup) = against {
         problems.extend(compare_with_backup(store.as_ref(), backup)?);
     }
@@ -396,8 +397,9 @@ fn compare_with_backup(store: &dyn store::Store, backup: &Path) -> Result<Vec<St
         &Location::Sqlite(backup.to_path_buf()),
         OpenMode::ReadOnlyOk,
     )?;
-    let (broken, head) = copy.audit_problems()?;
-    if let Some(first) = broken.first() {
+    let checked = copy.audit_problems()?;
+    let head = checked.head;
+    if let Some(first) = checked.problems.first() {
         return Ok(vec![format!(
             "the backup {} is itself broken: {first}",
             backup.display()

@@ -113,6 +113,17 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+/// The audit chain's last row: its id and hash.
+pub type ChainHead = (i64, String);
+
+/// What `check` found in the audit log: its problems (the first break,
+/// missing guards), and the chain's head when it is whole.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditCheck {
+    pub problems: Vec<String>,
+    pub head: Option<ChainHead>,
+}
+
 /// Who did it and when, for the audit log.
 #[derive(Debug, Clone, Copy)]
 pub struct Actor<'a> {
@@ -235,9 +246,9 @@ pub trait AdminStore {
     fn integrity_check(&self) -> StoreResult<Vec<String>>;
     /// The audit chain's problems (first break, missing guards), and its
     /// head (last row's id and hash) when it is whole.
-    fn audit_problems(&self) -> StoreResult<(Vec<String>, Option<(i64, String)>)>;
+    fn audit_problems(&self) -> StoreResult<AuditCheck>;
     /// Why this log does not hold a backup's head unchanged, if it does not.
-    fn audit_holds(&self, head: &(i64, String)) -> StoreResult<Option<String>>;
+    fn audit_holds(&self, head: &ChainHead) -> StoreResult<Option<String>>;
     /// The audit history, filtered.
     fn audit_entries(&self, filter: &AuditFilter) -> StoreResult<Vec<AuditEntry>>;
     /// A consistent copy of the live database, safe while others write.

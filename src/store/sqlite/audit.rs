@@ -4,7 +4,7 @@
 
 use crate::domain::audit::AuditEvent;
 use crate::domain::audit_chain::{chain_hash, verify, Break, SealedRow, GENESIS};
-use crate::store::{Actor, AuditEntry, AuditFilter, StoreResult};
+use crate::store::{Actor, AuditCheck, AuditEntry, AuditFilter, StoreResult};
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
@@ -117,7 +117,7 @@ const GUARDS: [&str; 3] = [
 
 /// The problems with the audit log: a broken chain, or missing guards.
 /// Also returns the chain's head for comparing with a backup.
-pub fn problems(conn: &Connection) -> StoreResult<(Vec<String>, Option<(i64, String)>)> {
+pub fn problems(conn: &Connection) -> StoreResult<AuditCheck> {
     let mut out = Vec::new();
     for name in GUARDS {
         let present: i64 = conn.query_row(
@@ -138,7 +138,10 @@ pub fn problems(conn: &Connection) -> StoreResult<(Vec<String>, Option<(i64, Str
             None
         }
     };
-    Ok((out, head))
+    Ok(AuditCheck {
+        problems: out,
+        head,
+    })
 }
 
 /// Whether this log still holds the row a backup ended on, unchanged.

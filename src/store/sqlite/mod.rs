@@ -171,11 +171,11 @@ impl AdminStore for SqliteStore {
         admin::integrity_check(&self.conn)
     }
 
-    fn audit_problems(&self) -> StoreResult<(Vec<String>, Option<(i64, String)>)> {
+    fn audit_problems(&self) -> StoreResult<crate::store::AuditCheck> {
         audit::problems(&self.conn)
     }
 
-    fn audit_holds(&self, head: &(i64, String)) -> StoreResult<Option<String>> {
+    fn audit_holds(&self, head: &crate::store::ChainHead) -> StoreResult<Option<String>> {
         Ok(audit::holds(&self.conn, head)?.map(|b| b.to_string()))
     }
 
