@@ -34,7 +34,7 @@ pub struct Cli {
     #[arg(long, value_parser = parse_pane, default_value = "board")]
     pub pane: PaneId,
     /// Interface language: en or zh (default: from LANG).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<String>,
     /// Key bindings to apply over the defaults (default: ~/.config/frontdesk/keymap.toml if present).
     #[arg(long, value_name = "FILE")]
@@ -156,6 +156,10 @@ pub enum UserCommand {
     Disable { login: String },
     /// List the registered users.
     List,
+}
+
+fn parse_lang(s: &str) -> Result<String, String> {
+    crate::ui::i18n::Lang::parse(s).map(|_| s.to_string())
 }
 
 fn parse_pane(s: &str) -> Result<PaneId, String> {

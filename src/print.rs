@@ -395,7 +395,10 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
         &format!("Printed {}", p.time.long(p.printed_at)),
         cols,
     ));
-    out.join("\n") + "\n"
+    // Every row through the one sanitiser: whatever a field held, no escape
+    // sequence or bidi override reaches the printer.
+    let rows: Vec<String> = out.iter().map(|row| clean_line(row)).collect();
+    rows.join("\n") + "\n"
 }
 
 fn center(s: &str, cols: usize) -> String {

@@ -12,7 +12,23 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// From `--lang`, or else from `LC_ALL`/`LC_MESSAGES`/`LANG` (zh_* → Chinese).
+    /// The languages there are, as `--lang` takes them.
+    pub const NAMES: [&'static str; 2] = ["en", "zh"];
+
+    /// `--lang`: an unknown language is an error that lists the ones there are.
+    pub fn parse(name: &str) -> Result<Lang, String> {
+        match name.to_ascii_lowercase().replace('_', "-").as_str() {
+            "en" | "en-us" | "en-gb" | "english" => Ok(Lang::En),
+            "zh" | "zh-cn" | "zh-hans" | "chinese" => Ok(Lang::ZhCn),
+            _ => Err(format!(
+                "no interface in '{name}'; the languages are: {}",
+                Lang::NAMES.join(", ")
+            )),
+        }
+    }
+
+    /// From `--lang` (already checked), or else from `LC_ALL`/`LC_MESSAGES`/
+    /// `LANG` (zh_* → Chinese, anything else English).
     pub fn detect(explicit: Option<&str>) -> Lang {
         let from_env = || {
             ["LC_ALL", "LC_MESSAGES", "LANG"]

@@ -261,6 +261,30 @@ impl Default for Keymap {
     }
 }
 
+/// One key may mean one thing in a context: a file that binds it to two
+/// actions there would leave one of them unreachable.
+fn no_key_twice(file: &KeyFile) -> Result<(), String> {
+    for (ctx, actions) in file {
+        let mut seen: HashMap<KeyCombo, Action> = HashMap::new();
+        for (action, keys) in actions {
+            for k in keys {
+                let combo = KeyCombo::parse(k)?;
+                if let Some(first) = seen.insert(combo, *action) {
+                    if first != *action {
+                        return Err(format!(
+                            "keymap: in [{}], {k} is bound to both {} and {}; a key can do one thing in one place",
+                            snake(&format!("{ctx:?}")),
+                            snake(&format!("{first:?}")),
+                            snake(&format!("{action:?}"))
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 impl Keymap {
     pub fn from_toml(text: &str) -> Result<Keymap, String> {
         let mut map = Keymap {
@@ -282,6 +306,7 @@ impl Keymap {
 
     fn merge(&mut self, text: &str) -> Result<(), String> {
         let file: KeyFile = toml::from_str(text).map_err(|e| format!("keymap: {}", e.message()))?;
+        no_key_twice(&file)?;
         for (ctx, actions) in file {
             for (action, keys) in actions {
                 let combos = keys

@@ -1,9 +1,12 @@
 //! Fitting text into columns by display width, so Chinese names (two cells
 //! a character) line up with Latin ones. Everything drawn passes through here
-//! and is cleaned of control characters first.
+//! and is cleaned first (`domain::text`, the one sanitiser). Text is measured
+//! and cut by grapheme cluster, as ratatui draws it: a family emoji joined
+//! by ZWJs, or a letter with a combining mark, is one unit, never split.
 
 use crate::domain::text::clean_line;
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 pub fn width(s: &str) -> usize {
     UnicodeWidthStr::width(s)
@@ -21,12 +24,12 @@ pub fn truncate(s: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for ch in s.chars() {
-        let w = ch.width().unwrap_or(0);
+    for cluster in s.graphemes(true) {
+        let w = cluster.width();
         if used + w > max - 1 {
             break;
         }
-        out.push(ch);
+        out.push_str(cluster);
         used += w;
     }
     out.push('…');

@@ -1,6 +1,7 @@
 //! Settings, users, integrity check and backup.
 
 use super::audit;
+use super::text::text;
 use crate::domain::audit::AuditEvent;
 use crate::domain::roles::Permission;
 use crate::domain::{NewUser, Role, Settings, User};
@@ -11,7 +12,7 @@ use std::path::Path;
 pub fn settings(conn: &Connection) -> StoreResult<Settings> {
     let mut s = Settings::default();
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let rows = stmt.query_map([], |r| Ok((text(r, 0)?, text(r, 1)?)))?;
     for row in rows {
         let (key, value) = row?;
         match key.as_str() {
@@ -30,11 +31,11 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
 }
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {
-    let role: String = r.get(3)?;
+    let role: String = text(r, 3)?;
     Ok(User {
         id: r.get(0)?,
-        login: r.get(1)?,
-        name: r.get(2)?,
+        login: text(r, 1)?,
+        name: text(r, 2)?,
         role: Role::from_code(&role).unwrap_or(Role::Advisor),
     })
 }
@@ -140,7 +141,8 @@ pub fn disable(tx: &Transaction<'_>, login: &str, by: Actor<'_>) -> StoreResult<
     )
 }
 
-/// SQLite's own integrity check plus the foreign-key check.
+/// SQLite's own integrity check, the foreign-key check, and text that is
+/// not valid UTF-8 (shown as U+FFFD on screen, listed here).
 pub fn integrity_check(conn: &Connection) -> StoreResult<Vec<String>> {
     let mut problems: Vec<String> = conn
         .prepare("PRAGMA integrity_check")?
@@ -153,15 +155,52 @@ pub fn integrity_check(conn: &Connection) -> StoreResult<Vec<String>> {
     let fk_rows = fk.query_map([], |r| {
         Ok(format!(
             "foreign key: {} row {} points at a missing {}",
-            r.get::<_, String>(0)?,
+            text(r, 0)?,
             r.get::<_, Option<i64>>(1)?.unwrap_or(0),
-            r.get::<_, String>(2)?
+            text(r, 2)?
         ))
     })?;
     for row in fk_rows {
         problems.push(row?);
     }
+    problems.extend(bad_text(conn)?);
     Ok(problems)
+}
+
+/// Every text value that is not valid UTF-8, by table, row and column.
+fn bad_text(conn: &Connection) -> StoreResult<Vec<String>> {
+    let tables: Vec<String> = conn
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| text(r, 0))?
+        .collect::<Result<_, _>>()?;
+    let mut out = Vec::new();
+    for table in tables {
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+            .query_map([], |r| text(r, 0))?
+            .collect::<Result<_, _>>()?;
+        for column in columns {
+            // Names from the schema itself, quoted: not user input.
+            let sql = format!(
+                "SELECT rowid, \"{column}\" FROM \"{table}\" WHERE typeof(\"{column}\") = 'text'"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let rusqlite::types::ValueRef::Text(b) = r.get_ref(1)? {
+                    if std::str::from_utf8(b).is_err() {
+                        let id: i64 = r.get(0)?;
+                        out.push(format!(
+                            "{table} row {id}, {column}: not valid UTF-8 (shown as \u{FFFD})"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// `VACUUM INTO` reads one consistent snapshot, so it is safe while other
@@ -187,10 +226,10 @@ pub fn canned_jobs(conn: &Connection) -> StoreResult<Vec<crate::store::CannedJob
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(crate::store::CannedJob {
-            op_code: r.get(0)?,
-            description: r.get(1)?,
+            op_code: text(r, 0)?,
+            description: text(r, 1)?,
             hours_milli: r.get(2)?,
-            category: r.get(3)?,
+            category: text(r, 3)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

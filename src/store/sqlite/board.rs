@@ -3,6 +3,7 @@
 use super::audit;
 use super::desk::{current, permit, with_facts};
 use super::repair_order::load;
+use super::text::{opt_text, text};
 use crate::domain::audit::{AuditEvent, Place};
 use crate::domain::dispatch::{changes_nothing, plan_move, BayChoice, RoState};
 use crate::domain::lifecycle::{check_pickup_call, check_progress, Progress};
@@ -26,7 +27,7 @@ const CARD_FROM: &str = "FROM repair_orders ro
     LEFT JOIN users u ON u.id = ro.advisor_id";
 
 fn status_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<RoStatus> {
-    let code: String = row.get(idx)?;
+    let code: String = text(row, idx)?;
     RoStatus::from_code(&code).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             idx,
@@ -39,13 +40,13 @@ fn status_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<RoStatus> {
 fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BoardCard> {
     Ok(BoardCard {
         id: row.get(0)?,
-        number: row.get(1)?,
+        number: text(row, 1)?,
         version: row.get(2)?,
-        plate: row.get(3)?,
-        model: row.get(4)?,
-        customer: row.get(5)?,
+        plate: text(row, 3)?,
+        model: text(row, 4)?,
+        customer: text(row, 5)?,
         advisor_id: row.get(6)?,
-        advisor: row.get(7)?,
+        advisor: text(row, 7)?,
         work_group_id: row.get(8)?,
         bay_id: row.get(9)?,
         times: JobTimes {
@@ -91,11 +92,11 @@ pub fn bays(conn: &Connection) -> StoreResult<Vec<Bay>> {
         "SELECT id, code, name, kind, capacity FROM bays WHERE active = 1 ORDER BY sort, code",
     )?;
     let rows = stmt.query_map([], |r| {
-        let kind: String = r.get(3)?;
+        let kind: String = text(r, 3)?;
         Ok(Bay {
             id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
+            code: text(r, 1)?,
+            name: text(r, 2)?,
             kind: BayKind::from_code(&kind).unwrap_or(BayKind::Lift),
             capacity: r.get(4)?,
         })
@@ -109,7 +110,7 @@ fn groups(conn: &Connection) -> StoreResult<Vec<WorkGroup>> {
     let rows = stmt.query_map([], |r| {
         Ok(WorkGroup {
             id: r.get(0)?,
-            name: r.get(1)?,
+            name: text(r, 1)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -126,14 +127,14 @@ pub fn detail(conn: &Connection, ro_id: i64) -> StoreResult<RoDetail> {
         .query_row(&sql, [ro_id], |r| {
             Ok(RoDetail {
                 card: card_from_row(r)?,
-                vin: r.get(18)?,
-                phone: r.get(19)?,
-                category: r.get(20)?,
-                concerns: r.get(21)?,
+                vin: text(r, 18)?,
+                phone: text(r, 19)?,
+                category: text(r, 20)?,
+                concerns: text(r, 21)?,
                 odometer_km: r.get(22)?,
                 fuel_eighths: r.get(23)?,
-                work_group: r.get(24)?,
-                bay: r.get(25)?,
+                work_group: opt_text(r, 24)?,
+                bay: opt_text(r, 25)?,
                 workshop_received_at: r.get(26)?,
                 history: Vec::new(),
             })
@@ -154,9 +155,9 @@ fn history(conn: &Connection, ro_id: i64) -> StoreResult<Vec<AuditEntry>> {
     let rows = stmt.query_map([ro_id], |r| {
         Ok(AuditEntry {
             at: r.get(0)?,
-            user_login: r.get(1)?,
-            action: r.get(2)?,
-            detail: r.get(3)?,
+            user_login: text(r, 1)?,
+            action: text(r, 2)?,
+            detail: text(r, 3)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -169,7 +170,7 @@ fn current_state(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<(String, RoSta
         [ro_id],
         |r| {
             Ok((
-                r.get(0)?,
+                text(r, 0)?,
                 RoState {
                     status: status_of(r, 1)?,
                     version: r.get(2)?,
@@ -267,7 +268,7 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
             Some(g) if cur.work_group_id != next.work_group_id => Some(tx.query_row(
                 "SELECT name FROM work_groups WHERE id = ?1",
                 [g],
-                |r| r.get(0),
+                |r| text(r, 0),
             )?),
             _ => None,
         },
@@ -281,7 +282,9 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
 
 fn place(tx: &Transaction<'_>, status: RoStatus, bay_id: Option<i64>) -> StoreResult<Place> {
     let bay = match bay_id {
-        Some(id) => Some(tx.query_row("SELECT code FROM bays WHERE id = ?1", [id], |r| r.get(0))?),
+        Some(id) => {
+            Some(tx.query_row("SELECT code FROM bays WHERE id = ?1", [id], |r| text(r, 0))?)
+        }
         None => None,
     };
     Ok(Place { status, bay })

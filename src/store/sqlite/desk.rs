@@ -6,6 +6,7 @@
 
 use super::audit;
 use super::repair_order::{conflict, load, write_lines};
+use super::text::text;
 use crate::domain::added_work::{
     propose, record_call, AddedWorkCall, CallRecord, Channel, Decision,
 };
@@ -231,19 +232,19 @@ pub fn added_work_calls(conn: &Connection, id: i64) -> StoreResult<Vec<CallRecor
     )?;
     let calls = stmt
         .query_map([id], |r| {
-            let channel: String = r.get(3)?;
+            let channel: String = text(r, 3)?;
             Ok(CallRecord {
                 id: r.get(0)?,
                 call: AddedWorkCall {
                     asked_at: r.get(1)?,
                     answered_at: r.get(2)?,
                     channel: Channel::from_code(&channel).unwrap_or(Channel::Phone),
-                    workshop_told: r.get(4)?,
+                    workshop_told: text(r, 4)?,
                     workshop_told_at: r.get(5)?,
                     delay_minutes: r.get(6)?,
                     decisions: Vec::new(),
                 },
-                recorded_by: r.get(7)?,
+                recorded_by: text(r, 7)?,
             })
         })?
         .collect::<Result<Vec<CallRecord>, _>>()?;
@@ -255,7 +256,7 @@ pub fn added_work_calls(conn: &Connection, id: i64) -> StoreResult<Vec<CallRecor
         .into_iter()
         .map(|mut rec| {
             let rows = items.query_map(params![id, rec.id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                Ok((r.get::<_, i64>(0)?, text(r, 1)?))
             })?;
             for row in rows {
                 let (line, approval) = row?;
@@ -277,7 +278,7 @@ pub fn payments(conn: &Connection, id: i64) -> StoreResult<Vec<Payment>> {
     let rows = stmt.query_map([id], |r| {
         Ok(Payment {
             amount: Money(r.get(0)?),
-            method: r.get(1)?,
+            method: text(r, 1)?,
             paid_at: r.get(2)?,
         })
     })?;

@@ -11,6 +11,7 @@ mod migrate;
 mod open;
 mod repair_order;
 mod seed;
+mod text;
 mod watcher;
 
 use super::{

@@ -3,6 +3,7 @@
 
 use super::audit;
 use super::desk::permit;
+use super::text::{opt_text, text};
 use crate::domain::audit::AuditEvent;
 use crate::domain::conflict::{changes, merge3, FieldChange, Prefer};
 use crate::domain::desk::{conflict_message, numbering};
@@ -30,7 +31,7 @@ const RO_SELECT: &str = "SELECT ro.id, ro.number, ro.version, ro.status, ro.cust
     LEFT JOIN users u ON u.id = ro.advisor_id WHERE ro.id = ?1";
 
 fn coded<T>(row: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::Result<T> {
-    let code: String = row.get(i)?;
+    let code: String = text(row, i)?;
     parse(&code).ok_or_else(|| {
         rusqlite::Error::FromSqlConversionFailure(
             i,
@@ -43,29 +44,29 @@ fn coded<T>(row: &Row<'_>, i: usize, parse: fn(&str) -> Option<T>) -> rusqlite::
 fn ro_from_row(r: &Row<'_>) -> rusqlite::Result<RepairOrder> {
     Ok(RepairOrder {
         id: Some(r.get(0)?),
-        number: r.get(1)?,
+        number: text(r, 1)?,
         version: r.get(2)?,
         status: coded(r, 3, RoStatus::from_code)?,
         customer: CustomerRef {
             id: Some(r.get(4)?),
-            name: r.get(5)?,
-            phone: r.get(6)?,
+            name: text(r, 5)?,
+            phone: text(r, 6)?,
         },
         vehicle: VehicleRef {
             id: Some(r.get(7)?),
-            vin: r.get(8)?,
-            plate: r.get(9)?,
-            make: r.get(10)?,
-            model: r.get(11)?,
+            vin: text(r, 8)?,
+            plate: text(r, 9)?,
+            make: text(r, 10)?,
+            model: text(r, 11)?,
             last_odometer_km: None,
         },
         new_owner: false,
-        vin_override_reason: r.get(12)?,
+        vin_override_reason: text(r, 12)?,
         odometer_in_km: r.get(13)?,
-        odometer_override_reason: r.get(14)?,
+        odometer_override_reason: text(r, 14)?,
         fuel_eighths: r.get(15)?,
-        concerns: r.get(16)?,
-        diagnosis: r.get(17)?,
+        concerns: text(r, 16)?,
+        diagnosis: text(r, 17)?,
         pricing: coded(r, 18, PricingMethod::from_code)?,
         category: coded(r, 19, Category::from_code)?,
         promised_at: r.get(20)?,
@@ -73,31 +74,31 @@ fn ro_from_row(r: &Row<'_>) -> rusqlite::Result<RepairOrder> {
         estimated_minutes: r.get(22)?,
         discount_bp: r.get(23)?,
         lines: Vec::new(),
-        advisor_login: r.get(24)?,
+        advisor_login: text(r, 24)?,
         checked_in_at: r.get(25)?,
-        signed_by_name: r.get(26)?,
+        signed_by_name: opt_text(r, 26)?,
         signed_at: r.get(27)?,
         exit_notice_at: r.get(28)?,
-        late_reason: r.get(29)?,
+        late_reason: text(r, 29)?,
         desk: desk_from_row(r)?,
     })
 }
 
 /// A sanction from three columns: who, when, why (absent when `who` is).
 fn sanction(r: &Row<'_>, i: usize) -> rusqlite::Result<Option<Sanction>> {
-    let by: Option<String> = r.get(i)?;
+    let by: Option<String> = opt_text(r, i)?;
     Ok(match (by, r.get(i + 1)?) {
         (Some(by), Some(at)) => Some(Sanction {
             by,
             at,
-            reason: r.get::<_, Option<String>>(i + 2)?.unwrap_or_default(),
+            reason: opt_text(r, i + 2)?.unwrap_or_default(),
         }),
         _ => None,
     })
 }
 
 fn desk_from_row(r: &Row<'_>) -> rusqlite::Result<DeskRecord> {
-    let qc = match (r.get::<_, Option<String>>(33)?, r.get(34)?) {
+    let qc = match (opt_text(r, 33)?, r.get(34)?) {
         (Some(by), Some(at)) => Some(Sanction {
             by,
             at,
@@ -149,12 +150,12 @@ fn lines(conn: &Connection, ro_id: i64) -> StoreResult<Vec<RoLine>> {
     )?;
     let rows = stmt.query_map([ro_id], |r| {
         let kind = coded(r, 1, LineKind::from_code)?;
-        let (op, part): (String, String) = (r.get(2)?, r.get(3)?);
+        let (op, part): (String, String) = (text(r, 2)?, text(r, 3)?);
         Ok(RoLine {
             id: Some(r.get(0)?),
             kind,
             code: if kind == LineKind::Part { part } else { op },
-            description: r.get(4)?,
+            description: text(r, 4)?,
             quantity_milli: r.get(5)?,
             unit_price: Money(r.get(6)?),
             payer: coded(r, 7, Payer::from_code)?,
@@ -659,16 +660,16 @@ pub fn search(conn: &Connection, query: &str, limit: usize) -> StoreResult<Vec<S
         ],
         |r| {
             let open_id: Option<i64> = r.get(9)?;
-            let open_no: Option<String> = r.get(10)?;
+            let open_no: Option<String> = opt_text(r, 10)?;
             Ok(SearchHit {
                 vehicle_id: r.get(0)?,
                 customer_id: r.get(1)?,
-                plate: r.get(2)?,
-                vin: r.get(3)?,
-                make: r.get(4)?,
-                model: r.get(5)?,
-                customer: r.get(6)?,
-                phone: r.get(7)?,
+                plate: text(r, 2)?,
+                vin: text(r, 3)?,
+                make: text(r, 4)?,
+                model: text(r, 5)?,
+                customer: text(r, 6)?,
+                phone: text(r, 7)?,
                 last_odometer_km: r.get(8)?,
                 open_ro: open_id.zip(open_no),
             })
