@@ -54,6 +54,17 @@ pub enum StoreError {
     Backend(String),
 }
 
+impl StoreError {
+    /// Someone else wrote the record first (a save or a move): nothing was
+    /// written, and trying again on the new version may well work.
+    pub fn is_conflict(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Conflict(_) | StoreError::Move(MoveError::Conflict { .. })
+        )
+    }
+}
+
 impl From<crate::domain::lifecycle::Refusal> for StoreError {
     fn from(e: crate::domain::lifecycle::Refusal) -> Self {
         StoreError::Invalid(e.to_string())
