@@ -278,3 +278,51 @@ fn a_bad_keymap_file_stops_start_up_with_its_name() {
         "keys.toml: unknown key name 'hyper-q'",
     );
 }
+
+#[test]
+fn managers_change_roles_and_disable_users_but_never_the_last_manager() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("shop.db");
+    let me = frontdesk::os::real_login();
+    assert!(run(&["init", "--db", s(&db)]).status.success());
+    assert!(
+        run(&["user", "add", "li.na", "--role", "advisor", "--db", s(&db)])
+            .status
+            .success()
+    );
+    assert!(run(&["user", "role", "li.na", "cashier", "--db", s(&db)])
+        .status
+        .success());
+    let list = String::from_utf8(run(&["user", "list", "--db", s(&db)]).stdout).unwrap();
+    assert!(
+        list.lines()
+            .any(|l| l.starts_with("li.na") && l.contains("cashier")),
+        "{list}"
+    );
+    assert_fails(
+        &run(&["user", "role", &me, "advisor", "--db", s(&db)]),
+        "is the last manager",
+    );
+    assert_fails(
+        &run(&["user", "disable", &me, "--db", s(&db)]),
+        "is the last manager",
+    );
+    assert!(run(&["user", "disable", "li.na", "--db", s(&db)])
+        .status
+        .success());
+    let list = String::from_utf8(run(&["user", "list", "--db", s(&db)]).stdout).unwrap();
+    assert!(
+        !list.contains("li.na"),
+        "disabled users do not log in: {list}"
+    );
+    let audit =
+        String::from_utf8(run(&["audit", "--entity", "user", "--db", s(&db)]).stdout).unwrap();
+    assert!(
+        audit.contains("li.na: advisor → cashier") && audit.contains("li.na may no longer log in"),
+        "{audit}"
+    );
+    assert!(
+        audit.lines().all(|l| l.contains(&me)),
+        "every row names the real login: {audit}"
+    );
+}

@@ -452,8 +452,9 @@ fn a_bracketed_paste_stays_in_the_field_it_was_pasted_into() {
     tui.wait_text("new RO");
     // Customer field: a two-line paste with an escape sequence inside.
     tui.send("\x1b[200~Paste Person\nsecond line\x1b[31m\x1b[201~");
-    tui.wait_text("Person second line[31m");
+    tui.wait_text("Paste Person second line");
     let screen = tui.screen();
+    assert!(!screen.contains("[31m"), "the escape sequence went whole");
     let row = screen
         .lines()
         .find(|l| l.contains("Person second line"))

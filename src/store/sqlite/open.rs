@@ -125,14 +125,16 @@ fn is_read_only_file(path: &Path) -> bool {
     marked || !may_write(path)
 }
 
-/// access(2): whether this process (its real ids) may write `path`.
+/// Whether this process may write `path`, by its effective ids: installed
+/// setgid to the shop's group, frontdesk writes where its user alone could
+/// not (faccessat with AT_EACCESS, not access(2), which asks the real ids).
 fn may_write(path: &Path) -> bool {
     use std::os::unix::ffi::OsStrExt;
     let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
         return false;
     };
     // SAFETY: a valid NUL-terminated path.
-    unsafe { libc::access(c.as_ptr(), libc::W_OK) == 0 }
+    unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) == 0 }
 }
 
 /// Refuses files that are not SQLite, not ours, or too new, before any write.
