@@ -66,7 +66,7 @@ impl fmt::Display for Refusal {
             NotSigned => "the customer has not signed this RO: have it signed first, or a manager may dispatch it with a reason".into(),
             NotAllowed(forbidden) => forbidden.to_string(),
             ReasonNeeded(what) => format!("give the reason {what}"),
-            Owed(owed) => format!("{owed} is still owed: take the payment, or a manager or cashier accepts it as arrears, with a reason"),
+            Owed(owed) => format!("{owed} is still owed: take the payment, or a manager accepts it as arrears, with a reason"),
             NoQualityCheck => "the final quality check has not passed: record who checked and the result first".into(),
             QualityCheckDone => "the final quality check has already passed".into(),
             FindingsNeeded => "a failed check needs its findings, for the workshop".into(),

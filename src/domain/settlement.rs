@@ -36,7 +36,7 @@ pub struct Balance {
     pub owed: Money,
     /// Shares paid by warranty or an insurer: receivables from them.
     pub receivables: Vec<(Payer, Money)>,
-    /// What a manager or cashier accepted as arrears, if anything.
+    /// What a manager accepted as arrears, if anything.
     pub arrears_accepted: Option<Money>,
 }
 

@@ -350,7 +350,7 @@ pub trait RoStore {
         reason: &str,
         by: Actor<'_>,
     ) -> StoreResult<()>;
-    /// A manager or cashier accepts what is still owed as arrears.
+    /// A manager accepts what is still owed as arrears.
     fn accept_arrears(
         &mut self,
         id: i64,
