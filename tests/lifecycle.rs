@@ -16,11 +16,6 @@ use frontdesk::store::prelude::*;
 use frontdesk::store::{Actor, SaveRo, SqliteStore};
 use frontdesk::ui::app::App;
 use frontdesk::ui::board::BoardPane;
-use frontdesk::ui::i18n::{Lang, Texts};
-use frontdesk::ui::keymap::Keymap;
-use frontdesk::ui::theme::Theme;
-use frontdesk::ui::timefmt::TimeFmt;
-use frontdesk::ui::Session;
 use RoStatus::*;
 
 fn t0() -> DateTime<Utc> {
@@ -601,30 +596,11 @@ fn by(login: &str) -> Actor<'_> {
 }
 
 fn app_on(store: &SqliteStore) -> App {
-    let session = Session {
-        login: "tester".into(),
-        user: store.user_by_login("tester").unwrap(),
-        db_label: "shop.db".into(),
-        read_only: false,
-        settings: store.settings().unwrap(),
-    };
-    let mut app = App::new(
-        session,
-        Keymap::default(),
-        Texts::new(Lang::En),
-        Theme { color: false },
-        TimeFmt::utc(),
-    );
-    app.set_now(t0());
-    app.reload(store);
-    app
+    common::app_on_store(store, t0())
 }
 
 fn press(app: &mut App, store: &mut SqliteStore, keys: &[KeyEvent]) {
-    for k in keys {
-        app.handle_key(*k, store);
-        app.settle(store);
-    }
+    common::press_on(app, store, keys)
 }
 
 fn key(code: KeyCode) -> KeyEvent {

@@ -13,14 +13,13 @@ use frontdesk::store::prelude::*;
 use frontdesk::store::{Actor, SqliteStore};
 use frontdesk::ui::app::App;
 use frontdesk::ui::board::BoardPane;
-use frontdesk::ui::i18n::{Lang, Texts};
+use frontdesk::ui::i18n::Lang;
 use frontdesk::ui::keymap::{KeyContext, Keymap};
 use frontdesk::ui::ro::dialogs::Finder;
 use frontdesk::ui::ro::form::RoForm;
 use frontdesk::ui::ro::{RoAction, RoPane};
-use frontdesk::ui::theme::Theme;
 use frontdesk::ui::timefmt::TimeFmt;
-use frontdesk::ui::{PaneId, Session};
+use frontdesk::ui::PaneId;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 2, 0, 0).unwrap()
@@ -41,31 +40,12 @@ fn shop() -> SqliteStore {
 }
 
 fn app_on(store: &SqliteStore) -> App {
-    let session = Session {
-        login: "tester".into(),
-        user: store.user_by_login("tester").unwrap(),
-        db_label: "shop.db".into(),
-        read_only: false,
-        settings: store.settings().unwrap(),
-    };
-    let mut app = App::new(
-        session,
-        Keymap::default(),
-        Texts::new(Lang::En),
-        Theme { color: false },
-        TimeFmt::utc(),
-    );
-    app.set_now(now());
-    app.reload(store);
-    app
+    common::app_on_store(store, now())
 }
 
 /// Sends keys, running the writes they queue as the writer thread would.
 fn press(app: &mut App, store: &mut SqliteStore, keys: &[KeyEvent]) {
-    for k in keys {
-        app.handle_key(*k, store);
-        app.settle(store);
-    }
+    common::press_on(app, store, keys)
 }
 
 fn typed(s: &str) -> Vec<KeyEvent> {

@@ -186,6 +186,37 @@ pub fn board(app: &App) -> &BoardPane {
     app.pane::<BoardPane>().unwrap()
 }
 
+/// The app on a real store, as "tester" (the manager of the demo these
+/// tests build), with its clock at `at`.
+pub fn app_on_store(store: &SqliteStore, at: DateTime<Utc>) -> App {
+    use frontdesk::store::prelude::*;
+    let session = Session {
+        login: "tester".into(),
+        user: store.user_by_login("tester").unwrap(),
+        db_label: "shop.db".into(),
+        read_only: false,
+        settings: store.settings().unwrap(),
+    };
+    let mut app = App::new(
+        session,
+        Keymap::default(),
+        Texts::new(Lang::En),
+        Theme { color: false },
+        TimeFmt::utc(),
+    );
+    app.set_now(at);
+    app.reload(store);
+    app
+}
+
+/// Sends keys, running the writes they queue as the writer thread would.
+pub fn press_on(app: &mut App, store: &mut SqliteStore, keys: &[crossterm::event::KeyEvent]) {
+    for k in keys {
+        app.handle_key(*k, store);
+        app.settle(store);
+    }
+}
+
 /// An empty shop in memory: the shell runs its reads against it.
 pub fn no_shop() -> SqliteStore {
     SqliteStore::open_in_memory().unwrap()

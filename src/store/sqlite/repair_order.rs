@@ -521,43 +521,30 @@ fn codes(l: &RoLine) -> (&str, &str) {
     }
 }
 
+/// Both take the same columns after the first parameter: the RO's id for
+/// an insert, the line's own for an update.
+const INSERT_LINE: &str =
+    "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
+         unit_price_minor, payer, supplier, grade, critical_system, approval, added_work_id, call_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+const UPDATE_LINE: &str =
+    "UPDATE ro_lines SET sort = ?2, kind = ?3, op_code = ?4, part_number = ?5, description = ?6,
+         quantity_milli = ?7, unit_price_minor = ?8, payer = ?9, supplier = ?10, grade = ?11,
+         critical_system = ?12, approval = ?13, added_work_id = ?14, call_id = ?15
+     WHERE id = ?1";
+
 fn insert_line(tx: &Transaction<'_>, ro_id: i64, sort: usize, l: &RoLine) -> StoreResult<()> {
-    let (op, part) = codes(l);
-    tx.prepare_cached(
-        "INSERT INTO ro_lines (ro_id, sort, kind, op_code, part_number, description, quantity_milli,
-             unit_price_minor, payer, supplier, grade, critical_system, approval, added_work_id, call_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )?
-    .execute(params![
-        ro_id,
-        sort as i64,
-        l.kind.code(),
-        op,
-        part,
-        crate::domain::text::clean_line(&l.description),
-        l.quantity_milli,
-        l.unit_price.0,
-        l.payer.code(),
-        l.supplier.code(),
-        l.grade.code(),
-        l.critical_system,
-        l.approval.code(),
-        l.proposal_id,
-        l.call_id
-    ])?;
-    Ok(())
+    put_line(tx, INSERT_LINE, ro_id, sort, l)
 }
 
 fn update_line(tx: &Transaction<'_>, id: i64, sort: usize, l: &RoLine) -> StoreResult<()> {
+    put_line(tx, UPDATE_LINE, id, sort, l)
+}
+
+fn put_line(tx: &Transaction<'_>, sql: &str, key: i64, sort: usize, l: &RoLine) -> StoreResult<()> {
     let (op, part) = codes(l);
-    tx.prepare_cached(
-        "UPDATE ro_lines SET sort = ?2, kind = ?3, op_code = ?4, part_number = ?5, description = ?6,
-             quantity_milli = ?7, unit_price_minor = ?8, payer = ?9, supplier = ?10, grade = ?11,
-             critical_system = ?12, approval = ?13, added_work_id = ?14, call_id = ?15
-         WHERE id = ?1",
-    )?
-    .execute(params![
-        id,
+    tx.prepare_cached(sql)?.execute(params![
+        key,
         sort as i64,
         l.kind.code(),
         op,
