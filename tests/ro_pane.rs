@@ -582,15 +582,20 @@ fn a_desk_action_landing_after_the_ro_was_closed_does_not_reopen_it() {
     assert!(pane.form.is_none(), "closed stays closed");
 }
 
+/// A saved RO the desk dialogs are about.
+fn target() -> frontdesk::ui::desk::Target {
+    frontdesk::ui::desk::Target {
+        ro_id: 9,
+        version: 3,
+        number: "RO-24009".into(),
+    }
+}
+
 #[test]
 fn a_payment_of_zero_a_negative_or_too_much_keeps_the_dialog_at_the_amount() {
     let shell = editor_shell();
     let cx = shell.ctx();
-    let target = frontdesk::ui::desk::Target {
-        ro_id: 9,
-        version: 3,
-        number: "RO-24009".into(),
-    };
+    let target = target();
     let owed = frontdesk::domain::Money(10_000);
     for (bad, why) in [
         ("0", "more than zero"),
@@ -615,11 +620,7 @@ fn a_payment_of_zero_a_negative_or_too_much_keeps_the_dialog_at_the_amount() {
 fn reopening_and_arrears_need_a_reason_before_the_dialog_closes() {
     let shell = editor_shell();
     let cx = shell.ctx();
-    let target = frontdesk::ui::desk::Target {
-        ro_id: 9,
-        version: 3,
-        number: "RO-24009".into(),
-    };
+    let target = target();
     let owed = frontdesk::domain::Money(10_000);
     for purpose in [
         DeskPrompt::Reopen,

@@ -28,6 +28,13 @@ fn shop() -> SqliteStore {
     s
 }
 
+/// A new RO saved by the desk (the demo's manager): number, version, ids.
+fn save_new(store: &mut SqliteStore) -> RepairOrder {
+    store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap()
+}
+
 fn new_ro() -> RepairOrder {
     let mut ro = RepairOrder::new("tester");
     ro.customer = CustomerRef {
@@ -72,9 +79,7 @@ fn new_ro() -> RepairOrder {
 #[test]
 fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     assert!(saved.number.starts_with("RO-"));
     assert_eq!(saved.status, RoStatus::CheckedIn);
     assert_eq!(saved.checked_in_at, Some(now()));
@@ -105,9 +110,7 @@ fn a_new_ro_creates_customer_car_owner_and_number_and_reloads_equal() {
 #[test]
 fn numbers_are_unique_and_increasing() {
     let mut store = shop();
-    let a = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let a = save_new(&mut store);
     let mut second = new_ro();
     second.vehicle.plate = "粤A·NEW02".into();
     let b = store.save_ro(&SaveRo::new(&second), by("tester")).unwrap();
@@ -118,9 +121,7 @@ fn numbers_are_unique_and_increasing() {
 #[test]
 fn a_stale_save_is_a_conflict_and_writes_nothing() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     let mut mine = saved.clone();
     let mut theirs = saved.clone();
     theirs.diagnosis = "Pads at 2 mm".into();
@@ -144,7 +145,7 @@ fn two_connections_to_one_file_conflict_too() {
     let path = dir.path().join("shop.db");
     let mut a = SqliteStore::open(&path, OpenMode::Create).unwrap();
     build_demo(&mut a, now(), "tester").unwrap();
-    let saved = a.save_ro(&SaveRo::new(&new_ro()), by("tester")).unwrap();
+    let saved = save_new(&mut a);
     let mut b = SqliteStore::open(&path, OpenMode::ReadWrite).unwrap();
     let mut theirs = b.load_ro(saved.id.unwrap()).unwrap();
     theirs.fuel_eighths = Some(8);
@@ -160,9 +161,7 @@ fn two_connections_to_one_file_conflict_too() {
 #[test]
 fn search_finds_plate_phone_vin_name_and_ro_number() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     for q in [
         "NEW01",
         "粤a.new 01",
@@ -187,9 +186,7 @@ fn search_finds_plate_phone_vin_name_and_ro_number() {
 #[test]
 fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = saved.customer.clone();
@@ -208,9 +205,7 @@ fn a_lower_odometer_with_a_reason_replaces_the_cars_reading() {
 #[test]
 fn a_car_can_change_owner() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     let mut next = new_ro();
     next.vehicle = saved.vehicle.clone();
     next.customer = CustomerRef {
@@ -229,9 +224,7 @@ fn a_car_can_change_owner() {
 #[test]
 fn signing_needs_a_name_and_a_concern() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     let id = saved.id.unwrap();
     assert!(store
         .sign_ro(id, saved.version, "  ", by("tester"))
@@ -287,9 +280,7 @@ fn declining_keeps_the_fee_payable_and_issues_the_exit_notice_once_paid() {
 
 /// Signs a new RO and puts it on lift B4: the start of most walks here.
 fn signed_in_bay(store: &mut SqliteStore) -> (RepairOrder, i64) {
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(store);
     let id = saved.id.unwrap();
     store
         .sign_ro(id, saved.version, "新客户 Nuevo", by("tester"))
@@ -672,9 +663,7 @@ fn an_overpayment_says_what_change_to_give_and_is_not_taken() {
 #[test]
 fn after_signing_the_lines_are_frozen_and_a_new_customer_needs_a_new_signature() {
     let mut store = shop();
-    let saved = store
-        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
-        .unwrap();
+    let saved = save_new(&mut store);
     let id = saved.id.unwrap();
     store
         .sign_ro(id, saved.version, "新客户 Nuevo", by("tester"))

@@ -377,17 +377,17 @@ fn by(login: &str, store: &SqliteStore) -> Actor<'static> {
     }
 }
 
+/// The first car on the board in `status`.
+fn card_in(store: &SqliteStore, status: RoStatus) -> frontdesk::domain::BoardCard {
+    let cards = store.board().unwrap().cards;
+    cards.into_iter().find(|c| c.status() == status).unwrap()
+}
+
 #[test]
 fn a_move_that_changes_nothing_writes_nothing() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     build_demo(&mut store, now(), "tester").unwrap();
-    let card = store
-        .board()
-        .unwrap()
-        .cards
-        .into_iter()
-        .find(|c| c.status() == RoStatus::InBay)
-        .unwrap();
+    let card = card_in(&store, RoStatus::InBay);
     let history = store.ro_detail(card.id).unwrap().history.len();
     let same = MoveRequest {
         ro_id: card.id,
@@ -516,13 +516,7 @@ fn the_role_table_says_who_may_do_what() {
 fn the_store_asks_the_role_table_whatever_the_path() {
     let mut store = SqliteStore::open_in_memory().unwrap();
     build_demo(&mut store, now(), "tester").unwrap();
-    let card = store
-        .board()
-        .unwrap()
-        .cards
-        .into_iter()
-        .find(|c| c.status() == RoStatus::ReadyForPickup)
-        .unwrap();
+    let card = card_in(&store, RoStatus::ReadyForPickup);
     let id = card.id;
     // An advisor may not take a payment; the cashier may.
     let err = store
@@ -544,13 +538,7 @@ fn the_store_asks_the_role_table_whatever_the_path() {
         .unwrap_err();
     assert!(err.to_string().contains("may write repair orders"), "{err}");
     // A discount over the threshold is a manager's: an advisor is refused.
-    let checked_in = store
-        .board()
-        .unwrap()
-        .cards
-        .into_iter()
-        .find(|c| c.status() == RoStatus::CheckedIn)
-        .unwrap();
+    let checked_in = card_in(&store, RoStatus::CheckedIn);
     let mut ro = store.load_ro(checked_in.id).unwrap();
     ro.discount_bp = 2_500;
     let err = store

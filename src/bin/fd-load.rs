@@ -270,21 +270,17 @@ fn verify(db: &Path, logs: &[PathBuf]) -> Result<String> {
                 if !numbers.insert(number.to_string()) {
                     bail!("RO number {number} was given twice");
                 }
-                let n: i64 = conn.query_row(
-                    "SELECT count(*) FROM repair_orders WHERE number = ?1",
-                    [number],
-                    |r| r.get(0),
-                )?;
+                let n = count(&conn, "repair_orders WHERE number = ?1", &[number])?;
                 if n != 1 {
                     bail!("RO {number} was saved but is in the file {n} times");
                 }
             }
             ["line", id, tag] => {
                 lines += 1;
-                let n: i64 = conn.query_row(
-                    "SELECT count(*) FROM ro_lines WHERE ro_id = ?1 AND description = ?2",
-                    rusqlite::params![id, tag],
-                    |r| r.get(0),
+                let n = count(
+                    &conn,
+                    "ro_lines WHERE ro_id = ?1 AND description = ?2",
+                    &[id, tag],
                 )?;
                 if n != 1 {
                     bail!("line {tag} on RO {id} was saved but is there {n} times: a lost update");
@@ -292,10 +288,10 @@ fn verify(db: &Path, logs: &[PathBuf]) -> Result<String> {
             }
             ["pay", id, tag] => {
                 pays += 1;
-                let n: i64 = conn.query_row(
-                    "SELECT count(*) FROM payments WHERE ro_id = ?1 AND method = ?2",
-                    rusqlite::params![id, tag],
-                    |r| r.get(0),
+                let n = count(
+                    &conn,
+                    "payments WHERE ro_id = ?1 AND method = ?2",
+                    &[id, tag],
                 )?;
                 if n != 1 {
                     bail!("payment {tag} on RO {id} was taken but is there {n} times");
@@ -326,6 +322,13 @@ fn verify(db: &Path, logs: &[PathBuf]) -> Result<String> {
     Ok(format!(
         "{ros} ROs, {lines} merged lines, {pays} payments, {moves} moves; no lost update, unique numbers, audit chain whole, integrity ok"
     ))
+}
+
+/// How many rows `from_where` ("table WHERE …") finds.
+fn count(conn: &rusqlite::Connection, from_where: &str, args: &[&str]) -> Result<i64> {
+    let sql = format!("SELECT count(*) FROM {from_where}");
+    let args = rusqlite::params_from_iter(args.iter());
+    Ok(conn.query_row(&sql, args, |r| r.get(0))?)
 }
 
 fn run(db: &Path, processes: u32, seconds: u64) -> Result<()> {

@@ -226,9 +226,12 @@ fn permit_prices(
     if stored.lines != ro.lines || stored.discount_bp != ro.discount_bp {
         permit(tx, by, Permission::ChangePrices)?;
     }
-    let threshold = super::admin::settings(tx)?.discount_threshold_bp;
-    if ro.discount_bp != stored.discount_bp && ro.discount_bp > threshold {
-        permit(tx, by, Permission::ApproveDiscount)?;
+    // The settings are read only when the discount moved (not on every save).
+    if ro.discount_bp != stored.discount_bp {
+        let threshold = super::admin::settings(tx)?.discount_threshold_bp;
+        if ro.discount_bp > threshold {
+            permit(tx, by, Permission::ApproveDiscount)?;
+        }
     }
     Ok(())
 }
