@@ -131,8 +131,9 @@ pub struct PrintArgs {
 }
 
 fn parse_form(s: &str) -> Result<crate::print::Form, String> {
-    crate::print::Form::parse(s)
-        .ok_or_else(|| format!("unknown form '{s}' (estimate, ro, added, settlement, exit)"))
+    crate::print::Form::parse(s).ok_or_else(|| {
+        format!("unknown form '{s}' (estimate, ro, added, settlement, exit, checklist)")
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -248,9 +249,19 @@ fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -
         .ro_id_by_number(number)?
         .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
     let ro = store.load_ro(id)?;
+    let settings = store.settings()?;
+    if args.form == crate::print::Form::Checklist {
+        let doc = checklist_doc(path, store.as_ref(), &ro, &settings, args, time)?;
+        return match &args.out {
+            Some(file) => write_new(file, &doc, args.force),
+            None => {
+                print!("{doc}");
+                Ok(())
+            }
+        };
+    }
     let payments = store.payments(id)?;
     let calls = store.added_work_calls(id)?;
-    let settings = store.settings()?;
     let p = crate::print::Printout {
         form: args.form,
         ro: &ro,
@@ -273,6 +284,37 @@ fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -
         None => print!("{doc}"),
     }
     Ok(())
+}
+
+/// The vehicle-items checklist of `ro`, with the shop's own template.
+fn checklist_doc(
+    path: &Location,
+    store: &dyn store::Store,
+    ro: &crate::domain::RepairOrder,
+    settings: &crate::domain::Settings,
+    args: &PrintArgs,
+    time: TimeFmt,
+) -> Result<String> {
+    let sheets = store.sheets(ro.id.unwrap_or_default())?;
+    if sheets.check_in.is_none() {
+        bail!(
+            "{}: cannot print: no vehicle-items checklist was recorded for this RO",
+            ro.number
+        );
+    }
+    let template = crate::shop_template(path)?;
+    let p = crate::print_checklist::ChecklistPrint {
+        shop: &settings.shop_name,
+        ro,
+        sheets: &sheets,
+        template: &template,
+        time,
+    };
+    Ok(if args.html {
+        crate::print_checklist::html(&p)
+    } else {
+        crate::print_checklist::text(&p, args.width as usize)
+    })
 }
 
 /// An output never lands on the shop or a file kept beside it, and never
@@ -530,7 +572,11 @@ fn open_ui(cli: &Cli, path: &Location, clock: &dyn Clock, login: &str) -> Result
         .utc_offset
         .map(TimeFmt::Fixed)
         .unwrap_or(TimeFmt::System);
+    let template = crate::shop_template(path)?;
     let mut app = App::new(session, keymap, texts, Theme::from_env(), time);
+    if let Some(checklist) = app.pane_mut::<crate::ui::checklist::ChecklistPane>() {
+        checklist.template = template;
+    }
     app.start_on(cli.pane);
     let opts = RunOptions {
         exit_after_first_frame: cli.exit_after_first_frame,

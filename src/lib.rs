@@ -12,5 +12,24 @@ pub mod demo;
 pub mod domain;
 pub mod os;
 pub mod print;
+pub mod print_checklist;
 pub mod store;
 pub mod ui;
+
+/// The shop's checklist template: `checklist.toml` beside the shop
+/// database when there is one (a bad one is an error that says why), else
+/// the one shipped in `assets/`.
+pub fn shop_template(
+    location: &store::Location,
+) -> anyhow::Result<domain::checklist::template::Template> {
+    use domain::checklist::template::Template;
+    let store::Location::Sqlite(db) = location;
+    let own = db
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("checklist.toml");
+    match std::fs::read_to_string(&own) {
+        Ok(text) => Template::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", own.display())),
+        Err(_) => Ok(Template::builtin()),
+    }
+}

@@ -23,6 +23,8 @@ pub enum Form {
     AddedItems,
     Settlement,
     ExitNotice,
+    /// The vehicle-items checklist (see `print_checklist`); not an RO document.
+    Checklist,
 }
 
 impl Form {
@@ -41,6 +43,7 @@ impl Form {
             "added" | "added-items" => Form::AddedItems,
             "settlement" => Form::Settlement,
             "exit" | "exit-notice" => Form::ExitNotice,
+            "checklist" | "items" => Form::Checklist,
             _ => return None,
         })
     }
@@ -48,7 +51,7 @@ impl Form {
     pub fn document(self) -> Document {
         match self {
             Form::Estimate => Document::Estimate,
-            Form::RepairOrder => Document::RepairOrder,
+            Form::RepairOrder | Form::Checklist => Document::RepairOrder,
             Form::AddedItems => Document::AddedItems,
             Form::Settlement => Document::Settlement,
             Form::ExitNotice => Document::ExitNotice,
@@ -62,6 +65,7 @@ impl Form {
             Form::AddedItems => "ADDED ITEMS 追加项目单",
             Form::Settlement => "SETTLEMENT 结算单",
             Form::ExitNotice => "EXIT NOTICE 出厂通知单",
+            Form::Checklist => "VEHICLE ITEMS CHECKLIST 随车物品清单",
         }
     }
 
@@ -72,7 +76,7 @@ impl Form {
                 .iter()
                 .filter(|l| l.approval != Approval::Original)
                 .collect(),
-            Form::ExitNotice => Vec::new(),
+            Form::ExitNotice | Form::Checklist => Vec::new(),
             _ => ro.lines.iter().collect(),
         }
     }
@@ -210,6 +214,7 @@ impl Printout<'_> {
             }
             Form::AddedItems => vec!["Customer approval:".into(), "Workshop:".into()],
             Form::Settlement => vec!["Customer:".into(), "Cashier:".into()],
+            Form::Checklist => vec!["Customer:".into(), "Service advisor:".into()],
             Form::ExitNotice => vec![
                 "Car, documents, belongings and keys received:".into(),
                 "Service advisor:".into(),
@@ -483,7 +488,7 @@ fn line_text(p: &Printout<'_>, l: &RoLine, cols: usize) -> Vec<String> {
     rows
 }
 
-fn esc(s: &str) -> String {
+pub fn esc(s: &str) -> String {
     clean_multiline(s)
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -241,6 +241,7 @@ fn plan(
         balance: Balance::of(&ro, 1300, &[]),
         role: Some(Role::Dispatcher),
         currency: "¥",
+        handover: frontdesk::domain::lifecycle::Handover::NoSheet,
     };
     plan_move(&facts, cur, req, bay, now)
 }

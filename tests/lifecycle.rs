@@ -79,6 +79,7 @@ fn ask<T>(
         balance: Balance::of(ro, 1300, payments),
         role: Some(role),
         currency: "¥",
+        handover: frontdesk::domain::lifecycle::Handover::NoSheet,
     };
     guard(&facts).map(|_| ())
 }

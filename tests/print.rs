@@ -187,6 +187,8 @@ fn exists(form: Form, state: &str) -> bool {
         Form::AddedItems => state != "estimate",
         Form::Settlement => matches!(state, "ready, unpaid" | "delivered"),
         Form::ExitNotice => state == "delivered",
+        // Printed from the store's lists (print_checklist), not here.
+        Form::Checklist => false,
     }
 }
 

@@ -403,7 +403,7 @@ fn a_proposal_that_fails_comes_back_as_typed() {
 }
 
 #[test]
-fn the_placeholder_panes_obey_the_keys_everyone_relies_on() {
+fn the_checklist_pane_obeys_the_keys_everyone_relies_on() {
     let shell = shell(Some(Role::Advisor));
     let mut panes = frontdesk::ui::panes::all();
     let checklist = &mut panes[PaneId::Checklist.index()];

@@ -43,6 +43,16 @@ enum Cmd {
         db: PathBuf,
         logs: Vec<PathBuf>,
     },
+    /// Hang the keys of these ROs on hooks, one write each (auto, or the
+    /// given hook); prints `RO tag` or `RO refused: why` per RO.
+    Tags {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_delimiter = ',')]
+        ros: Vec<i64>,
+        #[arg(long)]
+        hook: Option<i64>,
+    },
     /// Start `processes` workers, wait, verify, and report the figures.
     Run {
         #[arg(long)]
@@ -71,7 +81,29 @@ fn main() -> Result<()> {
             processes,
             seconds,
         } => run(&db, processes, seconds),
+        Cmd::Tags { db, ros, hook } => tags(&db, &ros, hook),
     }
+}
+
+fn tags(db: &Path, ros: &[i64], hook: Option<i64>) -> Result<()> {
+    use frontdesk::domain::checklist::keys::TagRequest;
+    let mut store = open(db)?;
+    store.set_lock_wait(Duration::from_secs(30))?;
+    let login = frontdesk::os::real_login();
+    let user_id = store.user_by_login(&login)?.map(|u| u.id);
+    let request = hook.map_or(TagRequest::Auto, TagRequest::Hook);
+    for ro in ros {
+        let by = Actor {
+            login: &login,
+            user_id,
+            at: Utc::now(),
+        };
+        match store.assign_key_tag(*ro, request, by) {
+            Ok(tag) => say(&format!("{ro} {tag}")),
+            Err(e) => say(&format!("{ro} refused: {e}")),
+        }
+    }
+    Ok(())
 }
 
 fn open(db: &Path) -> Result<Box<dyn Store>> {

@@ -136,6 +136,33 @@ pub enum AuditEvent {
     ShopSeeded {
         repair_orders: usize,
     },
+    /// The vehicle-items list of one phase, with what changed in words.
+    ChecklistSaved {
+        number: String,
+        phase: &'static str,
+        changes: Vec<String>,
+    },
+    /// The customer signed the check-in list, or the joint check at delivery.
+    ChecklistAcknowledged {
+        number: String,
+        phase: &'static str,
+        name: String,
+    },
+    KeyTagged {
+        number: String,
+        tag: String,
+    },
+    KeyHandedOver {
+        number: String,
+        tag: String,
+        to: &'static str,
+        person: String,
+    },
+    /// The key went back to the customer and its hook is free.
+    KeyReturned {
+        number: String,
+        tag: String,
+    },
 }
 
 impl AuditEvent {
@@ -181,6 +208,11 @@ impl AuditEvent {
             Payment { .. } => "payment",
             ExitNotice { .. } => "exit_notice",
             ShopSeeded { .. } => "seed",
+            ChecklistSaved { .. } => "checklist",
+            ChecklistAcknowledged { .. } => "checklist_signed",
+            KeyTagged { .. } => "key_tag",
+            KeyHandedOver { .. } => "key_hand_over",
+            KeyReturned { .. } => "key_returned",
         }
     }
 
@@ -247,6 +279,26 @@ impl AuditEvent {
             } => format!("{number}: {} accepted as arrears: {reason}", amount.0),
             Reopened { number, reason } => format!("{number}: reopened: {reason}"),
             LateCall { reason } => reason.clone(),
+            ChecklistSaved {
+                number,
+                phase,
+                changes,
+            } => format!("{number}: {phase} list: {}", changes.join("; ")),
+            ChecklistAcknowledged {
+                number,
+                phase,
+                name,
+            } => format!("{number}: {phase} list signed by {name}"),
+            KeyTagged { number, tag } => format!("{number}: key on tag {tag}"),
+            KeyHandedOver {
+                number,
+                tag,
+                to,
+                person,
+            } => format!("{number}: key (tag {tag}) to the {to} {person}")
+                .trim_end()
+                .to_string(),
+            KeyReturned { number, tag } => format!("{number}: key handed back; tag {tag} free"),
             Signed { number, signer } => format!("{number} signed by {signer}"),
             Declined { number } => format!("{number}: estimate declined; exit notice issued"),
             AddedWorkProposed { number, items } => format!("{number}: {}", items.join("; ")),

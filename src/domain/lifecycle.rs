@@ -4,6 +4,7 @@
 //! its write transaction. Each rule lives here once; each refusal says why
 //! and what to do.
 
+pub use super::checklist::Handover;
 use super::model::Role;
 use super::repair_order::{Approval, RepairOrder, RoLine};
 use super::roles::{require, Forbidden, Permission};
@@ -57,6 +58,8 @@ pub enum Refusal {
     /// A printout of a document that does not exist yet.
     NotYet(Document),
     Transition(TransitionRefused),
+    /// The joint check at delivery is not done (what is open, in words).
+    HandoverOpen(String),
 }
 
 impl fmt::Display for Refusal {
@@ -89,6 +92,7 @@ impl fmt::Display for Refusal {
             NotAtSettlement => "arrears are accepted at settlement, once the car is ready for pickup".into(),
             NotYet(doc) => not_yet(*doc).into(),
             Transition(t) => t.to_string(),
+            HandoverOpen(why) => format!("the car is handed over after the joint check with the customer (F4): {why}"),
         };
         f.write_str(&text)
     }
@@ -112,6 +116,8 @@ pub struct Facts<'a> {
     /// The acting user's role, from the users table (None: not registered).
     pub role: Option<Role>,
     pub currency: &'a str,
+    /// The vehicle-items checks: the joint one at delivery must be signed.
+    pub handover: Handover,
 }
 
 impl Facts<'_> {
@@ -180,7 +186,11 @@ pub fn check_delivery(f: &Facts) -> Result<(), Refusal> {
         return Err(Refusal::ExitNoticeFirst);
     }
     f.qc_passed()?;
-    f.settled()
+    f.settled()?;
+    match &f.handover {
+        Handover::Open(why) => Err(Refusal::HandoverOpen(why.clone())),
+        Handover::NoSheet | Handover::Signed => Ok(()),
+    }
 }
 
 /// The exit notice (出厂通知单) is the gate pass: ready, checked, settled.

@@ -161,6 +161,10 @@ pub struct BoardCard {
     pub work_group_id: Option<i64>,
     pub bay_id: Option<i64>,
     pub times: JobTimes,
+    /// The customer waits in the lounge (a tighter promise).
+    pub waiting: bool,
+    /// The key's tag and who has it now.
+    pub key: Option<(String, crate::domain::checklist::keys::KeyHolder)>,
 }
 
 impl BoardCard {
@@ -246,6 +250,8 @@ pub struct Settings {
     /// Discounts above this need a manager's role.
     pub discount_threshold_bp: i64,
     pub is_demo: bool,
+    /// The key cabinet's hooks, first and last (tags are hook numbers).
+    pub key_hooks: (i64, i64),
 }
 
 impl Default for Settings {
@@ -257,6 +263,7 @@ impl Default for Settings {
             labour_rate: super::money::Money(18_000),
             discount_threshold_bp: super::validate::DISCOUNT_THRESHOLD_BP,
             is_demo: false,
+            key_hooks: (1, 200),
         }
     }
 }

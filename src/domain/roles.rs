@@ -33,6 +33,11 @@ pub enum Permission {
     ManageUsers,
     /// Delete or merge customer records.
     MergeCustomers,
+    /// The vehicle-items checklist: documents, belongings, walk-around,
+    /// the check-in questions, the customer's signature on the list.
+    RecordChecklist,
+    /// Tag a key and record who takes it.
+    HandOverKey,
 }
 
 /// The table. A role not listed for a permission does not have it.
@@ -41,6 +46,11 @@ const TABLE: &[(Permission, &[Role])] = &[
     (Permission::ChangePrices, &[Advisor, Manager]),
     (Permission::ApproveDiscount, &[Manager]),
     (Permission::RecordSignature, &[Advisor, Manager]),
+    (Permission::RecordChecklist, &[Advisor, Manager]),
+    (
+        Permission::HandOverKey,
+        &[Advisor, Dispatcher, Cashier, Technician, Manager],
+    ),
     (Permission::MoveCars, &[Advisor, Dispatcher, Manager]),
     (
         Permission::ProposeAddedWork,
@@ -79,6 +89,8 @@ impl Permission {
             Reopen => "reopen a delivered RO",
             ManageUsers => "manage users",
             MergeCustomers => "delete or merge customers",
+            RecordChecklist => "record the vehicle-items checklist",
+            HandOverKey => "tag keys and record who takes them",
         }
     }
 

@@ -10,6 +10,8 @@ pub mod seed;
 pub mod sqlite;
 
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
+use crate::domain::checklist::keys::{KeyCustody, KeyHolder, TagRequest};
+use crate::domain::checklist::{Answers, Phase, Sheet};
 use crate::domain::dispatch::MoveError;
 use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::lifecycle::Progress;
@@ -29,7 +31,7 @@ pub use sqlite::SqliteStore;
 
 /// Every area at once: what a terminal or a command needs.
 pub mod prelude {
-    pub use super::{AdminStore, BoardStore, DraftStore, RoStore, Store};
+    pub use super::{AdminStore, BoardStore, ChecklistStore, DraftStore, RoStore, Store};
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -365,6 +367,61 @@ pub trait RoStore {
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>>;
 }
 
+/// Everything F4 shows for one RO: both checks, the check-in questions,
+/// the key.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sheets {
+    pub check_in: Option<Sheet>,
+    pub delivery: Option<Sheet>,
+    pub answers: Answers,
+    pub key: Option<KeyCustody>,
+}
+
+/// Fuel and odometer as the checklist records them on the RO's header.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Readings {
+    pub fuel: Option<i64>,
+    pub odometer: Option<i64>,
+    /// Why a reading is lower than the car's last one.
+    pub odometer_reason: String,
+}
+
+/// A save from F4: one phase's list, and at check-in the questions, the
+/// readings and a key tag, all in one transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct SaveSheet<'a> {
+    pub ro_id: i64,
+    pub sheet: &'a Sheet,
+    pub answers: Option<&'a Answers>,
+    pub readings: Option<&'a Readings>,
+    pub tag: Option<TagRequest>,
+}
+
+/// The vehicle-items checklist and the key cabinet (steps 5, 9 and 11).
+pub trait ChecklistStore {
+    fn sheets(&self, ro_id: i64) -> StoreResult<Sheets>;
+    fn save_sheet(&mut self, req: &SaveSheet<'_>, by: Actor<'_>) -> StoreResult<()>;
+    /// The customer signs a list (at delivery: once it agrees or is explained).
+    fn acknowledge_sheet(
+        &mut self,
+        ro_id: i64,
+        phase: Phase,
+        version: i64,
+        name: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+    /// Hangs the key on a hook and returns the tag.
+    fn assign_key_tag(&mut self, ro_id: i64, req: TagRequest, by: Actor<'_>)
+        -> StoreResult<String>;
+    fn hand_over_key(
+        &mut self,
+        ro_id: i64,
+        to: KeyHolder,
+        person: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()>;
+}
+
 /// Autosaved, unsaved work, one per user and record. Kept apart from the
 /// shop's records: writing a draft never waits for another terminal's lock
 /// and never makes another terminal reload.
@@ -376,9 +433,9 @@ pub trait DraftStore {
 
 /// The whole store. A connection moves between threads (the screen reads on
 /// one, the writer thread writes on another), so it is `Send`.
-pub trait Store: AdminStore + BoardStore + RoStore + DraftStore + Send {}
+pub trait Store: AdminStore + BoardStore + RoStore + ChecklistStore + DraftStore + Send {}
 
-impl<T: AdminStore + BoardStore + RoStore + DraftStore + Send> Store for T {}
+impl<T: AdminStore + BoardStore + RoStore + ChecklistStore + DraftStore + Send> Store for T {}
 
 /// Tells whether anyone has committed to the shop since the last call.
 pub trait ChangeWatcher: Send {

@@ -244,7 +244,14 @@ impl App {
                 Some(Action::Help) => self.open_help(),
                 Some(action) => {
                     if let Some(to) = PaneId::for_action(action) {
-                        let work = self.show(to, None, &*store);
+                        // F4 is about the RO in hand where the key was pressed.
+                        let request = match to {
+                            PaneId::Checklist if to != pane => {
+                                self.panes[pane.index()].in_hand().map(Request::OpenRo)
+                            }
+                            _ => None,
+                        };
+                        let work = self.show(to, request, &*store);
                         self.run(work, store);
                     }
                 }

@@ -9,12 +9,16 @@
 
 use super::pane::PaneId;
 use crate::domain::added_work::AddedWorkCall;
+use crate::domain::checklist::keys::{KeyHolder, TagRequest};
+use crate::domain::checklist::{Answers, Phase, Sheet};
 use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{Money, MoveRequest, RepairOrder, RoDetail};
-use crate::store::{Actor, CannedJob, DraftStore, SaveRo, Store, StoreResult};
+use crate::store::{
+    Actor, CannedJob, DraftStore, Readings, SaveRo, SaveSheet, Sheets, Store, StoreResult,
+};
 use chrono::{DateTime, Utc};
 
 /// Reads a pane or a layer asks for.
@@ -25,6 +29,8 @@ pub enum Read {
     Ro(i64),
     Search(String),
     CannedJobs,
+    /// F4: the RO with both checks, the questions and the key.
+    Sheets(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -33,6 +39,7 @@ pub enum ReadOut {
     Ro(Box<RepairOrder>, Vec<Payment>),
     Hits(Vec<SearchHit>),
     Canned(Vec<CannedJob>),
+    Sheets(Box<RepairOrder>, Box<Sheets>),
     Drafts(Vec<Draft>),
     DraftDiscarded(i64),
 }
@@ -115,6 +122,28 @@ pub enum Write {
         version: i64,
         reason: String,
     },
+    SaveSheet {
+        ro_id: i64,
+        sheet: Box<Sheet>,
+        answers: Option<Answers>,
+        readings: Option<Readings>,
+        tag: Option<TagRequest>,
+    },
+    SignSheet {
+        ro_id: i64,
+        phase: Phase,
+        version: i64,
+        name: String,
+    },
+    KeyTag {
+        ro_id: i64,
+        request: TagRequest,
+    },
+    KeyHandOver {
+        ro_id: i64,
+        to: KeyHolder,
+        person: String,
+    },
 }
 
 impl Write {
@@ -134,7 +163,11 @@ impl Write {
             | Write::QualityCheck { ro_id, .. }
             | Write::OverrideDispatch { ro_id, .. }
             | Write::AcceptArrears { ro_id, .. }
-            | Write::Reopen { ro_id, .. } => Some(*ro_id),
+            | Write::Reopen { ro_id, .. }
+            | Write::SaveSheet { ro_id, .. }
+            | Write::SignSheet { ro_id, .. }
+            | Write::KeyTag { ro_id, .. }
+            | Write::KeyHandOver { ro_id, .. } => Some(*ro_id),
         }
     }
 }
@@ -144,6 +177,8 @@ pub enum WriteOut {
     Done,
     Saved(Box<RepairOrder>),
     StillOwed(Money),
+    /// The hook the key was hung on.
+    Tagged(String),
 }
 
 /// Who acts, owned, so a job can cross to the writer thread.
@@ -189,6 +224,9 @@ pub fn read(store: &dyn Store, read: &Read) -> StoreResult<ReadOut> {
         Read::Ro(id) => ReadOut::Ro(Box::new(store.load_ro(*id)?), store.payments(*id)?),
         Read::Search(q) => ReadOut::Hits(store.search_vehicles(q, 8)?),
         Read::CannedJobs => ReadOut::Canned(store.canned_jobs()?),
+        Read::Sheets(id) => {
+            ReadOut::Sheets(Box::new(store.load_ro(*id)?), Box::new(store.sheets(*id)?))
+        }
     })
 }
 
@@ -286,6 +324,33 @@ fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<Wri
             version,
             reason,
         } => store.reopen_ro(*ro_id, *version, reason, by)?,
+        Write::SaveSheet {
+            ro_id,
+            sheet,
+            answers,
+            readings,
+            tag,
+        } => {
+            let req = SaveSheet {
+                ro_id: *ro_id,
+                sheet,
+                answers: answers.as_ref(),
+                readings: readings.as_ref(),
+                tag: *tag,
+            };
+            store.save_sheet(&req, by)?
+        }
+        Write::SignSheet {
+            ro_id,
+            phase,
+            version,
+            name,
+        } => store.acknowledge_sheet(*ro_id, *phase, *version, name, by)?,
+        Write::KeyTag { ro_id, request } => {
+            let tag = store.assign_key_tag(*ro_id, *request, by)?;
+            return Ok(WriteOut::Tagged(tag));
+        }
+        Write::KeyHandOver { ro_id, to, person } => store.hand_over_key(*ro_id, *to, person, by)?,
     }
     Ok(WriteOut::Done)
 }

@@ -69,6 +69,21 @@ pub enum Action {
     ActNewOwner,
     ActNewCar,
     ActDiscard,
+    NextSection,
+    PrevSection,
+    Left,
+    Right,
+    Toggle,
+    More,
+    Less,
+    AddItem,
+    RemoveItem,
+    QuickLine,
+    SignList,
+    DeliveryCheck,
+    KeyTag,
+    KeyHandOver,
+    Complete,
 }
 
 impl Action {
@@ -109,10 +124,12 @@ pub enum KeyContext {
     Conflict,
     Drafts,
     RoActions,
+    Checklist,
+    QuickLine,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 14] = [
+    pub const ALL: [KeyContext; 16] = [
         KeyContext::Global,
         KeyContext::List,
         KeyContext::Board,
@@ -127,6 +144,8 @@ impl KeyContext {
         KeyContext::Conflict,
         KeyContext::Drafts,
         KeyContext::RoActions,
+        KeyContext::Checklist,
+        KeyContext::QuickLine,
     ];
 
     /// The translation key of the context's heading in help.

@@ -220,6 +220,12 @@ pub trait Pane: Any {
         None
     }
 
+    /// The RO this pane is about now (the board's cursor, the editor's RO):
+    /// F4 opens its checklist.
+    fn in_hand(&self) -> Option<i64> {
+        None
+    }
+
     /// A text field has the focus: plain characters type and never switch panes.
     fn typing(&self) -> bool {
         false

@@ -2,6 +2,7 @@
 //! one line here (replacing its placeholder).
 
 use super::board::BoardPane;
+use super::checklist::ChecklistPane;
 use super::pane::{Pane, PaneId};
 use super::placeholder::NotBuilt;
 use super::ro::RoPane;
@@ -10,7 +11,7 @@ pub fn all() -> Vec<Box<dyn Pane>> {
     let panes: Vec<Box<dyn Pane>> = vec![
         Box::new(BoardPane::default()),
         Box::new(RoPane::default()),
-        Box::new(NotBuilt(PaneId::Checklist)),
+        Box::new(ChecklistPane::default()),
         Box::new(NotBuilt(PaneId::Callbacks)),
         Box::new(NotBuilt(PaneId::Appointments)),
         Box::new(NotBuilt(PaneId::Customers)),

@@ -57,6 +57,8 @@ pub fn card(
             pickup_called_at: None,
             expected_finish_at: None,
         },
+        waiting: false,
+        key: None,
     }
 }
 

@@ -24,6 +24,8 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
                 s.discount_threshold_bp = value.parse().unwrap_or(s.discount_threshold_bp)
             }
             "demo" => s.is_demo = value == "1",
+            "key_hook_first" => s.key_hooks.0 = value.parse().unwrap_or(s.key_hooks.0),
+            "key_hook_last" => s.key_hooks.1 = value.parse().unwrap_or(s.key_hooks.1),
             _ => {}
         }
     }

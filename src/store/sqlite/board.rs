@@ -5,6 +5,7 @@ use super::desk::{current, permit, with_facts};
 use super::repair_order::load;
 use super::text::{opt_text, text};
 use crate::domain::audit::{AuditEvent, Place};
+use crate::domain::checklist::keys::KeyHolder;
 use crate::domain::dispatch::{changes_nothing, plan_move, BayChoice, RoState};
 use crate::domain::lifecycle::{check_pickup_call, check_progress, Progress};
 use crate::domain::roles::Permission;
@@ -19,12 +20,13 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 const CARD_COLUMNS: &str = "ro.id, ro.number, ro.version, v.plate, trim(v.make || ' ' || v.model), c.name,
     ro.advisor_id, coalesce(u.name, ''), ro.work_group_id, ro.bay_id, ro.status, ro.checked_in_at,
     ro.promised_at, ro.estimated_minutes, ro.work_started_at, ro.progress_checked_at, ro.pickup_called_at,
-    ro.expected_finish_at";
+    ro.expected_finish_at, ro.customer_waiting, k.tag, k.holder";
 
 const CARD_FROM: &str = "FROM repair_orders ro
     JOIN vehicles v ON v.id = ro.vehicle_id
     JOIN customers c ON c.id = ro.customer_id
-    LEFT JOIN users u ON u.id = ro.advisor_id";
+    LEFT JOIN users u ON u.id = ro.advisor_id
+    LEFT JOIN key_tags k ON k.ro_id = ro.id AND k.returned_at IS NULL";
 
 fn status_of(row: &Row<'_>, idx: usize) -> rusqlite::Result<RoStatus> {
     let code: String = text(row, idx)?;
@@ -59,6 +61,14 @@ fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BoardCard> {
             pickup_called_at: row.get(16)?,
             expected_finish_at: row.get(17)?,
         },
+        waiting: row.get(18)?,
+        key: opt_text(row, 19)?.map(|tag| {
+            let holder = opt_text(row, 20).ok().flatten().unwrap_or_default();
+            (
+                tag,
+                KeyHolder::from_code(&holder).unwrap_or(KeyHolder::Advisor),
+            )
+        }),
     })
 }
 
@@ -127,15 +137,15 @@ pub fn detail(conn: &Connection, ro_id: i64) -> StoreResult<RoDetail> {
         .query_row(&sql, [ro_id], |r| {
             Ok(RoDetail {
                 card: card_from_row(r)?,
-                vin: text(r, 18)?,
-                phone: text(r, 19)?,
-                category: text(r, 20)?,
-                concerns: text(r, 21)?,
-                odometer_km: r.get(22)?,
-                fuel_eighths: r.get(23)?,
-                work_group: opt_text(r, 24)?,
-                bay: opt_text(r, 25)?,
-                workshop_received_at: r.get(26)?,
+                vin: text(r, 21)?,
+                phone: text(r, 22)?,
+                category: text(r, 23)?,
+                concerns: text(r, 24)?,
+                odometer_km: r.get(25)?,
+                fuel_eighths: r.get(26)?,
+                work_group: opt_text(r, 27)?,
+                bay: opt_text(r, 28)?,
+                workshop_received_at: r.get(29)?,
                 history: Vec::new(),
             })
         })
@@ -277,7 +287,13 @@ pub fn move_ro(tx: &Transaction<'_>, req: &MoveRequest, by: Actor<'_>) -> StoreR
             .filter(|_| cur.workshop_received_at != next.workshop_received_at)
             .map(to_ten_minutes),
     };
-    audit(tx, by, req.ro_id, &event)
+    audit(tx, by, req.ro_id, &event)?;
+    // The car left: its key went with the customer and its hook is free.
+    if !next.status.is_open() {
+        let number = load(tx, req.ro_id)?.number;
+        super::checklist::release(tx, req.ro_id, &number, by)?;
+    }
+    Ok(())
 }
 
 fn place(tx: &Transaction<'_>, status: RoStatus, bay_id: Option<i64>) -> StoreResult<Place> {

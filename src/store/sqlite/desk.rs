@@ -67,6 +67,7 @@ pub fn with_facts<T>(
         balance: Balance::of(ro, tax, &payments),
         role: role_of(tx, by)?,
         currency: &currency,
+        handover: super::checklist::handover(tx, ro.id.unwrap_or_default())?,
     };
     f(&facts)
 }
@@ -117,6 +118,7 @@ pub fn decline(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> St
         params![id, by.at],
     )?;
     bump(tx, id, by)?;
+    super::checklist::release(tx, id, &ro.number, by)?;
     audit(tx, by, id, &AuditEvent::Declined { number: ro.number })
 }
 

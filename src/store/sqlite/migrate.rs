@@ -25,6 +25,10 @@ const MIGRATIONS: &[Step] = &[
         sql: include_str!("migrations/003_audit_chain.sql"),
         then: Some(super::audit::seal_existing),
     },
+    Step {
+        sql: include_str!("migrations/004_checklist.sql"),
+        then: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

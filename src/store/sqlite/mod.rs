@@ -4,6 +4,7 @@
 mod admin;
 mod audit;
 mod board;
+mod checklist;
 mod desk;
 mod drafts;
 mod files;
@@ -15,11 +16,13 @@ mod text;
 mod watcher;
 
 use super::{
-    Actor, AdminStore, BoardStore, CannedJob, ChangeWatcher, DraftStore, OpenMode, RoStore, SaveRo,
-    SeedIds, ShopSeed, Store, StoreError, StoreResult,
+    Actor, AdminStore, BoardStore, CannedJob, ChangeWatcher, ChecklistStore, DraftStore, OpenMode,
+    RoStore, SaveRo, SaveSheet, SeedIds, Sheets, ShopSeed, Store, StoreError, StoreResult,
 };
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
 use crate::domain::audit::AuditEvent;
+use crate::domain::checklist::keys::{KeyHolder, TagRequest};
+use crate::domain::checklist::Phase;
 use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
@@ -245,6 +248,46 @@ impl BoardStore for SqliteStore {
         by: Actor<'_>,
     ) -> StoreResult<()> {
         self.write(|tx| board::record_pickup_call(tx, ro_id, version, late_reason, by))
+    }
+}
+
+impl ChecklistStore for SqliteStore {
+    fn sheets(&self, ro_id: i64) -> StoreResult<Sheets> {
+        checklist::sheets(&self.conn, ro_id)
+    }
+
+    fn save_sheet(&mut self, req: &SaveSheet<'_>, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| checklist::save(tx, req, by))
+    }
+
+    fn acknowledge_sheet(
+        &mut self,
+        ro_id: i64,
+        phase: Phase,
+        version: i64,
+        name: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| checklist::acknowledge(tx, ro_id, phase, version, name, by))
+    }
+
+    fn assign_key_tag(
+        &mut self,
+        ro_id: i64,
+        req: TagRequest,
+        by: Actor<'_>,
+    ) -> StoreResult<String> {
+        self.write(|tx| checklist::assign_tag(tx, ro_id, req, by))
+    }
+
+    fn hand_over_key(
+        &mut self,
+        ro_id: i64,
+        to: KeyHolder,
+        person: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| checklist::hand_over(tx, ro_id, to, person, by))
     }
 }
 

@@ -294,6 +294,10 @@ impl BoardPane {
 }
 
 impl Pane for BoardPane {
+    fn in_hand(&self) -> Option<i64> {
+        self.selected_card().map(|c| c.id)
+    }
+
     fn id(&self) -> PaneId {
         PaneId::Board
     }

@@ -301,13 +301,22 @@ fn card_line(
         (alerts.pickup_call_due, "flag.call", v.theme.call()),
     ];
     let mut used = width(&text);
-    for (on, key, style) in flags {
-        if on {
-            let word = format!("{} ", t.get(key));
-            let word = fit(&word, (w.saturating_sub(used)).min(width(&word)));
-            used += width(&word);
-            spans.push(Span::styled(word, base.patch(style)));
-        }
+    let mut words: Vec<(String, Style)> = flags
+        .into_iter()
+        .filter(|(on, _, _)| *on)
+        .map(|(_, key, style)| (format!("{} ", t.get(key)), style))
+        .collect();
+    if card.waiting {
+        words.push((format!("{} ", t.get("flag.wait")), v.theme.check()));
+    }
+    if let Some((tag, holder)) = &card.key {
+        let at = t.get(&format!("key.short.{}", holder.code()));
+        words.push((format!("K{tag}@{at} "), Style::new()));
+    }
+    for (word, style) in words {
+        let word = fit(&word, (w.saturating_sub(used)).min(width(&word)));
+        used += width(&word);
+        spans.push(Span::styled(word, base.patch(style)));
     }
     if selected && used < w {
         spans.push(Span::styled(" ".repeat(w - used), base));

@@ -43,6 +43,24 @@ pub enum DeskPrompt {
     AddedWorkCall {
         items: Vec<(i64, String)>,
     },
+    /// F4: the customer signs a list (name).
+    ListSign,
+    /// F4: a note on an entry, or at delivery the explanation of a difference.
+    ListNote {
+        index: usize,
+    },
+    /// F4: a damage mark on a panel (type, severity, note).
+    ListMark {
+        panel: crate::domain::checklist::Panel,
+    },
+    /// F4: a free item (name, count).
+    ListFree,
+    /// F4: the odometer (km, and the reason when lower than before).
+    ListOdometer,
+    /// F4: a key tag (auto or a hook number).
+    KeyTag,
+    /// F4: who takes the key (place, person).
+    KeyHandOver,
 }
 
 /// The RO a desk action is about, as the screen saw it.
@@ -56,14 +74,14 @@ pub struct Target {
 const METHODS: [&str; 5] = ["cash", "card", "wechat", "alipay", "transfer"];
 const ANSWERS: [&str; 3] = ["approve", "decline", "later"];
 
-fn text_field(label: &str, value: &str) -> (String, PromptInput) {
+pub fn text_field(label: &str, value: &str) -> (String, PromptInput) {
     (
         label.to_string(),
         PromptInput::Text(Box::new(one_line(value))),
     )
 }
 
-fn choice(label: &str, options: &[&str]) -> (String, PromptInput) {
+pub fn choice(label: &str, options: &[&str]) -> (String, PromptInput) {
     let options = options.iter().map(|s| s.to_string()).collect();
     (label.to_string(), PromptInput::Choice(options, 0))
 }
@@ -140,6 +158,7 @@ pub fn dialog(purpose: DeskPrompt, target: &Target, cx: &Ctx) -> Prompt {
         DeskPrompt::AddedWorkCall { items } => {
             ("act.call", call_notes(items), call_fields(items, &hm, cx))
         }
+        _ => list_dialog(&purpose, cx),
     };
     let mut prompt = Prompt::new(
         &format!("{} · {}", t.get(title), target.number),
@@ -148,6 +167,74 @@ pub fn dialog(purpose: DeskPrompt, target: &Target, cx: &Ctx) -> Prompt {
     );
     prompt.notes = notes;
     prompt
+}
+
+type Fields = (&'static str, Vec<String>, Vec<(String, PromptInput)>);
+
+/// The F4 dialogs: the customer's signature on a list, notes, a damage
+/// mark, a free item, the odometer, the key's tag and hand-over.
+fn list_dialog(purpose: &DeskPrompt, cx: &Ctx) -> Fields {
+    use crate::domain::checklist::keys::KeyHolder;
+    use crate::domain::checklist::DamageKind;
+    let t = cx.texts;
+    match purpose {
+        DeskPrompt::ListSign => (
+            "list.sign",
+            vec![t.get("list.sign_note").into()],
+            vec![text_field(t.get("prompt.signer"), "")],
+        ),
+        DeskPrompt::ListNote { .. } => (
+            "list.note",
+            vec![],
+            vec![text_field(t.get("list.note"), "")],
+        ),
+        DeskPrompt::ListMark { panel } => {
+            let kinds: Vec<&str> = DamageKind::ALL.iter().map(|k| k.code()).collect();
+            let note = format!("{} {}", panel.code(), panel.name());
+            (
+                "list.mark",
+                vec![note],
+                vec![
+                    choice(t.get("list.damage"), &kinds),
+                    choice(t.get("list.severity"), &["1", "2", "3"]),
+                    text_field(t.get("list.note"), ""),
+                ],
+            )
+        }
+        DeskPrompt::ListFree => (
+            "list.free",
+            vec![],
+            vec![
+                text_field(t.get("list.item"), ""),
+                text_field(t.get("list.count"), "1"),
+            ],
+        ),
+        DeskPrompt::ListOdometer => (
+            "list.odometer",
+            vec![],
+            vec![
+                text_field(t.get("list.km"), ""),
+                text_field(t.get("list.odo_reason"), ""),
+            ],
+        ),
+        DeskPrompt::KeyTag => (
+            "key.tag",
+            vec![t.get("key.tag_note").into()],
+            vec![text_field(t.get("key.hook"), "auto")],
+        ),
+        DeskPrompt::KeyHandOver => {
+            let holders: Vec<&str> = KeyHolder::ALL.iter().map(|h| h.code()).collect();
+            (
+                "key.hand_over",
+                vec![],
+                vec![
+                    choice(t.get("key.to"), &holders),
+                    text_field(t.get("key.person"), ""),
+                ],
+            )
+        }
+        _ => ("", vec![], vec![]),
+    }
 }
 
 /// The items, in full, above their answers ("1. P-DISC Front discs ¥1,200.00").
@@ -198,6 +285,32 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
         DeskPrompt::Progress { promised } => progress(v, *promised, cx).map(|_| ()),
         DeskPrompt::Payment { owed } => payment(v, *owed).map(|_| ()),
         DeskPrompt::AddedWorkCall { items } => call(items, v, cx).map(|_| ()),
+        DeskPrompt::ListSign => required(0, "the name of the person signing"),
+        DeskPrompt::ListFree => {
+            required(0, "what the item is")?;
+            count(&v[1]).map(|_| ()).map_err(|e| (1, e))
+        }
+        DeskPrompt::ListOdometer => match v[0].trim().replace(',', "").parse::<i64>() {
+            Ok(km) if km >= 0 => Ok(()),
+            _ => Err((0, "type the reading in whole kilometres, e.g. 45210".into())),
+        },
+        DeskPrompt::KeyTag if v[0].eq_ignore_ascii_case("auto") || v[0].trim().is_empty() => Ok(()),
+        DeskPrompt::KeyTag => match v[0].trim().trim_start_matches(['K', 'k']).parse::<i64>() {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err((0, "type auto, or the number of a hook".into())),
+        },
+        DeskPrompt::ListNote { .. } | DeskPrompt::ListMark { .. } | DeskPrompt::KeyHandOver => {
+            Ok(())
+        }
+    }
+}
+
+/// A count as typed: a whole number, never negative.
+pub fn count(text: &str) -> Result<i64, String> {
+    match text.trim().parse::<i64>() {
+        Ok(n) if n >= 0 => Ok(n),
+        Ok(_) => Err("a count cannot be negative".into()),
+        Err(_) => Err("type a count, e.g. 1".into()),
     }
 }
 
@@ -377,6 +490,8 @@ pub fn write(p: &Prompted, target: &Target, cx: &Ctx) -> Option<Command> {
                 "what.answer",
             )
         }
+        // F4 turns its own dialogs into changes of the list it edits.
+        _ => return None,
     };
     let what = cx.texts.fill(what, &[("ro", &target.number)]);
     Some(Command::write(write, what))

@@ -79,6 +79,8 @@ impl Prompt {
                 }
             }
         }
+        // Typing replaces a value put back, as it does a suggested one.
+        self.select_focused();
         self
     }
 

@@ -88,6 +88,10 @@ impl RoPane {
 }
 
 impl Pane for RoPane {
+    fn in_hand(&self) -> Option<i64> {
+        self.form.as_ref().and_then(|f| f.ro.id)
+    }
+
     fn id(&self) -> PaneId {
         PaneId::RepairOrder
     }
