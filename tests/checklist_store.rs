@@ -428,22 +428,11 @@ fn an_ro_without_a_check_in_list_is_delivered_as_before() {
     move_to(&mut store, id, RoStatus::Delivered, None).unwrap();
 }
 
-const FRONTDESK: &str = env!("CARGO_BIN_EXE_frontdesk");
 const LOAD: &str = env!("CARGO_BIN_EXE_fd-load");
 
 #[test]
 fn two_processes_asking_for_hooks_at_once_never_share_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("shop.db");
-    let out = Command::new(FRONTDESK)
-        .args(["demo", "--db", db.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (_dir, db) = common::pty::fresh_demo();
     let store = SqliteStore::open(&db, frontdesk::store::OpenMode::ReadWrite).unwrap();
     let ids: Vec<i64> = store
         .board()

@@ -87,10 +87,7 @@ fn main() -> Result<()> {
 
 fn tags(db: &Path, ros: &[i64], hook: Option<i64>) -> Result<()> {
     use frontdesk::domain::checklist::keys::TagRequest;
-    let mut store = open(db)?;
-    store.set_lock_wait(Duration::from_secs(30))?;
-    let login = frontdesk::os::real_login();
-    let user_id = store.user_by_login(&login)?.map(|u| u.id);
+    let (mut store, login, user_id) = writer(db)?;
     let request = hook.map_or(TagRequest::Auto, TagRequest::Hook);
     for ro in ros {
         let by = Actor {
@@ -104,6 +101,16 @@ fn tags(db: &Path, ros: &[i64], hook: Option<i64>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The shop opened for writing, waiting as a terminal does for a busy
+/// lock, with the real login and its user id.
+fn writer(db: &Path) -> Result<(Box<dyn Store>, String, Option<i64>)> {
+    let mut store = open(db)?;
+    store.set_lock_wait(Duration::from_secs(30))?;
+    let login = frontdesk::os::real_login();
+    let user_id = store.user_by_login(&login)?.map(|u| u.id);
+    Ok((store, login, user_id))
 }
 
 fn open(db: &Path) -> Result<Box<dyn Store>> {
@@ -121,10 +128,7 @@ fn say(line: &str) {
 }
 
 fn work(db: &Path, worker: u32, time: Duration) -> Result<()> {
-    let mut store = open(db)?;
-    store.set_lock_wait(Duration::from_secs(30))?;
-    let login = frontdesk::os::real_login();
-    let user_id = store.user_by_login(&login)?.map(|u| u.id);
+    let (mut store, login, user_id) = writer(db)?;
     let mut rng = fastrand::Rng::with_seed(u64::from(worker) * 7919 + 1);
     let start = Instant::now();
     let (mut n, mut worst) = (0u64, Duration::ZERO);

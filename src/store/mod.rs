@@ -73,6 +73,22 @@ impl From<crate::domain::lifecycle::Refusal> for StoreError {
     }
 }
 
+impl From<crate::domain::checklist::keys::KeyError> for StoreError {
+    fn from(e: crate::domain::checklist::keys::KeyError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+impl From<crate::domain::checklist::SheetRefusal> for StoreError {
+    fn from(e: crate::domain::checklist::SheetRefusal) -> Self {
+        if e.is_conflict() {
+            StoreError::Conflict(e.to_string())
+        } else {
+            StoreError::Invalid(e.to_string())
+        }
+    }
+}
+
 impl From<crate::domain::added_work::AddedWorkError> for StoreError {
     fn from(e: crate::domain::added_work::AddedWorkError) -> Self {
         StoreError::Invalid(e.to_string())

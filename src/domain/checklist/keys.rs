@@ -115,22 +115,34 @@ impl fmt::Display for KeyError {
 
 impl std::error::Error for KeyError {}
 
-/// A tag as typed: a hook number in the cabinet's range.
-pub fn parse_tag(typed: &str, first: i64, last: i64) -> Result<i64, KeyError> {
-    let out = || KeyError::OutOfRange {
-        tag: typed.trim().to_string(),
-        first,
-        last,
-    };
-    let n: i64 = typed
-        .trim()
-        .trim_start_matches(['K', 'k'])
-        .parse()
-        .map_err(|_| out())?;
+/// A hook number as typed ("17", "K17"); `None` when it is not one.
+pub fn hook_number(typed: &str) -> Option<i64> {
+    let n: i64 = typed.trim().trim_start_matches(['K', 'k']).parse().ok()?;
+    (n > 0).then_some(n)
+}
+
+/// A hook of the cabinet, or why not.
+pub fn check_hook(n: i64, first: i64, last: i64) -> Result<i64, KeyError> {
     if (first..=last).contains(&n) {
         Ok(n)
     } else {
-        Err(out())
+        Err(KeyError::OutOfRange {
+            tag: n.to_string(),
+            first,
+            last,
+        })
+    }
+}
+
+/// A tag as typed: a hook number in the cabinet's range.
+pub fn parse_tag(typed: &str, first: i64, last: i64) -> Result<i64, KeyError> {
+    match hook_number(typed) {
+        Some(n) => check_hook(n, first, last),
+        None => Err(KeyError::OutOfRange {
+            tag: typed.trim().to_string(),
+            first,
+            last,
+        }),
     }
 }
 
@@ -180,4 +192,16 @@ pub fn check_hand_over(
 pub enum TagRequest {
     Auto,
     Hook(i64),
+}
+
+impl TagRequest {
+    /// As typed: `auto` (or nothing) for the first free hook, else a hook
+    /// number ("17", "K17"); `None` for anything else.
+    pub fn parse(typed: &str) -> Option<TagRequest> {
+        let typed = typed.trim();
+        if typed.is_empty() || typed.eq_ignore_ascii_case("auto") {
+            return Some(TagRequest::Auto);
+        }
+        hook_number(typed).map(TagRequest::Hook)
+    }
 }

@@ -37,6 +37,14 @@ impl Phase {
             .into_iter()
             .find(|p| p.code() == code)
     }
+
+    /// As a sentence says it: "the check-in list".
+    pub fn words(self) -> &'static str {
+        match self {
+            Phase::CheckIn => "check-in",
+            Phase::Delivery => "delivery",
+        }
+    }
 }
 
 /// The sections of the sheet, as stored (`checklist_entries.category`).
@@ -70,6 +78,15 @@ impl Category {
             Category::Cover => "cover",
         }
     }
+
+    /// The categories a template lists (damage is marked on the car).
+    pub const LISTED: [Category; 5] = [
+        Category::Document,
+        Category::Belonging,
+        Category::Tool,
+        Category::WarningLight,
+        Category::Cover,
+    ];
 
     pub fn from_code(code: &str) -> Option<Category> {
         Category::ALL.into_iter().find(|c| c.code() == code)
@@ -202,7 +219,7 @@ impl Entry {
     }
 
     /// Whether `other` (the same item, later) says the same thing.
-    fn agrees_with(&self, other: &Entry) -> bool {
+    pub fn agrees_with(&self, other: &Entry) -> bool {
         match self.category {
             Category::Damage => self.damage == other.damage,
             Category::Document => self.present == other.present && self.valid == other.valid,
@@ -252,6 +269,28 @@ impl Default for Answers {
             waiting: false,
             covers: false,
         }
+    }
+}
+
+impl Answers {
+    /// The answers that differ from `before`, in words, for the audit line.
+    pub fn changes_since(&self, before: &Answers) -> Vec<String> {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        let mut changes = Vec::new();
+        if before.wash != self.wash {
+            changes.push(format!("wash {}", yes(self.wash)));
+        }
+        if before.old_parts != self.old_parts {
+            changes.push(format!("old parts {}", self.old_parts.code()));
+        }
+        if before.waiting != self.waiting {
+            let w = if self.waiting { "waits" } else { "leaves" };
+            changes.push(format!("customer {w}"));
+        }
+        if before.covers != self.covers {
+            changes.push(format!("covers {}", yes(self.covers)));
+        }
+        changes
     }
 }
 
@@ -420,6 +459,56 @@ pub fn differences(check_in: &Sheet, delivery: &Sheet) -> Vec<Difference> {
     out
 }
 
+/// What a save of `sheet` over `stored` changes, in words, for the audit
+/// line (every store writes the same words).
+pub fn changes_in_words(stored: Option<&Sheet>, sheet: &Sheet) -> Vec<String> {
+    let empty = Sheet::default();
+    let stored = stored.unwrap_or(&empty);
+    let mut out = Vec::new();
+    for e in &sheet.entries {
+        match stored.find(&e.key()) {
+            None => out.push(format!("+ {}", words(e))),
+            Some(old) if old != e => out.push(format!("{} → {}", words(old), words(e))),
+            Some(_) => {}
+        }
+    }
+    for old in &stored.entries {
+        if sheet.find(&old.key()).is_none() {
+            out.push(format!("- {}", words(old)));
+        }
+    }
+    out
+}
+
+fn words(e: &Entry) -> String {
+    let mut s = match (e.category, e.damage) {
+        (Category::Damage, Some((k, sev))) => format!("{} {} {sev}", e.item, k.code()),
+        (Category::Belonging | Category::Tool, _) => format!("{} ×{}", e.item, e.present_count()),
+        (Category::Document, _) => format!(
+            "{} {}",
+            e.item,
+            if !e.present {
+                "missing"
+            } else if e.valid {
+                "ok"
+            } else {
+                "invalid"
+            }
+        ),
+        _ => format!("{} {}", e.item, if e.present { "on" } else { "off" }),
+    };
+    if !e.note.is_empty() {
+        s += &format!(" ({})", e.note);
+    }
+    if e.checked {
+        s += " ✓";
+    }
+    if !e.explanation.is_empty() {
+        s += &format!(" [{}]", e.explanation);
+    }
+    s
+}
+
 /// Why the customer cannot sign the delivery check yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum JointRefusal {
@@ -526,6 +615,139 @@ impl Handover {
             ),
         }
     }
+}
+
+/// The joint check at delivery is done once the work is: at the final
+/// check, the wash, or ready for pickup.
+pub fn delivery_check_due(status: crate::domain::RoStatus) -> bool {
+    use crate::domain::RoStatus::*;
+    matches!(status, QualityCheck | Washing | ReadyForPickup)
+}
+
+/// Why a list cannot be saved, or signed, now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SheetRefusal {
+    /// The RO is delivered and closed.
+    Closed,
+    /// Someone saved the list since it was loaded (its version now).
+    Stale {
+        phase: Phase,
+        now: i64,
+        signing: bool,
+    },
+    /// The customer signed it; it is kept as signed.
+    Signed {
+        phase: Phase,
+        name: String,
+    },
+    AlreadySigned(String),
+    NotSaved(Phase),
+    NoSigner,
+    NoCheckIn,
+    NotDone,
+    Joint(JointRefusal),
+    Invalid(String),
+}
+
+impl SheetRefusal {
+    /// Someone else's save came first: trying again on the new version may work.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, SheetRefusal::Stale { .. })
+    }
+}
+
+impl fmt::Display for SheetRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use SheetRefusal::*;
+        match self {
+            Closed => write!(f, "{}", crate::domain::lifecycle::Refusal::Closed),
+            Stale { phase, now, signing: false } => write!(f, "someone else saved this {} list meanwhile (now version {now}); nothing was saved: reload it (Esc, then F4) and make your change again", phase.words()),
+            Stale { phase, now, signing: true } => write!(f, "the {} list changed since you loaded it (now version {now}): look at it again before the customer signs", phase.words()),
+            Signed { phase, name } => write!(f, "{name} signed this {} list; it is kept as signed", phase.words()),
+            AlreadySigned(name) => write!(f, "{name} already signed this list"),
+            NotSaved(phase) => write!(f, "save the {} list before the customer signs it", phase.words()),
+            NoSigner => write!(f, "{}", JointRefusal::NoSigner),
+            NoCheckIn => write!(f, "{}", JointRefusal::NoCheckIn),
+            NotDone => write!(f, "the joint check at delivery comes when the work is done (quality check, washing or ready for pickup)"),
+            Joint(why) => write!(f, "{why}"),
+            Invalid(why) => write!(f, "{why}"),
+        }
+    }
+}
+
+impl std::error::Error for SheetRefusal {}
+
+/// What a save of `sheet` may do: an open RO, the list's current version,
+/// not yet signed by the customer; the delivery check once the work is
+/// done and the check-in list exists; entries that make sense.
+pub fn check_save(
+    ro: &crate::domain::RepairOrder,
+    stored: Option<&Sheet>,
+    sheet: &Sheet,
+    check_in: Option<&Sheet>,
+) -> Result<(), SheetRefusal> {
+    if ro.is_closed() {
+        return Err(SheetRefusal::Closed);
+    }
+    let now = stored.map_or(0, |s| s.version);
+    if now != sheet.version {
+        return Err(SheetRefusal::Stale {
+            phase: sheet.phase,
+            now,
+            signing: false,
+        });
+    }
+    if let Some(ack) = stored.and_then(|s| s.acknowledged.as_ref()) {
+        return Err(SheetRefusal::Signed {
+            phase: sheet.phase,
+            name: ack.name.clone(),
+        });
+    }
+    if sheet.phase == Phase::Delivery {
+        if check_in.is_none_or(|c| c.version == 0) {
+            return Err(SheetRefusal::NoCheckIn);
+        }
+        if !delivery_check_due(ro.status) {
+            return Err(SheetRefusal::NotDone);
+        }
+    }
+    validate(sheet).map_err(SheetRefusal::Invalid)
+}
+
+/// Whether the customer may sign `list` (the stored list of its phase, at
+/// `version` as the screen saw it); returns the name as it will be kept.
+pub fn check_sign(
+    ro: &crate::domain::RepairOrder,
+    phase: Phase,
+    version: i64,
+    name: &str,
+    list: Option<&Sheet>,
+    check_in: Option<&Sheet>,
+) -> Result<String, SheetRefusal> {
+    if ro.is_closed() {
+        return Err(SheetRefusal::Closed);
+    }
+    let name = crate::domain::text::clean_line(name.trim());
+    if name.is_empty() {
+        return Err(SheetRefusal::NoSigner);
+    }
+    let Some(list) = list else {
+        return Err(SheetRefusal::NotSaved(phase));
+    };
+    if list.version != version {
+        return Err(SheetRefusal::Stale {
+            phase,
+            now: list.version,
+            signing: true,
+        });
+    }
+    if let Some(ack) = &list.acknowledged {
+        return Err(SheetRefusal::AlreadySigned(ack.name.clone()));
+    }
+    if phase == Phase::Delivery {
+        check_joint(check_in, list).map_err(SheetRefusal::Joint)?;
+    }
+    Ok(name)
 }
 
 /// Checks a sheet before it is saved: counts, severities, panels.

@@ -175,12 +175,17 @@ pub fn parse(line: &str, template: &Template) -> Result<QuickCheckIn, LineError>
             continue;
         }
         // The words after a list keyword, up to the next keyword.
+        // The comma-separated parts of the words after a list keyword, up
+        // to the next keyword, each with its word's column.
         let take_list = |i: &mut usize| {
             let from = *i;
             while *i < words.len() && !is_keyword(words[*i].1) {
                 *i += 1;
             }
-            words[from..*i].to_vec()
+            words[from..*i]
+                .iter()
+                .flat_map(|&(c, w)| w.split(',').filter(|p| !p.is_empty()).map(move |p| (c, p)))
+                .collect::<Vec<_>>()
         };
         match word.to_ascii_uppercase().as_str() {
             "ODO" => {
@@ -203,24 +208,18 @@ pub fn parse(line: &str, template: &Template) -> Result<QuickCheckIn, LineError>
                     return Err(end("TAG needs auto or a hook number"));
                 };
                 i += 1;
-                q.tag = Some(if t.eq_ignore_ascii_case("auto") {
-                    TagRequest::Auto
-                } else {
-                    match t.trim_start_matches(['K', 'k']).parse::<i64>() {
-                        Ok(n) if n > 0 => TagRequest::Hook(n),
-                        _ => return Err(at(c, t, "a tag is auto or a hook number")),
-                    }
-                });
+                q.tag = Some(
+                    TagRequest::parse(t)
+                        .ok_or_else(|| at(c, t, "a tag is auto or a hook number"))?,
+                );
             }
             "DMG" => {
                 let list = take_list(&mut i);
                 if list.is_empty() {
                     return Err(err("DMG needs at least one mark, e.g. FLD:scratch:2"));
                 }
-                for (c, w) in list {
-                    for part in w.split(',').filter(|p| !p.is_empty()) {
-                        q.marks.push(mark(part).map_err(|why| at(c, part, &why))?);
-                    }
+                for (c, part) in list {
+                    q.marks.push(mark(part).map_err(|why| at(c, part, &why))?);
                 }
             }
             "BEL" => {
@@ -228,44 +227,30 @@ pub fn parse(line: &str, template: &Template) -> Result<QuickCheckIn, LineError>
                 if list.is_empty() {
                     return Err(err("BEL needs at least one item, e.g. umbrella,charger×2"));
                 }
-                for (c, w) in list {
-                    for part in w.split(',').filter(|p| !p.is_empty()) {
-                        q.items
-                            .push(item(part, template).map_err(|why| at(c, part, &why))?);
-                    }
+                for (c, part) in list {
+                    q.items
+                        .push(item(part, template).map_err(|why| at(c, part, &why))?);
                 }
             }
             "DOC" | "LIGHT" => {
-                let category = if word.eq_ignore_ascii_case("DOC") {
-                    Category::Document
+                let (category, what, into) = if word.eq_ignore_ascii_case("DOC") {
+                    (Category::Document, "document", &mut q.documents)
                 } else {
-                    Category::WarningLight
+                    (Category::WarningLight, "warning light", &mut q.lights)
                 };
                 let list = take_list(&mut i);
                 if list.is_empty() {
                     return Err(err("name at least one, separated by commas"));
                 }
-                for (c, w) in list {
-                    for part in w.split(',').filter(|p| !p.is_empty()) {
-                        let Some(found) = template.find(category, part) else {
-                            let what = if category == Category::Document {
-                                "document"
-                            } else {
-                                "warning light"
-                            };
-                            return Err(at(
-                                c,
-                                part,
-                                &format!("not a {what} of the template; ? lists them"),
-                            ));
-                        };
-                        let into = if category == Category::Document {
-                            &mut q.documents
-                        } else {
-                            &mut q.lights
-                        };
-                        into.push(found.code.clone());
-                    }
+                for (c, part) in list {
+                    let found = template.find(category, part).ok_or_else(|| {
+                        at(
+                            c,
+                            part,
+                            &format!("not a {what} of the template; ? lists them"),
+                        )
+                    })?;
+                    into.push(found.code.clone());
                 }
             }
             "WASH" => q.wash = Some(true),

@@ -59,13 +59,7 @@ impl Template {
     /// A shop's own template; an error names the problem.
     pub fn parse(text: &str) -> Result<Template, String> {
         let t: Template = toml::from_str(text).map_err(|e| format!("checklist template: {e}"))?;
-        for c in [
-            Category::Document,
-            Category::Belonging,
-            Category::Tool,
-            Category::WarningLight,
-            Category::Cover,
-        ] {
+        for c in Category::LISTED {
             let items = t.items(c);
             for (i, item) in items.iter().enumerate() {
                 if item.code.trim().is_empty() || item.count < 0 {
@@ -115,13 +109,7 @@ impl Template {
     /// A new check-in list: every template item, none yet marked present.
     pub fn blank(&self) -> Sheet {
         let mut entries = Vec::new();
-        for c in [
-            Category::Document,
-            Category::Belonging,
-            Category::Tool,
-            Category::WarningLight,
-            Category::Cover,
-        ] {
+        for c in Category::LISTED {
             for item in self.items(c) {
                 entries.push(Entry::item(c, &item.code, false, item.count));
             }

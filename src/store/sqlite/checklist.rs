@@ -9,11 +9,11 @@ use super::repair_order::load;
 use super::text::{opt_text, text};
 use crate::domain::audit::AuditEvent;
 use crate::domain::checklist::keys::{
-    check_hand_over, first_free, KeyCustody, KeyError, KeyHolder, KeyMove, TagRequest,
+    check_hand_over, check_hook, first_free, KeyCustody, KeyError, KeyHolder, KeyMove, TagRequest,
 };
 use crate::domain::checklist::{
-    check_joint, validate, Acknowledged, Answers, Category, DamageKind, Entry, OldParts, Phase,
-    Sheet,
+    changes_in_words, check_save, check_sign, Acknowledged, Answers, Category, DamageKind, Entry,
+    OldParts, Phase, Sheet,
 };
 use crate::domain::lifecycle::Refusal;
 use crate::domain::roles::Permission;
@@ -24,12 +24,6 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 fn invalid(msg: impl Into<String>) -> StoreError {
     StoreError::Invalid(msg.into())
-}
-
-impl From<KeyError> for StoreError {
-    fn from(e: KeyError) -> Self {
-        StoreError::Invalid(e.to_string())
-    }
 }
 
 pub fn sheets(conn: &Connection, ro_id: i64) -> StoreResult<Sheets> {
@@ -144,57 +138,6 @@ pub fn custody(conn: &Connection, ro_id: i64) -> StoreResult<Option<KeyCustody>>
     }))
 }
 
-/// What the save may do to this RO's list: an open RO, the list's current
-/// version, not yet signed by the customer; the delivery check once the
-/// work is done and the check-in list exists.
-fn check_save(
-    ro: &RepairOrder,
-    stored: Option<&Sheet>,
-    sheet: &Sheet,
-    check_in: Option<&Sheet>,
-) -> StoreResult<()> {
-    if ro.is_closed() {
-        return Err(Refusal::Closed.into());
-    }
-    let stored_version = stored.map_or(0, |s| s.version);
-    if stored_version != sheet.version {
-        return Err(StoreError::Conflict(format!(
-            "someone else saved this {} list meanwhile (now version {stored_version}); nothing was saved: reload it (Esc, then F4) and make your change again",
-            phase_words(sheet.phase)
-        )));
-    }
-    if let Some(ack) = stored.and_then(|s| s.acknowledged.as_ref()) {
-        return Err(invalid(format!(
-            "{} signed this {} list; it is kept as signed",
-            ack.name,
-            phase_words(sheet.phase)
-        )));
-    }
-    if sheet.phase == Phase::Delivery {
-        if check_in.is_none_or(|c| c.version == 0) {
-            return Err(invalid(
-                "there is no check-in list to check against: record the check-in first",
-            ));
-        }
-        if !ro.status.is_open()
-            || !matches!(
-                ro.status.code(),
-                "quality_check" | "washing" | "ready_for_pickup"
-            )
-        {
-            return Err(invalid("the joint check at delivery comes when the work is done (quality check, washing or ready for pickup)"));
-        }
-    }
-    validate(sheet).map_err(invalid)
-}
-
-fn phase_words(phase: Phase) -> &'static str {
-    match phase {
-        Phase::CheckIn => "check-in",
-        Phase::Delivery => "delivery",
-    }
-}
-
 /// Saves one phase's list (and at check-in the questions, the readings and
 /// a key tag) in one transaction.
 pub fn save(tx: &Transaction<'_>, req: &SaveSheet<'_>, by: Actor<'_>) -> StoreResult<()> {
@@ -206,9 +149,9 @@ pub fn save(tx: &Transaction<'_>, req: &SaveSheet<'_>, by: Actor<'_>) -> StoreRe
         Phase::Delivery => sheet(tx, req.ro_id, Phase::Delivery)?,
     };
     check_save(&ro, stored.as_ref(), req.sheet, check_in.as_ref())?;
-    let mut changes = entry_changes(stored.as_ref(), req.sheet);
+    let mut changes = changes_in_words(stored.as_ref(), req.sheet);
     if let Some(readings) = &req.readings {
-        changes.extend(save_readings(tx, &ro, readings, by)?);
+        save_readings(tx, &ro, readings, by)?;
     }
     if let Some(answers) = &req.answers {
         changes.extend(save_answers(tx, req.ro_id, answers)?);
@@ -240,9 +183,9 @@ fn save_readings(
     ro: &RepairOrder,
     r: &Readings,
     by: Actor<'_>,
-) -> StoreResult<Vec<String>> {
+) -> StoreResult<()> {
     if ro.fuel_eighths == r.fuel && ro.odometer_in_km == r.odometer {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let mut next = ro.clone();
     next.fuel_eighths = r.fuel;
@@ -259,28 +202,11 @@ fn save_readings(
             .map_err(|e| invalid(e.message))?;
     }
     super::repair_order::save(tx, &crate::store::SaveRo::new(&next), by)?;
-    Ok(Vec::new())
+    Ok(())
 }
 
 fn save_answers(tx: &Transaction<'_>, ro_id: i64, a: &Answers) -> StoreResult<Vec<String>> {
-    let before = answers(tx, ro_id)?;
-    let mut changes = Vec::new();
-    let yes = |b: bool| if b { "yes" } else { "no" };
-    if before.wash != a.wash {
-        changes.push(format!("wash {}", yes(a.wash)));
-    }
-    if before.old_parts != a.old_parts {
-        changes.push(format!("old parts {}", a.old_parts.code()));
-    }
-    if before.waiting != a.waiting {
-        changes.push(format!(
-            "customer {}",
-            if a.waiting { "waits" } else { "leaves" }
-        ));
-    }
-    if before.covers != a.covers {
-        changes.push(format!("covers {}", yes(a.covers)));
-    }
+    let changes = a.changes_since(&answers(tx, ro_id)?);
     if !changes.is_empty() {
         tx.prepare_cached(
             "UPDATE repair_orders SET wash_requested = ?2, old_parts = ?3, customer_waiting = ?4, covers_fitted = ?5 WHERE id = ?1",
@@ -288,55 +214,6 @@ fn save_answers(tx: &Transaction<'_>, ro_id: i64, a: &Answers) -> StoreResult<Ve
         .execute(params![ro_id, a.wash, a.old_parts.code(), a.waiting, a.covers])?;
     }
     Ok(changes)
-}
-
-/// What the save changes, in words, for the audit line.
-fn entry_changes(stored: Option<&Sheet>, sheet: &Sheet) -> Vec<String> {
-    let empty = Sheet::default();
-    let stored = stored.unwrap_or(&empty);
-    let mut out = Vec::new();
-    for e in &sheet.entries {
-        match stored.find(&e.key()) {
-            None => out.push(format!("+ {}", words(e))),
-            Some(old) if old != e => out.push(format!("{} → {}", words(old), words(e))),
-            Some(_) => {}
-        }
-    }
-    for old in &stored.entries {
-        if sheet.find(&old.key()).is_none() {
-            out.push(format!("- {}", words(old)));
-        }
-    }
-    out
-}
-
-fn words(e: &Entry) -> String {
-    let mut s = match (e.category, e.damage) {
-        (Category::Damage, Some((k, sev))) => format!("{} {} {sev}", e.item, k.code()),
-        (Category::Belonging | Category::Tool, _) => format!("{} ×{}", e.item, e.present_count()),
-        (Category::Document, _) => format!(
-            "{} {}",
-            e.item,
-            if !e.present {
-                "missing"
-            } else if e.valid {
-                "ok"
-            } else {
-                "invalid"
-            }
-        ),
-        _ => format!("{} {}", e.item, if e.present { "on" } else { "off" }),
-    };
-    if !e.note.is_empty() {
-        s += &format!(" ({})", e.note);
-    }
-    if e.checked {
-        s += " ✓";
-    }
-    if !e.explanation.is_empty() {
-        s += &format!(" [{}]", e.explanation);
-    }
-    s
 }
 
 fn write_entries(
@@ -395,33 +272,12 @@ pub fn acknowledge(
 ) -> StoreResult<()> {
     permit(tx, by, Permission::RecordChecklist)?;
     let ro = load(tx, ro_id)?;
-    if ro.is_closed() {
-        return Err(Refusal::Closed.into());
-    }
-    let name = clean_line(name.trim());
-    if name.is_empty() {
-        return Err(invalid("type the name of the person signing"));
-    }
     let check_in = sheet(tx, ro_id, Phase::CheckIn)?;
-    let Some(list) = sheet(tx, ro_id, phase)? else {
-        return Err(invalid(format!(
-            "save the {} list before the customer signs it",
-            phase_words(phase)
-        )));
+    let list = match phase {
+        Phase::CheckIn => check_in.clone(),
+        Phase::Delivery => sheet(tx, ro_id, Phase::Delivery)?,
     };
-    if list.version != version {
-        return Err(StoreError::Conflict(format!(
-            "the {} list changed since you loaded it (now version {}): look at it again before the customer signs",
-            phase_words(phase),
-            list.version
-        )));
-    }
-    if let Some(ack) = &list.acknowledged {
-        return Err(invalid(format!("{} already signed this list", ack.name)));
-    }
-    if phase == Phase::Delivery {
-        check_joint(check_in.as_ref(), &list).map_err(|e| invalid(e.to_string()))?;
-    }
+    let name = check_sign(&ro, phase, version, name, list.as_ref(), check_in.as_ref())?;
     tx.prepare_cached(
         "UPDATE checklists SET acknowledged_by = ?3, acknowledged_at = ?4, version = version + 1
          WHERE ro_id = ?1 AND phase = ?2",
@@ -449,21 +305,14 @@ pub fn assign_tag(
     if !ro.status.is_open() {
         return Err(Refusal::Closed.into());
     }
-    if let Some(k) = custody(tx, ro_id)?.filter(|k| !k.returned) {
-        return Err(KeyError::AlreadyTagged(k.tag).into());
+    if let Some((_, tag, _)) = open_tag(tx, ro_id)? {
+        return Err(KeyError::AlreadyTagged(tag).into());
     }
     let (first, last) = super::admin::settings(tx)?.key_hooks;
     let hook = match req {
         TagRequest::Auto => first_free(&hooks_in_use(tx)?, first, last)?,
         TagRequest::Hook(n) => {
-            if !(first..=last).contains(&n) {
-                return Err(KeyError::OutOfRange {
-                    tag: n.to_string(),
-                    first,
-                    last,
-                }
-                .into());
-            }
+            check_hook(n, first, last)?;
             if let Some((number, plate)) = holder_of(tx, n)? {
                 return Err(KeyError::TagInUse {
                     tag: n.to_string(),
@@ -526,10 +375,16 @@ fn add_move(
     Ok(())
 }
 
-fn open_tag_id(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<Option<i64>> {
+/// The RO's key on its hook now: the row's id, the tag, who holds it.
+fn open_tag(tx: &Transaction<'_>, ro_id: i64) -> StoreResult<Option<(i64, String, KeyHolder)>> {
     Ok(tx
-        .prepare_cached("SELECT id FROM key_tags WHERE ro_id = ?1 AND returned_at IS NULL")?
-        .query_row([ro_id], |r| r.get(0))
+        .prepare_cached(
+            "SELECT id, tag, holder FROM key_tags WHERE ro_id = ?1 AND returned_at IS NULL",
+        )?
+        .query_row([ro_id], |r| {
+            let holder = KeyHolder::from_code(&text(r, 2)?).unwrap_or(KeyHolder::Advisor);
+            Ok((r.get(0)?, text(r, 1)?, holder))
+        })
         .optional()?)
 }
 
@@ -544,10 +399,12 @@ pub fn hand_over(
 ) -> StoreResult<()> {
     permit(tx, by, Permission::HandOverKey)?;
     let ro = load(tx, ro_id)?;
-    let keys = custody(tx, ro_id)?;
-    check_hand_over(keys.as_ref(), to, ro.exit_notice_at.is_some())?;
-    let tag_id = open_tag_id(tx, ro_id)?.ok_or(KeyError::NoTag)?;
-    let tag = keys.map(|k| k.tag).unwrap_or_default();
+    check_hand_over(
+        custody(tx, ro_id)?.as_ref(),
+        to,
+        ro.exit_notice_at.is_some(),
+    )?;
+    let (tag_id, tag, _) = open_tag(tx, ro_id)?.ok_or(KeyError::NoTag)?;
     add_move(tx, tag_id, to, person, by)?;
     let event = AuditEvent::KeyHandedOver {
         number: ro.number.clone(),
@@ -565,17 +422,10 @@ pub fn hand_over(
 /// The car left (delivered, declined, cancelled): its key went with the
 /// customer and its hook is free.
 pub fn release(tx: &Transaction<'_>, ro_id: i64, number: &str, by: Actor<'_>) -> StoreResult<()> {
-    let Some(tag_id) = open_tag_id(tx, ro_id)? else {
+    let Some((tag_id, tag, holder)) = open_tag(tx, ro_id)? else {
         return Ok(());
     };
-    let tag: String = tx.query_row("SELECT tag FROM key_tags WHERE id = ?1", [tag_id], |r| {
-        text(r, 0)
-    })?;
-    let holder: String =
-        tx.query_row("SELECT holder FROM key_tags WHERE id = ?1", [tag_id], |r| {
-            text(r, 0)
-        })?;
-    if holder != KeyHolder::Customer.code() {
+    if holder != KeyHolder::Customer {
         add_move(tx, tag_id, KeyHolder::Customer, "", by)?;
     }
     free_tag(tx, ro_id, tag_id, number, &tag, by)

@@ -20,6 +20,7 @@ use crate::domain::checklist::template::Template;
 use crate::domain::checklist::{
     Answers, Category, DamageKind, Entry, Panel, Phase, Sheet, SEVERITIES,
 };
+use crate::domain::roles::Permission;
 use crate::domain::RepairOrder;
 use crate::store::{Readings, Sheets, Store, StoreResult};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -166,6 +167,15 @@ impl Loaded {
         self.edit.acknowledged.is_some()
     }
 
+    /// A desk dialog about this RO.
+    fn dialog(&self, purpose: DeskPrompt, cx: &Ctx) -> Vec<Command> {
+        vec![Command::Push(Box::new(desk::dialog(
+            purpose,
+            &self.target(),
+            cx,
+        )))]
+    }
+
     fn target(&self) -> Target {
         Target {
             ro_id: self.ro.id.unwrap_or_default(),
@@ -187,8 +197,6 @@ pub struct ChecklistPane {
     pub jump: String,
     /// Load the stored lists over the edit at the next reload (after our save).
     refresh: bool,
-    /// The RO asked for and still loading.
-    wanted: Option<i64>,
 }
 
 impl Default for ChecklistPane {
@@ -207,7 +215,6 @@ impl ChecklistPane {
             panel: Panel::FrontBumper,
             jump: String::new(),
             refresh: false,
-            wanted: None,
         }
     }
 
@@ -244,8 +251,9 @@ impl ChecklistPane {
 
     fn open(&mut self, id: i64, cx: &Ctx) -> Vec<Command> {
         if let Some(l) = &self.loaded {
+            // Already in hand: shown fresh (a hidden pane reloads on showing).
             if l.ro.id == Some(id) {
-                return vec![Command::Read(Read::Sheets(id))];
+                return Vec::new();
             }
             if l.is_dirty() {
                 return vec![Command::Warn(
@@ -253,7 +261,6 @@ impl ChecklistPane {
                 )];
             }
         }
-        self.wanted = Some(id);
         vec![Command::Read(Read::Sheets(id))]
     }
 
@@ -278,17 +285,13 @@ impl ChecklistPane {
             }
         }
         self.refresh = false;
-        self.wanted = None;
         self.cursor = self.cursor.min(self.row_count().saturating_sub(1));
     }
 
     /// Why the list on screen cannot change now, if it cannot.
     fn locked(&self, cx: &Ctx) -> Option<String> {
         let l = self.loaded.as_ref()?;
-        if let Err(e) = cx
-            .session
-            .permit(crate::domain::roles::Permission::RecordChecklist, cx.texts)
-        {
+        if let Err(e) = cx.session.permit(Permission::RecordChecklist, cx.texts) {
             return Some(e);
         }
         if l.ro.is_closed() {
@@ -300,13 +303,33 @@ impl ChecklistPane {
             .map(|a| cx.texts.fill("list.signed_frozen", &[("name", &a.name)]))
     }
 
+    /// The RO in hand if its list may change now; else what to say (nothing
+    /// when no RO is in hand).
+    fn editable(&self, cx: &Ctx) -> Result<&Loaded, Vec<Command>> {
+        let l = self.loaded.as_ref().ok_or_else(Vec::new)?;
+        match self.locked(cx) {
+            Some(why) => Err(vec![Command::Warn(why)]),
+            None => Ok(l),
+        }
+    }
+
+    /// The RO in hand if this terminal's user may do `p`; else why not.
+    fn allowed(&self, p: Permission, cx: &Ctx) -> Result<&Loaded, Vec<Command>> {
+        let l = self.loaded.as_ref().ok_or_else(Vec::new)?;
+        cx.session
+            .permit(p, cx.texts)
+            .map_err(|e| vec![Command::Warn(e)])?;
+        Ok(l)
+    }
+
     /// Runs `f` on the list if it may change; else says why.
-    fn change(&mut self, cx: &Ctx, f: impl FnOnce(&mut Loaded)) -> Vec<Command> {
+    /// `f` gets the template too (the lists are built from it).
+    fn change(&mut self, cx: &Ctx, f: impl FnOnce(&mut Loaded, &Template)) -> Vec<Command> {
         if let Some(why) = self.locked(cx) {
             return vec![Command::Warn(why)];
         }
         if let Some(l) = self.loaded.as_mut() {
-            f(l);
+            f(l, &self.template);
         }
         Vec::new()
     }
@@ -376,7 +399,7 @@ impl ChecklistPane {
         let section = self.section;
         let row = self.current();
         let (cursor, panel) = (self.cursor, self.panel);
-        self.change(cx, |l| {
+        self.change(cx, |l, _| {
             let delivery = l.phase() == Phase::Delivery;
             match section {
                 Section::Questions if !delivery => {
@@ -433,7 +456,7 @@ impl ChecklistPane {
         let section = self.section;
         let row = self.current();
         let (cursor, panel) = (self.cursor, self.panel);
-        self.change(cx, |l| match section {
+        self.change(cx, |l, _| match section {
             Section::Questions if l.phase() == Phase::CheckIn => {
                 toggle_question(l, QUESTIONS[cursor.min(5)], up)
             }
@@ -467,12 +490,10 @@ impl ChecklistPane {
     }
 
     fn enter(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
+        let l = match self.editable(cx) {
+            Ok(l) => l,
+            Err(say) => return say,
         };
-        if let Some(why) = self.locked(cx) {
-            return vec![Command::Warn(why)];
-        }
         let target = l.target();
         let purpose = match self.section {
             Section::WalkAround => DeskPrompt::ListMark { panel: self.panel },
@@ -511,30 +532,23 @@ impl ChecklistPane {
     }
 
     fn add(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
+        let l = match self.editable(cx) {
+            Ok(l) => l,
+            Err(say) => return say,
         };
-        if let Some(why) = self.locked(cx) {
-            return vec![Command::Warn(why)];
-        }
         let purpose = match self.section {
             Section::WalkAround => DeskPrompt::ListMark { panel: self.panel },
             Section::Belongings => DeskPrompt::ListFree,
             _ => return Vec::new(),
         };
-        vec![Command::Push(Box::new(desk::dialog(
-            purpose,
-            &l.target(),
-            cx,
-        )))]
+        l.dialog(purpose, cx)
     }
 
     fn remove(&mut self, cx: &Ctx) -> Vec<Command> {
         let section = self.section;
         let row = self.current();
         let panel = self.panel;
-        let template = self.template.clone();
-        let out = self.change(cx, |l| match section {
+        let out = self.change(cx, |l, template| match section {
             Section::WalkAround => {
                 if let Some(i) = l
                     .edit
@@ -562,15 +576,10 @@ impl ChecklistPane {
     }
 
     fn save(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
+        let l = match self.allowed(Permission::RecordChecklist, cx) {
+            Ok(l) => l,
+            Err(say) => return say,
         };
-        if let Err(e) = cx
-            .session
-            .permit(crate::domain::roles::Permission::RecordChecklist, cx.texts)
-        {
-            return vec![Command::Warn(e)];
-        }
         if !l.is_dirty() {
             return vec![Command::Notice(cx.texts.get("list.nothing_to_save").into())];
         }
@@ -587,12 +596,10 @@ impl ChecklistPane {
     }
 
     fn sign(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
+        let l = match self.editable(cx) {
+            Ok(l) => l,
+            Err(say) => return say,
         };
-        if let Some(why) = self.locked(cx) {
-            return vec![Command::Warn(why)];
-        }
         if l.is_dirty() || l.edit.version == 0 {
             return vec![Command::Warn(cx.texts.get("list.save_first").into())];
         }
@@ -602,11 +609,7 @@ impl ChecklistPane {
                 return vec![Command::Warn(why.to_string())];
             }
         }
-        vec![Command::Push(Box::new(desk::dialog(
-            DeskPrompt::ListSign,
-            &l.target(),
-            cx,
-        )))]
+        l.dialog(DeskPrompt::ListSign, cx)
     }
 
     /// Ctrl-D: between the check-in and the joint check at delivery.
@@ -633,32 +636,17 @@ impl ChecklistPane {
     }
 
     fn tag(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
-        };
-        if let Err(e) = cx
-            .session
-            .permit(crate::domain::roles::Permission::HandOverKey, cx.texts)
-        {
-            return vec![Command::Warn(e)];
+        match self.allowed(Permission::HandOverKey, cx) {
+            Ok(l) => l.dialog(DeskPrompt::KeyTag, cx),
+            Err(say) => say,
         }
-        vec![Command::Push(Box::new(desk::dialog(
-            DeskPrompt::KeyTag,
-            &l.target(),
-            cx,
-        )))]
     }
 
     fn hand_over(&mut self, cx: &Ctx) -> Vec<Command> {
-        let Some(l) = &self.loaded else {
-            return Vec::new();
+        let l = match self.allowed(Permission::HandOverKey, cx) {
+            Ok(l) => l,
+            Err(say) => return say,
         };
-        if let Err(e) = cx
-            .session
-            .permit(crate::domain::roles::Permission::HandOverKey, cx.texts)
-        {
-            return vec![Command::Warn(e)];
-        }
         let Some(key) = l.stored.key.as_ref().filter(|k| !k.returned) else {
             return vec![Command::Warn(
                 crate::domain::checklist::keys::KeyError::NoTag.to_string(),
@@ -671,28 +659,22 @@ impl ChecklistPane {
     }
 
     fn quick(&mut self, cx: &Ctx) -> Vec<Command> {
-        if let Some(why) = self.locked(cx) {
-            return vec![Command::Warn(why)];
-        }
-        match &self.loaded {
-            Some(l) if l.phase() == Phase::CheckIn => {
-                vec![Command::Push(Box::new(QuickLine::new(
-                    self.template.clone(),
-                    &l.ro.number,
-                )))]
+        match self.editable(cx) {
+            Ok(l) if l.phase() == Phase::CheckIn => {
+                let line = QuickLine::new(self.template.clone(), &l.ro.number);
+                vec![Command::Push(Box::new(line))]
             }
-            Some(_) => vec![Command::Warn(
+            Ok(_) => vec![Command::Warn(
                 cx.texts.get("list.quick_check_in_only").into(),
             )],
-            None => Vec::new(),
+            Err(say) => say,
         }
     }
 
     /// The one-line check-in: applied whole, then saved with its tag.
     fn apply_quick(&mut self, q: QuickCheckIn, cx: &Ctx) -> Vec<Command> {
-        let template = self.template.clone();
-        let mut out = self.change(cx, |l| {
-            oneline::apply(&q, &mut l.edit, &mut l.answers, &template);
+        let mut out = self.change(cx, |l, template| {
+            oneline::apply(&q, &mut l.edit, &mut l.answers, template);
             if q.fuel.is_some() {
                 l.readings.fuel = q.fuel;
             }
@@ -762,10 +744,8 @@ impl ChecklistPane {
                 return vec![Command::write(write, what)];
             }
             DeskPrompt::KeyTag => {
-                let request = match v[0].trim().trim_start_matches(['K', 'k']).parse::<i64>() {
-                    Ok(n) => TagRequest::Hook(n),
-                    Err(_) => TagRequest::Auto,
-                };
+                // The dialog checked the words; anything else asks for auto.
+                let request = TagRequest::parse(&v[0]).unwrap_or(TagRequest::Auto);
                 let what = cx.texts.fill("what.key_tag", &[("ro", &l.ro.number)]);
                 return vec![Command::write(Write::KeyTag { ro_id, request }, what)];
             }
@@ -820,12 +800,10 @@ impl ChecklistPane {
     }
 }
 
+/// The check an RO opens on: the delivery check once the work is done.
 fn default_phase(ro: &RepairOrder, sheets: &Sheets) -> Phase {
-    let done = matches!(
-        ro.status.code(),
-        "quality_check" | "washing" | "ready_for_pickup"
-    );
-    if sheets.delivery.is_some() || (done && sheets.check_in.is_some()) {
+    let due = crate::domain::checklist::delivery_check_due(ro.status);
+    if sheets.delivery.is_some() || (due && sheets.check_in.is_some()) {
         Phase::Delivery
     } else {
         Phase::CheckIn
@@ -967,7 +945,7 @@ impl Pane for ChecklistPane {
     }
 
     fn reload(&mut self, store: &dyn Store, _cx: &Ctx) -> StoreResult<()> {
-        let Some(id) = self.wanted.or(self.loaded.as_ref().and_then(|l| l.ro.id)) else {
+        let Some(id) = self.loaded.as_ref().and_then(|l| l.ro.id) else {
             return Ok(());
         };
         let ro = store.load_ro(id)?;

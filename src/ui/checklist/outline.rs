@@ -116,7 +116,7 @@ fn draw_panel(
         buf.set_string(r.x, r.y + 1, centred(&shown, w), style);
     }
     if r.height >= 3 {
-        let name = if cx.texts.get("lang") == "zh" {
+        let name = if super::view::chinese(cx) {
             panel.name_zh()
         } else {
             panel.name()

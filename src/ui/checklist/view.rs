@@ -141,12 +141,22 @@ fn keys_line(pane: &ChecklistPane, cx: &Ctx) -> String {
     s
 }
 
+/// Whether the interface speaks Chinese (item and panel names have both).
+pub(super) fn chinese(cx: &Ctx) -> bool {
+    cx.texts.get("lang") == "zh"
+}
+
+/// A panel's code and name in the interface's language.
+pub(super) fn panel_name(p: crate::domain::checklist::Panel, cx: &Ctx) -> String {
+    let name = if chinese(cx) { p.name_zh() } else { p.name() };
+    format!("{} {name}", p.code())
+}
+
 /// The name of an entry as the advisor reads it.
 fn name(pane: &ChecklistPane, e: &Entry, cx: &Ctx) -> String {
-    let zh = cx.texts.get("lang") == "zh";
     match e.panel() {
-        Some(p) => format!("{} {}", p.code(), if zh { p.name_zh() } else { p.name() }),
-        None => pane.template.name(e.category, &e.item, zh),
+        Some(p) => panel_name(p, cx),
+        None => pane.template.name(e.category, &e.item, chinese(cx)),
     }
 }
 
@@ -238,7 +248,7 @@ fn list(pane: &ChecklistPane, l: &Loaded, frame: &mut Frame<'_>, area: Rect, cx:
 fn verdict(e: &Entry, before: Option<&Sheet>, cx: &Ctx) -> String {
     let same = before
         .and_then(|b| b.find(&e.key()))
-        .is_some_and(|b| differences(&one(b), &one(e)).is_empty());
+        .is_some_and(|b| b.agrees_with(e));
     match (e.checked, same) {
         (false, _) => cx.texts.get("list.to_check").into(),
         (true, true) => format!("✓ {}", cx.texts.get("list.same")),
@@ -246,14 +256,6 @@ fn verdict(e: &Entry, before: Option<&Sheet>, cx: &Ctx) -> String {
             format!("≠ {}", cx.texts.get("list.differs"))
         }
         (true, false) => format!("≠ {}", cx.texts.get("list.explained")),
-    }
-}
-
-fn one(e: &Entry) -> Sheet {
-    Sheet {
-        entries: vec![e.clone()],
-        version: 1,
-        ..Sheet::default()
     }
 }
 
@@ -319,8 +321,7 @@ fn marks_list(
 ) {
     let w = area.width as usize;
     let p = pane.panel;
-    let zh = cx.texts.get("lang") == "zh";
-    let mut head = format!("{} {}", p.code(), if zh { p.name_zh() } else { p.name() });
+    let mut head = panel_name(p, cx);
     if !pane.jump.is_empty() {
         head = format!("{head} · {}: {}▏", cx.texts.get("list.jump"), pane.jump);
     }

@@ -294,10 +294,9 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
             Ok(km) if km >= 0 => Ok(()),
             _ => Err((0, "type the reading in whole kilometres, e.g. 45210".into())),
         },
-        DeskPrompt::KeyTag if v[0].eq_ignore_ascii_case("auto") || v[0].trim().is_empty() => Ok(()),
-        DeskPrompt::KeyTag => match v[0].trim().trim_start_matches(['K', 'k']).parse::<i64>() {
-            Ok(n) if n > 0 => Ok(()),
-            _ => Err((0, "type auto, or the number of a hook".into())),
+        DeskPrompt::KeyTag => match crate::domain::checklist::keys::TagRequest::parse(&v[0]) {
+            Some(_) => Ok(()),
+            None => Err((0, "type auto, or the number of a hook".into())),
         },
         DeskPrompt::ListNote { .. } | DeskPrompt::ListMark { .. } | DeskPrompt::KeyHandOver => {
             Ok(())
