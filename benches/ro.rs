@@ -1,7 +1,7 @@
 //! RO editor benchmarks on a generated shop of 100,000 ROs (BENCH_TOTAL to
 //! change): open and save an RO with 40 lines, save it with a three-way
 //! merge over another advisor's save, and keystroke-to-frame in the editor
-//! (key handling plus a full 80×24 draw). Medians.
+//! and on F4's car outline (key handling plus a full draw). Medians.
 //!
 //!     cargo bench --bench ro
 
@@ -182,5 +182,40 @@ fn main() {
                 .collect(),
         );
         println!("keystroke to frame, {field:?} field, 80x24: median {frame:.2?} (300 keys)");
+    }
+    outline(&mut app, &mut store);
+}
+
+/// F4's walk-around: an arrow key that moves the cursor panel, handled and
+/// the whole screen drawn, at 80×24 and 120×40.
+fn outline(app: &mut App, store: &mut SqliteStore) {
+    let key = |code| KeyEvent::new(code, KeyModifiers::NONE);
+    // F4 takes the RO open in the editor; Tab goes on to the walk-around.
+    app.handle_key(key(KeyCode::F(4)), store);
+    app.handle_key(key(KeyCode::Tab), store);
+    assert_eq!(app.current(), PaneId::Checklist, "F4 opened the RO in hand");
+    let on_outline = app
+        .pane::<frontdesk::ui::checklist::ChecklistPane>()
+        .unwrap()
+        .section;
+    assert_eq!(on_outline, frontdesk::ui::checklist::Section::WalkAround);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let frame = median(
+            (0..300)
+                .map(|i| {
+                    let dir = if i % 2 == 0 {
+                        KeyCode::Right
+                    } else {
+                        KeyCode::Left
+                    };
+                    let start = Instant::now();
+                    app.handle_key(key(dir), store);
+                    term.draw(|f| app.draw(f)).unwrap();
+                    start.elapsed()
+                })
+                .collect(),
+        );
+        println!("keystroke to frame, F4 outline, {w}x{h}: median {frame:.2?} (300 keys)");
     }
 }
