@@ -63,7 +63,7 @@ fn main() {
     };
     store
         .seed(
-            &frontdesk::demo::synthetic_shop(Utc::now(), "bench", open, total),
+            &frontdesk::demo::synthetic_shop(Utc::now(), "bench", open, total, total / 6),
             by,
         )
         .unwrap();

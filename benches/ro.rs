@@ -105,7 +105,7 @@ fn main() {
     };
     store
         .seed(
-            &frontdesk::demo::synthetic_shop(at, "bench", 500, total),
+            &frontdesk::demo::synthetic_shop(at, "bench", 500, total, total / 6),
             by,
         )
         .unwrap();

@@ -66,6 +66,9 @@ pub enum Command {
         /// Repair orders in all, history included.
         #[arg(long, default_value_t = 100_000)]
         total: usize,
+        /// Customers (one in six ROs when not given).
+        #[arg(long)]
+        customers: Option<usize>,
     },
     /// Check the database: integrity, foreign keys, the audit chain, rows
     /// with bad text, and who else can read the file.
@@ -86,6 +89,9 @@ pub enum Command {
     User(UserCommand),
     /// Print an estimate, repair order, added-items slip, settlement or exit notice.
     Print(PrintArgs),
+    /// The callback queue: the daily sweep, campaign lists, recall imports.
+    #[command(subcommand)]
+    Callbacks(crate::cli_calls::CallbacksCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -226,7 +232,11 @@ pub fn run(cli: Cli) -> Result<()> {
             println!("demo shop written to {path}");
             Ok(())
         }
-        Some(Command::Generate { open, total }) => generate(&path, actor, *open, *total),
+        Some(Command::Generate {
+            open,
+            total,
+            customers,
+        }) => generate(&path, actor, *open, *total, *customers),
         Some(Command::Check { against }) => check(&path, against.as_deref()),
         Some(Command::Audit(args)) => audit(&path, args, time_fmt(&cli)),
         Some(Command::Backup { target }) => {
@@ -236,6 +246,7 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::User(cmd)) => user(&path, cmd, actor),
         Some(Command::Print(args)) => print(&path, args, time_fmt(&cli), clock.now()),
+        Some(Command::Callbacks(cmd)) => crate::cli_calls::run(&path, cmd, actor),
     }
 }
 
@@ -319,7 +330,7 @@ fn checklist_doc(
 
 /// An output never lands on the shop or a file kept beside it, and never
 /// on anything else that exists unless `--force` says so.
-fn check_out(shop: &Location, out: &Path, force: bool) -> Result<()> {
+pub(crate) fn check_out(shop: &Location, out: &Path, force: bool) -> Result<()> {
     if store::is_part_of(shop, out) {
         bail!(
             "{} is the shop database (or a file kept beside it); not writing a printout over it",
@@ -339,7 +350,7 @@ fn check_out(shop: &Location, out: &Path, force: bool) -> Result<()> {
 }
 
 /// Writes `doc` to `file`: created new, or (with `force`) replaced.
-fn write_new(file: &Path, doc: &str, force: bool) -> Result<()> {
+pub(crate) fn write_new(file: &Path, doc: &str, force: bool) -> Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true);
@@ -396,12 +407,22 @@ pub fn create_demo(path: &Location, login: &str, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
-fn generate(path: &Location, by: Actor<'_>, open: usize, total: usize) -> Result<()> {
+fn generate(
+    path: &Location,
+    by: Actor<'_>,
+    open: usize,
+    total: usize,
+    customers: Option<usize>,
+) -> Result<()> {
     if open > total {
         bail!("--open ({open}) cannot exceed --total ({total})");
     }
     let mut store = store::open(path, OpenMode::Create)?;
-    store.seed(&demo::synthetic_shop(by.at, by.login, open, total), by)?;
+    let customers = customers.unwrap_or(total / 6);
+    store.seed(
+        &demo::synthetic_shop(by.at, by.login, open, total, customers),
+        by,
+    )?;
     println!("generated {path} with {total} repair orders, {open} open");
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! - [`os`]: who is at the keyboard, from the operating system.
 
 pub mod cli;
+pub mod cli_calls;
 pub mod demo;
 pub mod domain;
 pub mod os;

@@ -45,6 +45,13 @@ enum Cmd {
     },
     /// Hang the keys of these ROs on hooks, one write each (auto, or the
     /// given hook); prints `RO tag` or `RO refused: why` per RO.
+    /// Takes one callback (F5's Enter) and says whether it won.
+    Claim {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        id: i64,
+    },
     Tags {
         #[arg(long)]
         db: PathBuf,
@@ -66,6 +73,7 @@ enum Cmd {
 
 fn main() -> Result<()> {
     match Cli::parse().command {
+        Cmd::Claim { db, id } => claim(&db, id),
         Cmd::Worker {
             db,
             worker,
@@ -83,6 +91,20 @@ fn main() -> Result<()> {
         } => run(&db, processes, seconds),
         Cmd::Tags { db, ros, hook } => tags(&db, &ros, hook),
     }
+}
+
+fn claim(db: &Path, id: i64) -> Result<()> {
+    let (mut store, login, user_id) = writer(db)?;
+    let by = Actor {
+        login: &login,
+        user_id,
+        at: chrono::Utc::now(),
+    };
+    match store.claim_callback(id, by) {
+        Ok(()) => println!("claimed {id}"),
+        Err(e) => println!("refused: {e}"),
+    }
+    Ok(())
 }
 
 fn tags(db: &Path, ros: &[i64], hook: Option<i64>) -> Result<()> {

@@ -376,6 +376,9 @@ impl Builder {
             ("currency_symbol".into(), "¥".into()),
             ("tax_rate_bp".into(), TAX_RATE_BP.to_string()),
             ("demo".into(), if demo { "1" } else { "0" }.into()),
+            // A Guangzhou shop: its days and quiet hours are Beijing time,
+            // wherever the server's clock is set.
+            ("utc_offset_minutes".into(), "480".into()),
         ];
         self.shop.canned_jobs = crate::store::seed::default_canned_jobs();
         self.shop.clone()

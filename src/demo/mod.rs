@@ -8,6 +8,7 @@
 //! same way.
 
 mod builder;
+mod calls;
 mod replay;
 mod scenarios;
 
@@ -43,23 +44,27 @@ pub fn build_demo(store: &mut dyn Store, now: DateTime<Utc>, login: &str) -> Sto
     for v in &plan.in_bays {
         replay.run(v)?;
     }
-    let (callbacks, appointments) = b.followups(&ids, &ros, &plan);
     let followups = ShopSeed {
-        callbacks,
-        appointments,
+        appointments: b.followups(&ids),
         ..ShopSeed::default()
     };
     store.seed(&followups, by)?;
-    Ok(())
+    calls::build(store, now, &ids, &ros)
 }
 
 /// A large synthetic shop for benchmarks: `open` cars on the board and
 /// `total` repair orders in all.
-pub fn synthetic_shop(now: DateTime<Utc>, login: &str, open: usize, total: usize) -> ShopSeed {
+pub fn synthetic_shop(
+    now: DateTime<Utc>,
+    login: &str,
+    open: usize,
+    total: usize,
+    customers: usize,
+) -> ShopSeed {
     let mut b = Builder::new(now, 7);
     b.staff(login);
     b.bays_and_groups();
-    b.customers((total / 6).max(40));
+    b.customers(customers.max(40));
     b.bulk_history(total.saturating_sub(open));
     b.bulk_open(open);
     b.finish(false)

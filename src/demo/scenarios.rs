@@ -8,8 +8,8 @@ use crate::domain::added_work::Decision;
 use crate::domain::repair_order::{Category, LineKind, RoLine};
 use crate::domain::Money;
 use crate::domain::RoStatus::{self, *};
-use crate::store::seed::{SeedAppointment, SeedCallback, SeedIds};
-use chrono::{DateTime, Duration, Utc};
+use crate::store::seed::{SeedAppointment, SeedIds};
+use chrono::Duration;
 
 /// Added work on a demo car.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -218,10 +218,6 @@ pub(super) struct Plan {
     /// Cars that stand in their bay now: replayed last, so the cars passing
     /// through never find a lift taken.
     pub in_bays: Vec<Visit>,
-    /// Index into `visits` of the recent deliveries (three-day calls due)
-    /// and of the estimate declined today.
-    pub recent: Vec<usize>,
-    pub declined: usize,
 }
 
 impl Builder {
@@ -264,20 +260,9 @@ impl Builder {
         let cancelled = self.cancelled_today(fleet[next + 1], advisors[1 % advisors.len()]);
         recent.extend([declined, cancelled]);
         // Numbers follow check-in times, as at a real desk.
-        let first = visits.len();
         visits.extend(recent);
-        let mut order: Vec<usize> = (0..visits.len()).collect();
-        order.sort_by_key(|&i| visits[i].checked_in);
-        let position = |i: usize| order.iter().position(|&o| o == i).unwrap_or(i);
-        let recent = (first..first + 6).map(position).collect();
-        let declined = position(first + 6);
-        let visits = order.iter().map(|&i| visits[i].clone()).collect();
-        Plan {
-            visits,
-            in_bays,
-            recent,
-            declined,
-        }
+        visits.sort_by_key(|v| v.checked_in);
+        Plan { visits, in_bays }
     }
 
     fn scene_visit(&mut self, vehicle: usize, advisor: usize, s: &Scene) -> Visit {
@@ -411,50 +396,10 @@ impl Builder {
         }
     }
 
-    /// Calls due and appointments, by the ids the seed and the replay gave,
-    /// so the callback queue and the book have work.
-    pub fn followups(
-        &self,
-        ids: &SeedIds,
-        ros: &[i64],
-        plan: &Plan,
-    ) -> (Vec<SeedCallback>, Vec<SeedAppointment>) {
+    /// Appointments later today for the booked cars, by the ids the seed
+    /// gave, so the book and the reminders have work.
+    pub fn followups(&self, ids: &SeedIds) -> Vec<SeedAppointment> {
         let customer_of = |v: usize| ids.customers[self.shop.vehicles[v].owner];
-        let mut calls = Vec::new();
-        for &i in &plan.recent {
-            let v = &plan.visits[i];
-            let due = v.delivered_at.unwrap_or(self.now) + Duration::days(2);
-            let (customer, vehicle) = (customer_of(v.vehicle), ids.vehicles[v.vehicle]);
-            calls.push(callback(customer, vehicle, ros[i], "three_day_call", due));
-        }
-        let d = &plan.visits[plan.declined];
-        let due = self.now + Duration::days(7);
-        // Declined work is a reason to call later (003).
-        let (customer, vehicle) = (customer_of(d.vehicle), ids.vehicles[d.vehicle]);
-        calls.push(callback(
-            customer,
-            vehicle,
-            ros[plan.declined],
-            "declined_work",
-            due,
-        ));
-        let kinds = [
-            "declined_work",
-            "lost_customer",
-            "maintenance_due",
-            "first_maintenance",
-        ];
-        for (i, kind) in kinds.into_iter().enumerate() {
-            let customer = ids.customers[(i * 9 + 4) % ids.customers.len()];
-            let due = self.now - Duration::days(i as i64);
-            calls.push(SeedCallback {
-                customer_id: customer,
-                vehicle_id: None,
-                ro_id: None,
-                kind,
-                due_on: due.date_naive(),
-            });
-        }
         let appointments = self
             .shop
             .repair_orders
@@ -471,7 +416,7 @@ impl Builder {
                 }
             })
             .collect();
-        (calls, appointments)
+        appointments
     }
 
     /// `n` delivered repair orders spread over three years.
@@ -545,21 +490,5 @@ impl Builder {
             t.qc_passed_at = Some(at(promised - 40).min(now));
             t.ready_at = Some(at(promised).min(now));
         }
-    }
-}
-
-fn callback(
-    customer_id: i64,
-    vehicle_id: i64,
-    ro_id: i64,
-    kind: &'static str,
-    due: DateTime<Utc>,
-) -> SeedCallback {
-    SeedCallback {
-        customer_id,
-        vehicle_id: Some(vehicle_id),
-        ro_id: Some(ro_id),
-        kind,
-        due_on: due.date_naive(),
     }
 }

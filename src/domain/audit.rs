@@ -163,6 +163,8 @@ pub enum AuditEvent {
         number: String,
         tag: String,
     },
+    /// The callback queue: sweeps, claims, contacts, complaints, campaigns.
+    Call(super::callbacks::events::CallEvent),
 }
 
 impl AuditEvent {
@@ -174,6 +176,7 @@ impl AuditEvent {
             VehicleCreated { .. } | OwnerChanged { .. } | OdometerOverride { .. } => "vehicle",
             UserCreated { .. } | UserRoleChanged { .. } | UserDisabled { .. } => "user",
             ShopSeeded { .. } => "shop",
+            Call(e) => e.entity(),
             _ => "repair_order",
         }
     }
@@ -208,6 +211,7 @@ impl AuditEvent {
             Payment { .. } => "payment",
             ExitNotice { .. } => "exit_notice",
             ShopSeeded { .. } => "seed",
+            Call(e) => e.action(),
             ChecklistSaved { .. } => "checklist",
             ChecklistAcknowledged { .. } => "checklist_signed",
             KeyTagged { .. } => "key_tag",
@@ -320,6 +324,7 @@ impl AuditEvent {
             UserRoleChanged { login, from, to } => format!("{login}: {from} → {to}"),
             UserDisabled { login } => format!("{login} may no longer log in"),
             ShopSeeded { repair_orders } => format!("{repair_orders} repair orders"),
+            Call(e) => e.detail(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod added_work;
 pub mod audit;
 pub mod audit_chain;
 pub mod board;
+pub mod callbacks;
 pub mod checklist;
 pub mod clock;
 pub mod conflict;

@@ -252,6 +252,54 @@ pub struct Settings {
     pub is_demo: bool,
     /// The key cabinet's hooks, first and last (tags are hook numbers).
     pub key_hooks: (i64, i64),
+    /// The callback queue's rules: quiet hours, mileage, tries.
+    pub calls: CallSettings,
+}
+
+/// The shop's calling rules as set (see `domain::callbacks::Policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallSettings {
+    pub quiet: Option<(chrono::NaiveTime, chrono::NaiveTime)>,
+    pub daily_km: i64,
+    pub interval_km: i64,
+    pub interval_months: u32,
+    pub max_tries: i64,
+    /// The shop's offset from UTC in minutes, when set; else the server's.
+    pub utc_offset_minutes: Option<i32>,
+}
+
+impl Default for CallSettings {
+    fn default() -> Self {
+        let p = super::callbacks::Policy::default();
+        CallSettings {
+            quiet: p.quiet,
+            daily_km: p.daily_km,
+            interval_km: p.interval_km,
+            interval_months: p.interval_months,
+            max_tries: p.max_tries,
+            utc_offset_minutes: None,
+        }
+    }
+}
+
+impl CallSettings {
+    /// The policy the rules follow, with the shop's offset (`local`, the
+    /// server's own, unless the setting fixes one).
+    pub fn policy(&self, local: chrono::FixedOffset) -> super::callbacks::Policy {
+        let offset = self
+            .utc_offset_minutes
+            .and_then(|m| chrono::FixedOffset::east_opt(m * 60))
+            .unwrap_or(local);
+        super::callbacks::Policy {
+            offset,
+            quiet: self.quiet,
+            daily_km: self.daily_km.max(1),
+            interval_km: self.interval_km.max(1),
+            interval_months: self.interval_months.max(1),
+            max_tries: self.max_tries.max(1),
+            ..super::callbacks::Policy::default()
+        }
+    }
 }
 
 impl Default for Settings {
@@ -264,6 +312,7 @@ impl Default for Settings {
             discount_threshold_bp: super::validate::DISCOUNT_THRESHOLD_BP,
             is_demo: false,
             key_hooks: (1, 200),
+            calls: CallSettings::default(),
         }
     }
 }

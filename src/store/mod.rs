@@ -6,6 +6,7 @@
 //! Rules and wording are not decided here: guards come from `domain/`
 //! (`plan_move`, `desk::sign`, …) and audit lines from `domain::audit`.
 
+pub mod callbacks;
 pub mod seed;
 pub mod sqlite;
 
@@ -26,12 +27,15 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use callbacks::CallbackStore;
 pub use seed::{CannedJob, SeedIds, ShopSeed};
 pub use sqlite::SqliteStore;
 
 /// Every area at once: what a terminal or a command needs.
 pub mod prelude {
-    pub use super::{AdminStore, BoardStore, ChecklistStore, DraftStore, RoStore, Store};
+    pub use super::{
+        AdminStore, BoardStore, CallbackStore, ChecklistStore, DraftStore, RoStore, Store,
+    };
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -86,6 +90,22 @@ impl From<crate::domain::checklist::SheetRefusal> for StoreError {
         } else {
             StoreError::Invalid(e.to_string())
         }
+    }
+}
+
+impl From<crate::domain::callbacks::contact::ContactRefusal> for StoreError {
+    fn from(e: crate::domain::callbacks::contact::ContactRefusal) -> Self {
+        use crate::domain::callbacks::contact::ContactRefusal;
+        match e {
+            ContactRefusal::ClaimedByOther(_) => StoreError::Conflict(e.to_string()),
+            _ => StoreError::Invalid(e.to_string()),
+        }
+    }
+}
+
+impl From<crate::domain::callbacks::complaint::ComplaintRefusal> for StoreError {
+    fn from(e: crate::domain::callbacks::complaint::ComplaintRefusal) -> Self {
+        StoreError::Invalid(e.to_string())
     }
 }
 
@@ -449,9 +469,15 @@ pub trait DraftStore {
 
 /// The whole store. A connection moves between threads (the screen reads on
 /// one, the writer thread writes on another), so it is `Send`.
-pub trait Store: AdminStore + BoardStore + RoStore + ChecklistStore + DraftStore + Send {}
+pub trait Store:
+    AdminStore + BoardStore + RoStore + ChecklistStore + CallbackStore + DraftStore + Send
+{
+}
 
-impl<T: AdminStore + BoardStore + RoStore + ChecklistStore + DraftStore + Send> Store for T {}
+impl<T> Store for T where
+    T: AdminStore + BoardStore + RoStore + ChecklistStore + CallbackStore + DraftStore + Send
+{
+}
 
 /// Tells whether anyone has committed to the shop since the last call.
 pub trait ChangeWatcher: Send {

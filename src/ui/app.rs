@@ -327,6 +327,7 @@ impl App {
             Command::Notice(text) => self.say(text, false),
             Command::Warn(text) => self.warn(text),
             Command::Goto(pane, request) => return self.show(pane, request, &*store),
+            Command::Reload => self.reload_pane(owner, &*store),
             Command::Quit => self.quit = true,
         }
         Vec::new()

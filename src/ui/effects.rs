@@ -9,6 +9,8 @@
 
 use super::pane::PaneId;
 use crate::domain::added_work::AddedWorkCall;
+use crate::domain::callbacks::contact::Contact;
+use crate::domain::callbacks::Status;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
 use crate::domain::checklist::{Answers, Phase, Sheet};
 use crate::domain::draft::{Draft, SearchHit};
@@ -16,6 +18,7 @@ use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{Money, MoveRequest, RepairOrder, RoDetail};
+use crate::store::callbacks::{CustomerFile, NewComplaint};
 use crate::store::{
     Actor, CannedJob, DraftStore, Readings, SaveRo, SaveSheet, Sheets, Store, StoreResult,
 };
@@ -31,6 +34,8 @@ pub enum Read {
     CannedJobs,
     /// F4: the RO with both checks, the questions and the key.
     Sheets(i64),
+    /// F5: a customer's history at a glance.
+    CustomerFile(i64),
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +45,7 @@ pub enum ReadOut {
     Hits(Vec<SearchHit>),
     Canned(Vec<CannedJob>),
     Sheets(Box<RepairOrder>, Box<Sheets>),
+    File(Box<CustomerFile>),
     Drafts(Vec<Draft>),
     DraftDiscarded(i64),
 }
@@ -144,6 +150,18 @@ pub enum Write {
         to: KeyHolder,
         person: String,
     },
+    /// F5: take a callback, so no other agent calls the same customer.
+    Claim {
+        id: i64,
+    },
+    Release {
+        id: i64,
+    },
+    Contact {
+        id: i64,
+        contact: Contact,
+    },
+    Complaint(NewComplaint),
 }
 
 impl Write {
@@ -168,6 +186,8 @@ impl Write {
             | Write::SignSheet { ro_id, .. }
             | Write::KeyTag { ro_id, .. }
             | Write::KeyHandOver { ro_id, .. } => Some(*ro_id),
+            Write::Complaint(c) => c.ro_id,
+            Write::Claim { .. } | Write::Release { .. } | Write::Contact { .. } => None,
         }
     }
 }
@@ -179,6 +199,8 @@ pub enum WriteOut {
     StillOwed(Money),
     /// The hook the key was hung on.
     Tagged(String),
+    /// Where a recorded contact left its callback.
+    Contact(Status),
 }
 
 /// Who acts, owned, so a job can cross to the writer thread.
@@ -227,6 +249,7 @@ pub fn read(store: &dyn Store, read: &Read) -> StoreResult<ReadOut> {
         Read::Sheets(id) => {
             ReadOut::Sheets(Box::new(store.load_ro(*id)?), Box::new(store.sheets(*id)?))
         }
+        Read::CustomerFile(id) => ReadOut::File(Box::new(store.customer_file(*id)?)),
     })
 }
 
@@ -351,6 +374,15 @@ fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<Wri
             return Ok(WriteOut::Tagged(tag));
         }
         Write::KeyHandOver { ro_id, to, person } => store.hand_over_key(*ro_id, *to, person, by)?,
+        Write::Claim { id } => store.claim_callback(*id, by)?,
+        Write::Release { id } => store.release_callback(*id, by)?,
+        Write::Contact { id, contact } => {
+            let recorded = store.record_contact(*id, contact, by)?;
+            return Ok(WriteOut::Contact(recorded.status));
+        }
+        Write::Complaint(c) => {
+            store.open_complaint(c, by)?;
+        }
     }
     Ok(WriteOut::Done)
 }

@@ -84,6 +84,9 @@ pub enum Action {
     KeyTag,
     KeyHandOver,
     Complete,
+    OpenComplaint,
+    CycleAgent,
+    ReleaseCall,
 }
 
 impl Action {
@@ -126,10 +129,11 @@ pub enum KeyContext {
     RoActions,
     Checklist,
     QuickLine,
+    Callbacks,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 16] = [
+    pub const ALL: [KeyContext; 17] = [
         KeyContext::Global,
         KeyContext::List,
         KeyContext::Board,
@@ -146,6 +150,7 @@ impl KeyContext {
         KeyContext::RoActions,
         KeyContext::Checklist,
         KeyContext::QuickLine,
+        KeyContext::Callbacks,
     ];
 
     /// The translation key of the context's heading in help.

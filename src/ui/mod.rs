@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod board;
+pub mod callbacks;
 pub mod checklist;
 mod chrome;
 pub mod desk;

@@ -160,6 +160,8 @@ pub enum Command {
     Warn(String),
     /// Show another pane, with a request for it.
     Goto(PaneId, Option<Request>),
+    /// Reload the pane that asked (its filter changed).
+    Reload,
     Quit,
 }
 

@@ -2,6 +2,7 @@
 //! one line here (replacing its placeholder).
 
 use super::board::BoardPane;
+use super::callbacks::CallbacksPane;
 use super::checklist::ChecklistPane;
 use super::pane::{Pane, PaneId};
 use super::placeholder::NotBuilt;
@@ -12,7 +13,7 @@ pub fn all() -> Vec<Box<dyn Pane>> {
         Box::new(BoardPane::default()),
         Box::new(RoPane::default()),
         Box::new(ChecklistPane::default()),
-        Box::new(NotBuilt(PaneId::Callbacks)),
+        Box::new(CallbacksPane::default()),
         Box::new(NotBuilt(PaneId::Appointments)),
         Box::new(NotBuilt(PaneId::Customers)),
         Box::new(NotBuilt(PaneId::Reports)),

@@ -15,6 +15,15 @@ impl TimeFmt {
         TimeFmt::Fixed(FixedOffset::east_opt(0).expect("zero offset"))
     }
 
+    /// The offset from UTC at `t`.
+    pub fn offset_at(self, t: DateTime<Utc>) -> FixedOffset {
+        use chrono::Offset;
+        match self {
+            TimeFmt::System => t.with_timezone(&Local).offset().fix(),
+            TimeFmt::Fixed(off) => off,
+        }
+    }
+
     pub fn local(self, t: DateTime<Utc>) -> NaiveDateTime {
         match self {
             TimeFmt::System => t.with_timezone(&Local).naive_local(),

@@ -26,10 +26,24 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
             "demo" => s.is_demo = value == "1",
             "key_hook_first" => s.key_hooks.0 = value.parse().unwrap_or(s.key_hooks.0),
             "key_hook_last" => s.key_hooks.1 = value.parse().unwrap_or(s.key_hooks.1),
-            _ => {}
+            _ => call_setting(&mut s.calls, &key, &value),
         }
     }
     Ok(s)
+}
+
+/// The callback queue's settings; a value that does not parse keeps the default.
+fn call_setting(c: &mut crate::domain::CallSettings, key: &str, value: &str) {
+    let v = value.trim();
+    match key {
+        "quiet_hours" => c.quiet = crate::domain::callbacks::parse_quiet(v),
+        "default_daily_km" => c.daily_km = v.parse().unwrap_or(c.daily_km),
+        "service_interval_km" => c.interval_km = v.parse().unwrap_or(c.interval_km),
+        "service_interval_months" => c.interval_months = v.parse().unwrap_or(c.interval_months),
+        "callback_max_tries" => c.max_tries = v.parse().unwrap_or(c.max_tries),
+        "utc_offset_minutes" => c.utc_offset_minutes = v.parse().ok(),
+        _ => {}
+    }
 }
 
 fn user_from_row(r: &Row<'_>) -> rusqlite::Result<User> {

@@ -29,6 +29,10 @@ const MIGRATIONS: &[Step] = &[
         sql: include_str!("migrations/004_checklist.sql"),
         then: None,
     },
+    Step {
+        sql: include_str!("migrations/005_callbacks.sql"),
+        then: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

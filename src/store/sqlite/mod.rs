@@ -4,6 +4,8 @@
 mod admin;
 mod audit;
 mod board;
+mod callbacks;
+mod calls;
 mod checklist;
 mod desk;
 mod drafts;
@@ -21,6 +23,7 @@ use super::{
 };
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
 use crate::domain::audit::AuditEvent;
+use crate::domain::callbacks::contact::Contact;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
 use crate::domain::checklist::Phase;
 use crate::domain::draft::{Draft, SearchHit};
@@ -30,6 +33,12 @@ use crate::domain::settlement::Payment;
 use crate::domain::{
     BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Settings, User,
 };
+use crate::store::callbacks::{
+    CallbackStore, CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint,
+    NewPartOrder, QueueFilter, QueueRow, Recorded, SweepReport,
+};
+use callbacks::Scope;
+use chrono::{DateTime, Utc};
 use drafts::DraftFile;
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::cell::RefCell;
@@ -108,6 +117,22 @@ impl SqliteStore {
         Ok(out)
     }
 
+    /// Runs `f` as [`write`](Self::write) does, then brings the callbacks
+    /// of the RO's customer up to date in the same transaction: a delivery
+    /// owes its three-day call the moment it is recorded.
+    fn write_following<T>(
+        &mut self,
+        ro_id: i64,
+        by: Actor<'_>,
+        f: impl FnOnce(&Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        self.write(|tx| {
+            let out = f(tx)?;
+            follow(tx, ro_id, by)?;
+            Ok(out)
+        })
+    }
+
     /// Runs `f` on the drafts file, opening it (and adopting drafts an
     /// earlier version kept in the shop file) on first use.
     fn with_drafts<T>(&self, f: impl FnOnce(&mut DraftFile) -> StoreResult<T>) -> StoreResult<T> {
@@ -125,6 +150,19 @@ impl SqliteStore {
         }
         f(slot.as_mut().expect("opened above"))
     }
+}
+
+/// Refreshes the callbacks of the customer an RO belongs to.
+fn follow(tx: &Transaction<'_>, ro_id: i64, by: Actor<'_>) -> StoreResult<()> {
+    let customer: Option<i64> = rusqlite::OptionalExtension::optional(tx.query_row(
+        "SELECT customer_id FROM repair_orders WHERE id = ?1",
+        [ro_id],
+        |r| r.get(0),
+    ))?;
+    if let Some(c) = customer {
+        callbacks::sweep(tx, Scope::Customer(c), by)?;
+    }
+    Ok(())
 }
 
 /// Appends one row to the audit log. Called inside every write transaction;
@@ -227,7 +265,7 @@ impl BoardStore for SqliteStore {
     }
 
     fn move_ro(&mut self, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
-        self.write(|tx| board::move_ro(tx, req, by))
+        self.write_following(req.ro_id, by, |tx| board::move_ro(tx, req, by))
     }
 
     fn record_progress_check(
@@ -301,7 +339,11 @@ impl RoStore for SqliteStore {
     }
 
     fn save_ro(&mut self, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<RepairOrder> {
-        let id = self.write(|tx| repair_order::save(tx, req, by))?;
+        let id = self.write(|tx| {
+            let id = repair_order::save(tx, req, by)?;
+            follow(tx, id, by)?;
+            Ok(id)
+        })?;
         repair_order::load(&self.conn, id)
     }
 
@@ -314,7 +356,7 @@ impl RoStore for SqliteStore {
     }
 
     fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
-        self.write(|tx| desk::decline(tx, id, version, by))
+        self.write_following(id, by, |tx| desk::decline(tx, id, version, by))
     }
 
     fn propose_added_work(
@@ -334,7 +376,9 @@ impl RoStore for SqliteStore {
         call: &AddedWorkCall,
         by: Actor<'_>,
     ) -> StoreResult<()> {
-        self.write(|tx| desk::record_added_work_call(tx, id, version, call, by))
+        self.write_following(id, by, |tx| {
+            desk::record_added_work_call(tx, id, version, call, by)
+        })
     }
 
     fn add_payment(
@@ -388,7 +432,7 @@ impl RoStore for SqliteStore {
     }
 
     fn reopen_ro(&mut self, id: i64, version: i64, reason: &str, by: Actor<'_>) -> StoreResult<()> {
-        self.write(|tx| desk::reopen(tx, id, version, reason, by))
+        self.write_following(id, by, |tx| desk::reopen(tx, id, version, reason, by))
     }
 
     fn added_work_calls(&self, id: i64) -> StoreResult<Vec<CallRecord>> {
@@ -397,6 +441,75 @@ impl RoStore for SqliteStore {
 
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>> {
         admin::canned_jobs(&self.conn)
+    }
+}
+
+impl CallbackStore for SqliteStore {
+    fn sweep_callbacks(&mut self, by: Actor<'_>) -> StoreResult<SweepReport> {
+        self.write(|tx| callbacks::sweep(tx, Scope::Shop, by))
+    }
+
+    fn callback_queue(
+        &self,
+        filter: &QueueFilter,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<QueueRow>> {
+        calls::queue(&self.conn, filter, now)
+    }
+
+    fn customer_file(&self, customer_id: i64) -> StoreResult<CustomerFile> {
+        calls::file(&self.conn, customer_id)
+    }
+
+    fn claim_callback(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| calls::claim(tx, id, by))
+    }
+
+    fn release_callback(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| calls::release(tx, id, by))
+    }
+
+    fn record_contact(
+        &mut self,
+        id: i64,
+        contact: &Contact,
+        by: Actor<'_>,
+    ) -> StoreResult<Recorded> {
+        self.write(|tx| calls::record(tx, id, contact, by))
+    }
+
+    fn open_complaint(&mut self, c: &NewComplaint, by: Actor<'_>) -> StoreResult<i64> {
+        self.write(|tx| calls::open_complaint(tx, c, by))
+    }
+
+    fn resolve_complaint(
+        &mut self,
+        id: i64,
+        resolution: &str,
+        satisfied: Option<bool>,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| calls::resolve_complaint(tx, id, resolution, satisfied, by))
+    }
+
+    fn import_campaign(&mut self, c: &NewCampaign, by: Actor<'_>) -> StoreResult<CampaignImported> {
+        self.write(|tx| calls::import_campaign(tx, c, by))
+    }
+
+    fn callback_list(&self, filter: &ListFilter) -> StoreResult<Vec<ListRow>> {
+        calls::list(&self.conn, filter)
+    }
+
+    fn order_part(&mut self, order: &NewPartOrder, by: Actor<'_>) -> StoreResult<i64> {
+        self.write(|tx| calls::order_part(tx, order, by))
+    }
+
+    fn part_arrived(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| calls::mark_part(tx, id, "arrived_at", by))
+    }
+
+    fn part_collected(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| calls::mark_part(tx, id, "collected_at", by))
     }
 }
 

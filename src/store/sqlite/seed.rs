@@ -217,7 +217,8 @@ fn insert_line(
 fn write_followups(tx: &Transaction<'_>, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<()> {
     for cb in &shop.callbacks {
         tx.prepare_cached(
-            "INSERT INTO callbacks (customer_id, vehicle_id, ro_id, kind, due_on, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO callbacks (customer_id, vehicle_id, ro_id, kind, due_at, due_until, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5 || ' 00:00:00+00:00', date(?5, '+7 days') || ' 00:00:00+00:00', ?6)",
         )?
         .execute(params![cb.customer_id, cb.vehicle_id, cb.ro_id, cb.kind, cb.due_on, by.at])?;
     }

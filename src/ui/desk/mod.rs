@@ -61,6 +61,12 @@ pub enum DeskPrompt {
     KeyTag,
     /// F4: who takes the key (place, person).
     KeyHandOver,
+    /// F5: the outcome of a call on callback `id`.
+    Contact {
+        id: i64,
+    },
+    /// F5: a complaint about the selected customer.
+    Complaint,
 }
 
 /// The RO a desk action is about, as the screen saw it.
@@ -301,6 +307,8 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
         DeskPrompt::ListNote { .. } | DeskPrompt::ListMark { .. } | DeskPrompt::KeyHandOver => {
             Ok(())
         }
+        DeskPrompt::Contact { .. } => crate::ui::callbacks::dialogs::parse(v, cx).map(|_| ()),
+        DeskPrompt::Complaint => required(0, "what the customer complains about"),
     }
 }
 
