@@ -4,10 +4,13 @@
 //! quiet hours, the no-answer policy, the complaint clock, and the plan that
 //! makes generation idempotent.
 
+mod common;
+
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
+use common::calls::reached;
 use frontdesk::domain::callbacks::complaint::{escalates, reply_by, ComplaintStatus};
 use frontdesk::domain::callbacks::contact::{
-    self, after, Callback, Channel, Contact, ContactRefusal, Outcome,
+    self, after, Callback, Contact, ContactRefusal, Outcome,
 };
 use frontdesk::domain::callbacks::plan::{plan, Stored};
 use frontdesk::domain::callbacks::recall::parse_rows;
@@ -230,16 +233,16 @@ fn declined_work_names_the_items_until_they_are_done() {
         ("BRK-F".into(), "Front brake pads".into()),
         (String::new(), "Wiper blades".into()),
     ];
-    let all = declined_work(&v, std::slice::from_ref(&v), &p());
+    let all = declined_work(&v, &[&v], &p());
     assert_eq!(all.len(), 2);
     assert!(all[0].reason.contains("Front brake pads, Wiper blades"));
     assert_eq!(all[0].from, at(2026, 3, 15, 9));
     let mut later = visit(2, at(2026, 3, 20, 8));
     later.done = vec![("BRK-F".into(), "pads".into())];
-    let left = declined_work(&v, &[v.clone(), later.clone()], &p());
+    let left = declined_work(&v, &[&v, &later], &p());
     assert!(left[0].reason.contains("Wiper blades") && !left[0].reason.contains("brake"));
     later.done.push((String::new(), "wiper blades".into()));
-    assert!(declined_work(&v, &[v.clone(), later], &p()).is_empty());
+    assert!(declined_work(&v, &[&v, &later], &p()).is_empty());
 }
 
 #[test]
@@ -301,18 +304,6 @@ fn open_callback() -> Callback {
         claimed: None,
         attempts: 0,
         unanswered: 0,
-    }
-}
-
-fn reached(score: Option<i64>) -> Contact {
-    Contact {
-        outcome: Outcome::Reached,
-        channel: Channel::Phone,
-        score,
-        call_back_at: None,
-        appointment: false,
-        notes: String::new(),
-        complaint: String::new(),
     }
 }
 

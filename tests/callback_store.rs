@@ -7,9 +7,10 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use common::calls::reached;
 use frontdesk::demo::build_demo;
 use frontdesk::domain::callbacks::complaint::Source;
-use frontdesk::domain::callbacks::contact::{Channel, Contact, Outcome};
+use frontdesk::domain::callbacks::contact::Outcome;
 use frontdesk::domain::callbacks::{Kind, Status};
 use frontdesk::store::callbacks::{ListFilter, NewComplaint, QueueFilter, QueueRow};
 use frontdesk::store::prelude::*;
@@ -58,18 +59,6 @@ fn count(store: &SqliteStore) -> i64 {
     })
     .sum();
     all
-}
-
-fn reached(score: Option<i64>) -> Contact {
-    Contact {
-        outcome: Outcome::Reached,
-        channel: Channel::Phone,
-        score,
-        call_back_at: None,
-        appointment: false,
-        notes: String::new(),
-        complaint: String::new(),
-    }
 }
 
 #[test]

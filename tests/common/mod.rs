@@ -2,6 +2,7 @@
 //! names, and reading text positions out of a ratatui buffer.
 #![allow(dead_code)]
 
+pub mod calls;
 pub mod pty;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -227,11 +227,16 @@ pub fn retry_gap(n: i64) -> Duration {
 /// agent may take the call.
 pub const CLAIM_HOLDS: Duration = Duration::minutes(30);
 
+/// Whether a claim taken at `at` still holds at `now`.
+pub fn claim_holds(at: DateTime<Utc>, now: DateTime<Utc>) -> bool {
+    now - at < CLAIM_HOLDS
+}
+
 /// Whether `me` may take a callback claimed by `holder` at `at`.
 pub fn may_claim(holder: Option<(&str, DateTime<Utc>)>, me: &str, now: DateTime<Utc>) -> bool {
     match holder {
         None => true,
         Some((who, _)) if who == me => true,
-        Some((_, at)) => now - at >= CLAIM_HOLDS,
+        Some((_, at)) => !claim_holds(at, now),
     }
 }

@@ -122,27 +122,35 @@ pub fn derive(f: &Facts, now: DateTime<Utc>, p: &Policy) -> Vec<Due> {
         .filter(|c| c.do_not_contact)
         .map(|c| c.id)
         .collect();
-    let latest = latest_visits(&f.visits);
+    // Each car's visits, grouped once: no rule scans the whole shop per car.
+    let mut by_car: HashMap<i64, Vec<&Visit>> = HashMap::new();
+    for v in &f.visits {
+        by_car.entry(v.vehicle_id).or_default().push(v);
+    }
+    let latest: HashMap<i64, i64> = by_car
+        .iter()
+        .filter_map(|(car, vs)| {
+            vs.iter()
+                .max_by_key(|v| (v.delivered_at, v.ro_id))
+                .map(|v| (*car, v.ro_id))
+        })
+        .collect();
+    // In the visits' own order, so rows are made in the same order every run.
     let mut out = Vec::new();
     for v in &f.visits {
-        let is_latest = latest.get(&v.vehicle_id) == Some(&v.ro_id);
         out.extend(three_day_call(v, p));
         if let Some(done) = f.first_calls_done.get(&v.ro_id) {
             out.extend(second_call(v, *done, p));
         }
-        if is_latest {
+        if latest.get(&v.vehicle_id) == Some(&v.ro_id) {
             out.extend(life_cycle(v, p));
         }
-        out.extend(declined_work(v, &f.visits, p));
+        out.extend(declined_work(v, &by_car[&v.vehicle_id], p));
     }
     for c in &f.cars {
-        let visits: Vec<&Visit> = f
-            .visits
-            .iter()
-            .filter(|v| v.vehicle_id == c.vehicle_id)
-            .collect();
-        out.extend(first_maintenance(c, &visits, p));
-        out.extend(maintenance_due(c, &visits, p));
+        let visits = by_car.get(&c.vehicle_id).map_or(&[][..], Vec::as_slice);
+        out.extend(first_maintenance(c, visits, p));
+        out.extend(maintenance_due(c, visits, p));
         out.extend(insurance_renewal(c, p));
     }
     out.extend(lost_customers(&f.visits, now, p));
@@ -157,18 +165,6 @@ pub fn derive(f: &Facts, now: DateTime<Utc>, p: &Policy) -> Vec<Due> {
     // Do not contact: no rule calls this customer (step 14, 002).
     out.retain(|d| !blocked.contains(&d.customer_id));
     out
-}
-
-/// The latest visit of each car.
-fn latest_visits(visits: &[Visit]) -> HashMap<i64, i64> {
-    let mut latest: HashMap<i64, &Visit> = HashMap::new();
-    for v in visits {
-        let slot = latest.entry(v.vehicle_id).or_insert(v);
-        if (v.delivered_at, v.ro_id) > (slot.delivered_at, slot.ro_id) {
-            *slot = v;
-        }
-    }
-    latest.into_iter().map(|(car, v)| (car, v.ro_id)).collect()
 }
 
 fn plus_days(d: NaiveDate, n: i64) -> NaiveDate {
@@ -285,7 +281,7 @@ pub fn life_cycle(v: &Visit, p: &Policy) -> Vec<Due> {
 }
 
 /// Whether a later visit of the same car did the item.
-fn done_later(item: &(String, String), v: &Visit, visits: &[Visit]) -> bool {
+fn done_later(item: &(String, String), v: &Visit, visits: &[&Visit]) -> bool {
     visits
         .iter()
         .filter(|w| w.vehicle_id == v.vehicle_id && w.delivered_at > v.delivered_at)
@@ -305,7 +301,8 @@ fn same_item(a: &(String, String), b: &(String, String)) -> bool {
 /// is still not done.
 pub const DECLINED_TOUCHES: [i64; 2] = [14, 90];
 
-pub fn declined_work(v: &Visit, visits: &[Visit], p: &Policy) -> Vec<Due> {
+/// `visits`: the car's visits (any others are ignored).
+pub fn declined_work(v: &Visit, visits: &[&Visit], p: &Policy) -> Vec<Due> {
     let left: Vec<&str> = v
         .declined
         .iter()

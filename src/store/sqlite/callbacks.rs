@@ -43,7 +43,10 @@ pub fn policy(conn: &Connection, now: DateTime<Utc>) -> StoreResult<Policy> {
 struct Where {
     visits: &'static str,
     cars: &'static str,
+    /// For tables with a `customer_id` column.
     customer: &'static str,
+    /// For the customers table itself.
+    customers: &'static str,
 }
 
 const SHOP: Where = Where {
@@ -54,12 +57,14 @@ const SHOP: Where = Where {
         OR v.insurance_due_on BETWEEN date(?2, '+370 days') AND date(?2, '+500 days')
         OR v.id IN (SELECT vehicle_id FROM callbacks WHERE status = 'open' AND vehicle_id IS NOT NULL))",
     customer: "?1 IS NULL",
+    customers: "?1 IS NULL",
 };
 
 const ONE: Where = Where {
     visits: "ro.customer_id = ?1 AND ?2 IS NOT NULL",
     cars: "o.customer_id = ?1 AND ?2 IS NOT NULL",
     customer: "customer_id = ?1",
+    customers: "id = ?1",
 };
 
 fn scope_where(scope: Scope) -> (&'static Where, Option<i64>) {
@@ -215,7 +220,7 @@ fn blocked(
 ) -> StoreResult<Vec<crate::domain::callbacks::rules::Customer>> {
     let sql = format!(
         "SELECT id, name FROM customers WHERE do_not_contact = 1 AND ({})",
-        w.customer.replace("customer_id", "id")
+        w.customers
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![id], |r| {

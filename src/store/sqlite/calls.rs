@@ -42,10 +42,9 @@ pub fn queue(conn: &Connection, f: &QueueFilter, now: DateTime<Utc>) -> StoreRes
         let due: DateTime<Utc> = r.get(3)?;
         let until: DateTime<Utc> = r.get(4)?;
         let claimed_at: Option<DateTime<Utc>> = r.get(18)?;
-        let claimed_by = opt_text(r, 16)?.filter(|who| {
-            let at = claimed_at.unwrap_or(now);
-            !contact::may_claim(Some((who, at)), "", now)
-        });
+        // A lapsed claim shows as not taken, as anyone may take it.
+        let claimed_by =
+            opt_text(r, 16)?.filter(|_| contact::claim_holds(claimed_at.unwrap_or(now), now));
         Ok(QueueRow {
             id: r.get(0)?,
             kind: Kind::from_code(&text(r, 1)?).unwrap_or(Kind::LifeCycle),
