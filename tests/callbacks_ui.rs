@@ -179,3 +179,26 @@ fn in_quiet_hours_a_phone_call_is_not_recorded() {
         .iter()
         .all(|c| c.at != late));
 }
+
+#[test]
+fn a_complaint_stays_with_its_customer_when_the_queue_moves_underneath() {
+    let (mut store, mut app) = on_calls();
+    let row = pane(&app).current().unwrap().clone();
+    press_on(&mut app, &mut store, &[ch('c')]);
+    // Another agent closes that call meanwhile; the queue reloads.
+    let other = frontdesk::store::Actor {
+        login: "chen.jing",
+        user_id: None,
+        at: t0(),
+    };
+    let done = common::calls::reached(Some(5));
+    store.record_contact(row.id, &done, other).unwrap();
+    app.reload(&store);
+    let now_on = pane(&app).current().unwrap().customer_id;
+    assert_ne!(now_on, row.customer_id, "the cursor is on another customer now");
+    let typed: Vec<KeyEvent> = "Scratch on the bonnet".chars().map(ch).collect();
+    press_on(&mut app, &mut store, &typed);
+    press_on(&mut app, &mut store, &[k(KeyCode::Enter)]);
+    let file = store.customer_file(row.customer_id).unwrap();
+    assert_eq!(file.complaints[0].description, "Scratch on the bonnet");
+}

@@ -28,7 +28,11 @@ fn contact_prompt(row: &QueueRow, cx: &Ctx) -> Prompt {
         text_field(t.get("calls.complaint"), ""),
     ];
     let title = format!("{} · {}", t.get("calls.record"), row.customer);
-    let mut p = Prompt::new(&title, DeskPrompt::Contact { id: row.id }, fields);
+    let purpose = DeskPrompt::Contact {
+        id: row.id,
+        who: row.customer.clone(),
+    };
+    let mut p = Prompt::new(&title, purpose, fields);
     p.notes = vec![row.reason.clone(), t.get("calls.record_note").to_string()];
     p
 }
@@ -50,7 +54,16 @@ pub fn complaint(row: &QueueRow, cx: &Ctx) -> Vec<Command> {
     let t = cx.texts;
     let title = format!("{} · {}", t.get("calls.new_complaint"), row.customer);
     let fields = vec![text_field(t.get("calls.complaint"), "")];
-    let mut p = Prompt::new(&title, DeskPrompt::Complaint, fields);
+    // The customer as the dialog opened: a reload meanwhile (another
+    // agent closing this call) must not move the complaint to another row.
+    let about = NewComplaint {
+        customer_id: row.customer_id,
+        vehicle_id: row.vehicle_id,
+        ro_id: row.ro_id,
+        description: String::new(),
+        source: Source::Desk,
+    };
+    let mut p = Prompt::new(&title, DeskPrompt::Complaint(Box::new(about)), fields);
     p.notes = vec![t.get("calls.complaint_note").to_string()];
     vec![Command::Push(Box::new(p))]
 }
@@ -104,25 +117,19 @@ pub fn parse(v: &[String], cx: &Ctx) -> Result<Contact, (usize, String)> {
 }
 
 /// The write a finished F5 dialog asks for.
-pub fn write(p: &Prompted, row: Option<&QueueRow>, cx: &Ctx) -> Vec<Command> {
-    let Some(row) = row else {
-        return Vec::new();
-    };
+pub fn write(p: &Prompted, cx: &Ctx) -> Vec<Command> {
     match &p.purpose {
-        DeskPrompt::Contact { id } => match parse(&p.values, cx) {
+        DeskPrompt::Contact { id, who } => match parse(&p.values, cx) {
             Ok(contact) => {
-                let what = cx.texts.fill("calls.recording", &[("who", &row.customer)]);
+                let what = cx.texts.fill("calls.recording", &[("who", who)]);
                 vec![Command::write(Write::Contact { id: *id, contact }, what)]
             }
             Err((_, e)) => vec![Command::Warn(e)],
         },
-        DeskPrompt::Complaint => {
+        DeskPrompt::Complaint(about) => {
             let c = NewComplaint {
-                customer_id: row.customer_id,
-                vehicle_id: row.vehicle_id,
-                ro_id: row.ro_id,
                 description: p.values[0].trim().to_string(),
-                source: Source::Desk,
+                ..(**about).clone()
             };
             let what = cx.texts.get("calls.complaint_opening").to_string();
             vec![Command::write(Write::Complaint(c), what)]

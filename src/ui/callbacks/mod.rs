@@ -210,7 +210,7 @@ impl Pane for CallbacksPane {
             Done::Wrote { write, result, .. } => self.wrote(write, result, cx),
             Done::Picked(value) => match value.downcast::<Prompted>() {
                 Ok(p) => {
-                    let out = dialogs::write(&p, self.current(), cx);
+                    let out = dialogs::write(&p, cx);
                     if matches!(p.purpose, DeskPrompt::Contact { .. }) {
                         self.last = Some(*p);
                     }

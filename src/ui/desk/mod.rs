@@ -61,12 +61,13 @@ pub enum DeskPrompt {
     KeyTag,
     /// F4: who takes the key (place, person).
     KeyHandOver,
-    /// F5: the outcome of a call on callback `id`.
+    /// F5: the outcome of a call on callback `id`, to customer `who`.
     Contact {
         id: i64,
+        who: String,
     },
-    /// F5: a complaint about the selected customer.
-    Complaint,
+    /// F5: a complaint about the customer selected when it opened.
+    Complaint(Box<crate::store::callbacks::NewComplaint>),
 }
 
 /// The RO a desk action is about, as the screen saw it.
@@ -308,7 +309,7 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
             Ok(())
         }
         DeskPrompt::Contact { .. } => crate::ui::callbacks::dialogs::parse(v, cx).map(|_| ()),
-        DeskPrompt::Complaint => required(0, "what the customer complains about"),
+        DeskPrompt::Complaint(_) => required(0, "what the customer complains about"),
     }
 }
 
