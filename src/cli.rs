@@ -92,6 +92,12 @@ pub enum Command {
     /// The callback queue: the daily sweep, campaign lists, recall imports.
     #[command(subcommand)]
     Callbacks(crate::cli_calls::CallbacksCommand),
+    /// Import customers, cars and service history from CSV (UTF-8 or GBK),
+    /// all or nothing; importing the same file twice adds nothing twice.
+    Import(crate::cli_files::ImportArgs),
+    /// Export customers, vehicles or ROs (with their lines) as CSV that the
+    /// import reads back.
+    Export(crate::cli_files::ExportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -247,6 +253,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::User(cmd)) => user(&path, cmd, actor),
         Some(Command::Print(args)) => print(&path, args, time_fmt(&cli), clock.now()),
         Some(Command::Callbacks(cmd)) => crate::cli_calls::run(&path, cmd, actor),
+        Some(Command::Import(args)) => crate::cli_files::import(&path, args, actor),
+        Some(Command::Export(args)) => crate::cli_files::export(&path, args),
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod cli_calls;
+pub mod cli_files;
 pub mod demo;
 pub mod domain;
 pub mod os;

@@ -195,7 +195,10 @@ fn a_complaint_stays_with_its_customer_when_the_queue_moves_underneath() {
     store.record_contact(row.id, &done, other).unwrap();
     app.reload(&store);
     let now_on = pane(&app).current().unwrap().customer_id;
-    assert_ne!(now_on, row.customer_id, "the cursor is on another customer now");
+    assert_ne!(
+        now_on, row.customer_id,
+        "the cursor is on another customer now"
+    );
     let typed: Vec<KeyEvent> = "Scratch on the bonnet".chars().map(ch).collect();
     press_on(&mut app, &mut store, &typed);
     press_on(&mut app, &mut store, &[k(KeyCode::Enter)]);

@@ -41,6 +41,8 @@ fn every_subcommand_has_help() {
         vec!["user"],
         vec!["user", "add"],
         vec!["user", "list"],
+        vec!["import"],
+        vec!["export"],
     ] {
         let mut args = sub.clone();
         args.push("--help");

@@ -165,6 +165,10 @@ pub enum AuditEvent {
     },
     /// The callback queue: sweeps, claims, contacts, complaints, campaigns.
     Call(super::callbacks::events::CallEvent),
+    /// The appointment book.
+    Book(super::book::events::BookEvent),
+    /// A customer's or a car's file.
+    File(super::book::events::FileEvent),
 }
 
 impl AuditEvent {
@@ -177,6 +181,8 @@ impl AuditEvent {
             UserCreated { .. } | UserRoleChanged { .. } | UserDisabled { .. } => "user",
             ShopSeeded { .. } => "shop",
             Call(e) => e.entity(),
+            Book(_) => "appointment",
+            File(e) => e.entity(),
             _ => "repair_order",
         }
     }
@@ -212,6 +218,8 @@ impl AuditEvent {
             ExitNotice { .. } => "exit_notice",
             ShopSeeded { .. } => "seed",
             Call(e) => e.action(),
+            Book(e) => e.action(),
+            File(e) => e.action(),
             ChecklistSaved { .. } => "checklist",
             ChecklistAcknowledged { .. } => "checklist_signed",
             KeyTagged { .. } => "key_tag",
@@ -325,6 +333,8 @@ impl AuditEvent {
             UserDisabled { login } => format!("{login} may no longer log in"),
             ShopSeeded { repair_orders } => format!("{repair_orders} repair orders"),
             Call(e) => e.detail(),
+            Book(e) => e.detail(),
+            File(e) => e.detail(),
         }
     }
 

@@ -2,7 +2,6 @@
 //! Pure functions of a snapshot, so the board's layout is testable without a screen.
 
 use super::model::{BoardCard, BoardSnapshot};
-use super::plate::normalize_plate;
 use super::status::RoStatus;
 use super::timing::Alerts;
 use chrono::{DateTime, Utc};
@@ -49,19 +48,7 @@ pub fn lane_of(card: &BoardCard) -> LaneKind {
     }
 }
 
-/// Does the card match the search text? RO number, plate (in normal form),
-/// customer, model and advisor are searched, ignoring case.
-pub fn matches_query(card: &BoardCard, query: &str) -> bool {
-    let q = query.trim().to_lowercase();
-    if q.is_empty() {
-        return true;
-    }
-    let plate_q = normalize_plate(query.trim());
-    normalize_plate(&card.plate).contains(&plate_q)
-        || [&card.number, &card.customer, &card.model, &card.advisor]
-            .iter()
-            .any(|f| f.to_lowercase().contains(&q))
-}
+pub use super::search::matches_query;
 
 fn passes_filter(card: &BoardCard, filter: BoardFilter, me: Option<i64>) -> bool {
     match filter {

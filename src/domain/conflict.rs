@@ -178,6 +178,15 @@ pub fn changes(old: &RepairOrder, new: &RepairOrder) -> Vec<FieldChange> {
     out
 }
 
+/// Every field that differs between two versions of any record (a
+/// customer's file), for the audit log.
+pub fn value_changes<T: Serialize>(old: &T, new: &T) -> Vec<FieldChange> {
+    let mut out = Vec::new();
+    let as_json = |v: &T| serde_json::to_value(v).unwrap_or(Value::Null);
+    walk_changes("", &as_json(old), &as_json(new), &mut out);
+    out
+}
+
 fn walk_changes(path: &str, old: &Value, new: &Value, out: &mut Vec<FieldChange>) {
     match (old, new) {
         (Value::Object(a), Value::Object(b)) => {

@@ -129,6 +129,8 @@ pub struct Bay {
 pub struct WorkGroup {
     pub id: i64,
     pub name: String,
+    /// Jobs the group works at once: its capacity per working hour.
+    pub technicians: i64,
 }
 
 /// The times that decide lateness, progress checks and pickup calls.
@@ -178,6 +180,8 @@ pub struct BoardSnapshot {
     pub bays: Vec<Bay>,
     pub groups: Vec<WorkGroup>,
     pub cards: Vec<BoardCard>,
+    /// Appointments still expected, which hold their bay's or group's time.
+    pub booked: Vec<crate::domain::book::capacity::Slot>,
 }
 
 impl BoardSnapshot {
@@ -254,6 +258,8 @@ pub struct Settings {
     pub key_hooks: (i64, i64),
     /// The callback queue's rules: quiet hours, mileage, tries.
     pub calls: CallSettings,
+    /// The workshop's working day, for the book's capacity.
+    pub workshop: super::book::capacity::Hours,
 }
 
 /// The shop's calling rules as set (see `domain::callbacks::Policy`).
@@ -313,6 +319,7 @@ impl Default for Settings {
             is_demo: false,
             key_hooks: (1, 200),
             calls: CallSettings::default(),
+            workshop: Default::default(),
         }
     }
 }

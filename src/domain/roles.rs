@@ -38,6 +38,12 @@ pub enum Permission {
     RecordChecklist,
     /// Tag a key and record who takes it.
     HandOverKey,
+    /// Book, move and cancel appointments; record no-shows.
+    BookAppointments,
+    /// Edit a customer's file: contact details, preferences, membership.
+    EditCustomers,
+    /// Import customers, cars and history from another system's CSV.
+    ImportData,
 }
 
 /// The table. A role not listed for a permission does not have it.
@@ -66,6 +72,12 @@ const TABLE: &[(Permission, &[Role])] = &[
     (Permission::Reopen, &[Manager]),
     (Permission::ManageUsers, &[Manager]),
     (Permission::MergeCustomers, &[Manager]),
+    (
+        Permission::BookAppointments,
+        &[Advisor, CustomerCare, Manager],
+    ),
+    (Permission::EditCustomers, &[Advisor, CustomerCare, Manager]),
+    (Permission::ImportData, &[Manager]),
 ];
 
 impl Permission {
@@ -91,6 +103,9 @@ impl Permission {
             MergeCustomers => "delete or merge customers",
             RecordChecklist => "record the vehicle-items checklist",
             HandOverKey => "tag keys and record who takes them",
+            BookAppointments => "book appointments",
+            EditCustomers => "edit customer files",
+            ImportData => "import data from CSV",
         }
     }
 

@@ -6,6 +6,7 @@
 //! Rules and wording are not decided here: guards come from `domain/`
 //! (`plan_move`, `desk::sign`, …) and audit lines from `domain::audit`.
 
+pub mod book;
 pub mod callbacks;
 pub mod seed;
 pub mod sqlite;
@@ -27,6 +28,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use book::{BookStore, FileStore, Found};
 pub use callbacks::CallbackStore;
 pub use seed::{CannedJob, SeedIds, ShopSeed};
 pub use sqlite::SqliteStore;
@@ -470,12 +472,28 @@ pub trait DraftStore {
 /// The whole store. A connection moves between threads (the screen reads on
 /// one, the writer thread writes on another), so it is `Send`.
 pub trait Store:
-    AdminStore + BoardStore + RoStore + ChecklistStore + CallbackStore + DraftStore + Send
+    AdminStore
+    + BoardStore
+    + RoStore
+    + ChecklistStore
+    + CallbackStore
+    + BookStore
+    + FileStore
+    + DraftStore
+    + Send
 {
 }
 
 impl<T> Store for T where
-    T: AdminStore + BoardStore + RoStore + ChecklistStore + CallbackStore + DraftStore + Send
+    T: AdminStore
+        + BoardStore
+        + RoStore
+        + ChecklistStore
+        + CallbackStore
+        + BookStore
+        + FileStore
+        + DraftStore
+        + Send
 {
 }
 

@@ -242,6 +242,10 @@ impl App {
             None if self.panes[pane.index()].typing() && is_plain_char(key) => {}
             None => match global {
                 Some(Action::Help) => self.open_help(),
+                Some(Action::FindAnywhere) => {
+                    let seek = Command::Push(Box::<super::seek::Seek>::default());
+                    self.run(tag(pane, vec![seek]), store);
+                }
                 Some(action) => {
                     if let Some(to) = PaneId::for_action(action) {
                         // F4 is about the RO in hand where the key was pressed.
@@ -278,7 +282,11 @@ impl App {
             LayerResult::Close => self.close_layer(id),
             LayerResult::Done(value) => {
                 self.close_layer(id);
-                let work = self.deliver(Origin::Pane(owner), Done::Picked(value));
+                // A search's pick is the shell's: it shows another pane.
+                let work = match value.downcast::<super::seek::Jump>() {
+                    Ok(jump) => self.show(jump.0, Some(jump.1), &*store),
+                    Err(value) => self.deliver(Origin::Pane(owner), Done::Picked(value)),
+                };
                 self.run(work, store);
             }
         }

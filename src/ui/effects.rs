@@ -9,6 +9,7 @@
 
 use super::pane::PaneId;
 use crate::domain::added_work::AddedWorkCall;
+use crate::domain::book::Booking;
 use crate::domain::callbacks::contact::Contact;
 use crate::domain::callbacks::Status;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
@@ -18,6 +19,7 @@ use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
 use crate::domain::settlement::Payment;
 use crate::domain::{Money, MoveRequest, RepairOrder, RoDetail};
+use crate::store::book::{CustomerDetails, Merged};
 use crate::store::callbacks::{CustomerFile, NewComplaint};
 use crate::store::{
     Actor, CannedJob, DraftStore, Readings, SaveRo, SaveSheet, Sheets, Store, StoreResult,
@@ -36,6 +38,8 @@ pub enum Read {
     Sheets(i64),
     /// F5: a customer's history at a glance.
     CustomerFile(i64),
+    /// Search from anywhere.
+    Find(String),
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +50,7 @@ pub enum ReadOut {
     Canned(Vec<CannedJob>),
     Sheets(Box<RepairOrder>, Box<Sheets>),
     File(Box<CustomerFile>),
+    Found(Vec<crate::store::Found>),
     Drafts(Vec<Draft>),
     DraftDiscarded(i64),
 }
@@ -162,6 +167,40 @@ pub enum Write {
         contact: Contact,
     },
     Complaint(NewComplaint),
+    /// F6: the appointment book.
+    Book(Box<Booking>),
+    MoveAppt {
+        id: i64,
+        version: i64,
+        booking: Box<Booking>,
+    },
+    CancelAppt {
+        id: i64,
+        version: i64,
+        reason: String,
+    },
+    NoShow {
+        id: i64,
+        version: i64,
+    },
+    TellWorkshop {
+        id: i64,
+        version: i64,
+    },
+    CheckIn {
+        id: i64,
+        version: i64,
+    },
+    /// F7: the customer's file.
+    SaveCustomer {
+        id: i64,
+        version: i64,
+        details: Box<CustomerDetails>,
+    },
+    Merge {
+        keep: i64,
+        gone: i64,
+    },
 }
 
 impl Write {
@@ -187,7 +226,7 @@ impl Write {
             | Write::KeyTag { ro_id, .. }
             | Write::KeyHandOver { ro_id, .. } => Some(*ro_id),
             Write::Complaint(c) => c.ro_id,
-            Write::Claim { .. } | Write::Release { .. } | Write::Contact { .. } => None,
+            _ => None,
         }
     }
 }
@@ -201,6 +240,9 @@ pub enum WriteOut {
     Tagged(String),
     /// Where a recorded contact left its callback.
     Contact(Status),
+    /// The RO an appointment became.
+    CheckedIn(i64, String),
+    Merged(Merged),
 }
 
 /// Who acts, owned, so a job can cross to the writer thread.
@@ -250,6 +292,7 @@ pub fn read(store: &dyn Store, read: &Read) -> StoreResult<ReadOut> {
             ReadOut::Sheets(Box::new(store.load_ro(*id)?), Box::new(store.sheets(*id)?))
         }
         Read::CustomerFile(id) => ReadOut::File(Box::new(store.customer_file(*id)?)),
+        Read::Find(q) => ReadOut::Found(store.search(q, super::seek::SHOWN)?),
     })
 }
 
@@ -383,6 +426,40 @@ fn write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<Wri
         Write::Complaint(c) => {
             store.open_complaint(c, by)?;
         }
+        other => return book_write(store, other, by),
+    }
+    Ok(WriteOut::Done)
+}
+
+/// F6's and F7's writes.
+fn book_write(store: &mut dyn Store, write: &Write, by: Actor<'_>) -> StoreResult<WriteOut> {
+    match write {
+        Write::Book(b) => drop(store.book(b, by)?),
+        Write::MoveAppt {
+            id,
+            version,
+            booking,
+        } => store.move_appointment(*id, *version, booking, by)?,
+        Write::CancelAppt {
+            id,
+            version,
+            reason,
+        } => store.cancel_appointment(*id, *version, reason, by)?,
+        Write::NoShow { id, version } => store.no_show(*id, *version, by)?,
+        Write::TellWorkshop { id, version } => store.tell_workshop(*id, *version, by)?,
+        Write::CheckIn { id, version } => {
+            let (ro, number) = store.check_in_appointment(*id, *version, by)?;
+            return Ok(WriteOut::CheckedIn(ro, number));
+        }
+        Write::SaveCustomer {
+            id,
+            version,
+            details,
+        } => store.save_customer(*id, *version, details, by)?,
+        Write::Merge { keep, gone } => {
+            return Ok(WriteOut::Merged(store.merge_customers(*keep, *gone, by)?))
+        }
+        _ => unreachable!("every other write is run by `write`"),
     }
     Ok(WriteOut::Done)
 }

@@ -87,6 +87,18 @@ pub enum Action {
     OpenComplaint,
     CycleAgent,
     ReleaseCall,
+    FindAnywhere,
+    WeekView,
+    ByGroup,
+    Today,
+    CheckInAppt,
+    CancelAppt,
+    NoShow,
+    TellWorkshop,
+    MoveAppt,
+    EditFile,
+    MergeFile,
+    BookAppt,
 }
 
 impl Action {
@@ -130,10 +142,12 @@ pub enum KeyContext {
     Checklist,
     QuickLine,
     Callbacks,
+    Book,
+    File,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 17] = [
+    pub const ALL: [KeyContext; 19] = [
         KeyContext::Global,
         KeyContext::List,
         KeyContext::Board,
@@ -151,6 +165,8 @@ impl KeyContext {
         KeyContext::Checklist,
         KeyContext::QuickLine,
         KeyContext::Callbacks,
+        KeyContext::Book,
+        KeyContext::File,
     ];
 
     /// The translation key of the context's heading in help.

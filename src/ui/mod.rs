@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod board;
+pub mod book;
 pub mod callbacks;
 pub mod checklist;
 mod chrome;
@@ -16,6 +17,7 @@ pub mod desk;
 mod detail;
 pub mod effects;
 pub mod events;
+pub mod files;
 pub mod help;
 pub mod i18n;
 pub mod keymap;
@@ -25,6 +27,7 @@ pub mod panes;
 mod placeholder;
 pub mod ro;
 pub mod run;
+pub mod seek;
 pub mod text;
 pub mod theme;
 pub mod timefmt;

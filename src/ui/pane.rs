@@ -179,6 +179,16 @@ impl Command {
 pub enum Request {
     OpenRo(i64),
     NewRo,
+    /// F7: a customer's file, at one of their cars.
+    OpenFile {
+        customer_id: i64,
+        vehicle_id: Option<i64>,
+    },
+    /// F6: book for this customer (and car).
+    BookFor {
+        customer_id: i64,
+        vehicle_id: Option<i64>,
+    },
 }
 
 /// The outcome of a pane's command.

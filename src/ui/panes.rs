@@ -2,8 +2,10 @@
 //! one line here (replacing its placeholder).
 
 use super::board::BoardPane;
+use super::book::BookPane;
 use super::callbacks::CallbacksPane;
 use super::checklist::ChecklistPane;
+use super::files::FilesPane;
 use super::pane::{Pane, PaneId};
 use super::placeholder::NotBuilt;
 use super::ro::RoPane;
@@ -14,8 +16,8 @@ pub fn all() -> Vec<Box<dyn Pane>> {
         Box::new(RoPane::default()),
         Box::new(ChecklistPane::default()),
         Box::new(CallbacksPane::default()),
-        Box::new(NotBuilt(PaneId::Appointments)),
-        Box::new(NotBuilt(PaneId::Customers)),
+        Box::new(BookPane::default()),
+        Box::new(FilesPane::default()),
         Box::new(NotBuilt(PaneId::Reports)),
     ];
     debug_assert!(panes.iter().zip(PaneId::ALL).all(|(p, id)| p.id() == id));

@@ -111,6 +111,7 @@ pub fn snapshot() -> BoardSnapshot {
         groups: vec![WorkGroup {
             id: 1,
             name: "Mech A".into(),
+            technicians: 2,
         }],
         cards: vec![
             card(
@@ -125,6 +126,7 @@ pub fn snapshot() -> BoardSnapshot {
             late,
             ready,
         ],
+        booked: vec![],
     }
 }
 

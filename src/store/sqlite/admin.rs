@@ -26,6 +26,10 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
             "demo" => s.is_demo = value == "1",
             "key_hook_first" => s.key_hooks.0 = value.parse().unwrap_or(s.key_hooks.0),
             "key_hook_last" => s.key_hooks.1 = value.parse().unwrap_or(s.key_hooks.1),
+            "workshop_hours" => {
+                s.workshop =
+                    crate::domain::book::capacity::Hours::parse(&value).unwrap_or(s.workshop)
+            }
             _ => call_setting(&mut s.calls, &key, &value),
         }
     }
@@ -187,7 +191,10 @@ pub fn integrity_check(conn: &Connection) -> StoreResult<Vec<String>> {
 fn bad_text(conn: &Connection) -> StoreResult<Vec<String>> {
     let tables: Vec<String> = conn
         .prepare(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            // The search index is derived from customers and cars (which
+            // are checked); its virtual and shadow tables have no rowid.
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+               AND name NOT LIKE 'search_index%'",
         )?
         .query_map([], |r| text(r, 0))?
         .collect::<Result<_, _>>()?;

@@ -5,6 +5,7 @@ use super::desk::{current, permit, with_facts};
 use super::repair_order::load;
 use super::text::{opt_text, text};
 use crate::domain::audit::{AuditEvent, Place};
+use crate::domain::book::capacity::Slot;
 use crate::domain::checklist::keys::KeyHolder;
 use crate::domain::dispatch::{changes_nothing, plan_move, BayChoice, RoState};
 use crate::domain::lifecycle::{check_pickup_call, check_progress, Progress};
@@ -94,7 +95,26 @@ pub fn snapshot(conn: &Connection) -> StoreResult<BoardSnapshot> {
         bays: bays(conn)?,
         groups: groups(conn)?,
         cards,
+        booked: booked_slots(conn)?,
     })
+}
+
+/// The appointments still expected (booked or confirmed), for the promise
+/// risk: they hold their group's hands before a car's promise.
+fn booked_slots(conn: &Connection) -> StoreResult<Vec<Slot>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bay_id, work_group_id, starts_at, ends_at FROM appointments
+         WHERE status IN ('booked', 'confirmed') AND ro_id IS NULL",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Slot {
+            bay_id: r.get(0)?,
+            work_group_id: r.get(1)?,
+            starts_at: r.get(2)?,
+            ends_at: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 pub fn bays(conn: &Connection) -> StoreResult<Vec<Bay>> {
@@ -115,12 +135,14 @@ pub fn bays(conn: &Connection) -> StoreResult<Vec<Bay>> {
 }
 
 fn groups(conn: &Connection) -> StoreResult<Vec<WorkGroup>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT id, name FROM work_groups WHERE active = 1 ORDER BY name")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, name, technicians FROM work_groups WHERE active = 1 ORDER BY name",
+    )?;
     let rows = stmt.query_map([], |r| {
         Ok(WorkGroup {
             id: r.get(0)?,
             name: text(r, 1)?,
+            technicians: r.get(2)?,
         })
     })?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -98,8 +98,8 @@ pub fn file(conn: &Connection, customer_id: i64) -> StoreResult<CustomerFile> {
         .ok_or_else(|| StoreError::NotFound(format!("customer {customer_id}")))?;
     file.visits = file_visits(conn, customer_id)?;
     file.declined = declined(conn, customer_id)?;
-    file.complaints = file_complaints(conn, customer_id)?;
-    file.contacts = file_contacts(conn, customer_id)?;
+    file.complaints = file_complaints(conn, customer_id, 5)?;
+    file.contacts = file_contacts(conn, customer_id, 5)?;
     Ok(file)
 }
 
@@ -135,12 +135,16 @@ fn declined(conn: &Connection, customer_id: i64) -> StoreResult<Vec<(String, Str
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn file_complaints(conn: &Connection, customer_id: i64) -> StoreResult<Vec<FileComplaint>> {
+pub(super) fn file_complaints(
+    conn: &Connection,
+    customer_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<FileComplaint>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, received_at, reply_by, status, description, resolution FROM complaints
-         WHERE customer_id = ?1 ORDER BY id DESC LIMIT 5",
+         WHERE customer_id = ?1 ORDER BY id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map([customer_id], |r| {
+    let rows = stmt.query_map(params![customer_id, limit], |r| {
         Ok(FileComplaint {
             id: r.get(0)?,
             received_at: r.get(1)?,
@@ -153,12 +157,16 @@ fn file_complaints(conn: &Connection, customer_id: i64) -> StoreResult<Vec<FileC
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-fn file_contacts(conn: &Connection, customer_id: i64) -> StoreResult<Vec<FileContact>> {
+pub(super) fn file_contacts(
+    conn: &Connection,
+    customer_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<FileContact>> {
     let mut stmt = conn.prepare_cached(
         "SELECT at, by_login, channel, outcome, satisfaction, notes FROM contacts
-         WHERE customer_id = ?1 ORDER BY at DESC, id DESC LIMIT 5",
+         WHERE customer_id = ?1 ORDER BY at DESC, id DESC LIMIT ?2",
     )?;
-    let rows = stmt.query_map([customer_id], |r| {
+    let rows = stmt.query_map(params![customer_id, limit], |r| {
         Ok(FileContact {
             at: r.get(0)?,
             by: text(r, 1)?,

@@ -33,6 +33,10 @@ const MIGRATIONS: &[Step] = &[
         sql: include_str!("migrations/005_callbacks.sql"),
         then: None,
     },
+    Step {
+        sql: include_str!("migrations/006_book_files_search.sql"),
+        then: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

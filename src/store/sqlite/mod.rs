@@ -4,15 +4,19 @@
 mod admin;
 mod audit;
 mod board;
+mod book;
 mod callbacks;
 mod calls;
 mod checklist;
+mod customers;
 mod desk;
 mod drafts;
 mod files;
+mod import;
 mod migrate;
 mod open;
 mod repair_order;
+mod search;
 mod seed;
 mod text;
 mod watcher;
@@ -348,7 +352,7 @@ impl RoStore for SqliteStore {
     }
 
     fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
-        repair_order::search(&self.conn, query, limit)
+        search::cars(&self.conn, query, limit)
     }
 
     fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()> {
@@ -532,3 +536,119 @@ impl DraftStore for SqliteStore {
         self.with_drafts(|d| d.delete(login, ro_id))
     }
 }
+
+impl crate::store::BookStore for SqliteStore {
+    fn appointments(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<crate::domain::book::Appointment>> {
+        book::list(&self.conn, from, to)
+    }
+
+    fn book(&mut self, b: &crate::domain::book::Booking, by: Actor<'_>) -> StoreResult<i64> {
+        self.write(|tx| book::book(tx, b, by))
+    }
+
+    fn move_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        b: &crate::domain::book::Booking,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| book::reschedule(tx, id, version, b, by))
+    }
+
+    fn cancel_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| book::cancel(tx, id, version, reason, by))
+    }
+
+    fn no_show(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| book::no_show(tx, id, version, by))
+    }
+
+    fn tell_workshop(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| book::tell_workshop(tx, id, version, by))
+    }
+
+    fn check_in_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        by: Actor<'_>,
+    ) -> StoreResult<(i64, String)> {
+        self.write(|tx| book::check_in(tx, id, version, by))
+    }
+
+    fn show_rate(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<crate::domain::book::ShowRate> {
+        book::show_rate(&self.conn, from, to)
+    }
+}
+
+impl crate::store::FileStore for SqliteStore {
+    fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<crate::store::Found>> {
+        search::anything(&self.conn, query, limit)
+    }
+
+    fn full_file(
+        &self,
+        customer_id: i64,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::store::book::FullFile> {
+        customers::full(&self.conn, customer_id, now)
+    }
+
+    fn owner_of(&self, vehicle_id: i64) -> StoreResult<Option<i64>> {
+        customers::owner_of(&self.conn, vehicle_id)
+    }
+
+    fn save_customer(
+        &mut self,
+        id: i64,
+        version: i64,
+        d: &crate::store::book::CustomerDetails,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        self.write(|tx| customers::save(tx, id, version, d, by))
+    }
+
+    fn merge_customers(
+        &mut self,
+        keep: i64,
+        gone: i64,
+        by: Actor<'_>,
+    ) -> StoreResult<crate::store::book::Merged> {
+        self.write(|tx| customers::merge(tx, keep, gone, by))
+    }
+
+    fn import_records(
+        &mut self,
+        records: &[crate::domain::import::Record],
+        file: &str,
+        progress: &mut dyn FnMut(u64),
+        by: Actor<'_>,
+    ) -> StoreResult<crate::store::book::Imported> {
+        self.write(|tx| import::apply(tx, records, file, progress, by))
+    }
+
+    fn export(
+        &self,
+        what: crate::store::book::Export,
+        sink: &mut dyn FnMut(&[String]) -> StoreResult<()>,
+    ) -> StoreResult<u64> {
+        import::export(&self.conn, what, sink)
+    }
+}
+
+pub use import::headers as export_headers;

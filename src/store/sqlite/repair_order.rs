@@ -7,7 +7,6 @@ use super::text::{opt_text, text};
 use crate::domain::audit::AuditEvent;
 use crate::domain::conflict::{changes, merge3, FieldChange, Prefer};
 use crate::domain::desk::{conflict_message, numbering};
-use crate::domain::draft::SearchHit;
 use crate::domain::lifecycle::{check_save, SaveRule};
 use crate::domain::plate::normalize_plate;
 use crate::domain::repair_order::*;
@@ -592,78 +591,4 @@ fn record_odometer(
         audit(tx, by, vehicle_id, &event)?;
     }
     Ok(())
-}
-
-fn like(text: &str) -> String {
-    let escaped: String = text
-        .chars()
-        .flat_map(|c| {
-            if matches!(c, '%' | '_' | '\\') {
-                vec!['\\', c]
-            } else {
-                vec![c]
-            }
-        })
-        .collect();
-    format!("%{escaped}%")
-}
-
-/// Cars (with their current owner) matching a plate in any spelling, a VIN,
-/// a phone number, a name, or an RO number.
-pub fn search(conn: &Connection, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
-    let q = query.trim();
-    if q.is_empty() {
-        return Ok(Vec::new());
-    }
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    let open: Vec<String> = RoStatus::OPEN
-        .iter()
-        .map(|s| format!("'{}'", s.code()))
-        .collect();
-    // The status list is our own constants, not user input; the query is bound.
-    let sql = format!(
-        "SELECT v.id, c.id, v.plate, v.vin, v.make, v.model, c.name, c.phone, v.last_odometer_km,
-            (SELECT ro.id FROM repair_orders ro WHERE ro.vehicle_id = v.id AND ro.status IN ({open}) ORDER BY ro.id DESC LIMIT 1),
-            (SELECT ro.number FROM repair_orders ro WHERE ro.vehicle_id = v.id AND ro.status IN ({open}) ORDER BY ro.id DESC LIMIT 1)
-         FROM vehicles v
-         JOIN vehicle_owners o ON o.vehicle_id = v.id AND o.until IS NULL
-         JOIN customers c ON c.id = o.customer_id
-         WHERE v.plate_norm LIKE ?1 ESCAPE '\\' OR v.vin LIKE ?2 ESCAPE '\\' OR c.name LIKE ?3 ESCAPE '\\'
-            OR (length(?4) >= 4 AND replace(replace(c.phone, ' ', ''), '-', '') LIKE ?5 ESCAPE '\\')
-            OR v.id IN (SELECT vehicle_id FROM repair_orders WHERE number = ?6)
-         ORDER BY (v.plate_norm = ?7) DESC, v.plate_norm
-         LIMIT ?8",
-        open = open.join(",")
-    );
-    let norm = normalize_plate(q);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
-            like(&norm),
-            like(&q.to_uppercase()),
-            like(q),
-            digits,
-            like(&digits),
-            q.to_uppercase(),
-            norm,
-            limit as i64
-        ],
-        |r| {
-            let open_id: Option<i64> = r.get(9)?;
-            let open_no: Option<String> = opt_text(r, 10)?;
-            Ok(SearchHit {
-                vehicle_id: r.get(0)?,
-                customer_id: r.get(1)?,
-                plate: text(r, 2)?,
-                vin: text(r, 3)?,
-                make: text(r, 4)?,
-                model: text(r, 5)?,
-                customer: text(r, 6)?,
-                phone: text(r, 7)?,
-                last_odometer_km: r.get(8)?,
-                open_ro: open_id.zip(open_no),
-            })
-        },
-    )?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }

@@ -44,6 +44,10 @@ pub struct BoardPane {
     page: usize,
     /// The last desk dialog's answers and car, brought back if refused.
     last_prompt: Option<(Prompted, Target)>,
+    /// ROs whose remaining work no longer fits before their promise, and
+    /// the snapshot and minute they were reckoned for.
+    pub risk: std::collections::HashSet<i64>,
+    risk_for: Option<(usize, i64)>,
 }
 
 impl BoardPane {
@@ -54,6 +58,28 @@ impl BoardPane {
         self.snapshot = snapshot;
         self.me = me;
         self.rebuild(old_row);
+    }
+
+    /// Reckons the promise risk again when the data or the minute changed
+    /// (not on every frame: a cursor move redraws without it).
+    pub fn refresh_risk(&mut self, cx: &Ctx) {
+        let key = (
+            Arc::as_ptr(&self.snapshot) as usize,
+            cx.now.timestamp() / 60,
+        );
+        if self.risk_for == Some(key) {
+            return;
+        }
+        let settings = &cx.session.settings;
+        let offset = cx.time.offset_at(cx.now);
+        self.risk = crate::domain::book::risk::at_risk(
+            &self.snapshot,
+            &self.snapshot.booked,
+            settings.workshop,
+            offset,
+            cx.now,
+        );
+        self.risk_for = Some(key);
     }
 
     fn rebuild(&mut self, old_row: Option<usize>) {

@@ -91,6 +91,7 @@ pub fn render(board: &mut BoardPane, frame: &mut Frame<'_>, area: Rect, v: &Ctx<
         return;
     }
     let cols = Columns::for_width(area.width as usize);
+    board.refresh_risk(v);
     let body_height = area.height as usize - 2;
     board.scroll_into_view(body_height);
     let mut lines = vec![summary(board, v, area.width as usize), header(cols, v)];
@@ -297,6 +298,7 @@ fn card_line(
     let alerts = Alerts::of(&card.times, v.now);
     let flags = [
         (alerts.late, "flag.late", v.theme.late()),
+        (board.risk.contains(&card.id), "flag.risk", v.theme.late()),
         (alerts.progress_check_due, "flag.check", v.theme.check()),
         (alerts.pickup_call_due, "flag.call", v.theme.call()),
     ];

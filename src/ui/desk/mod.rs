@@ -68,6 +68,22 @@ pub enum DeskPrompt {
     },
     /// F5: a complaint about the customer selected when it opened.
     Complaint(Box<crate::store::callbacks::NewComplaint>),
+    /// F6: the appointment form, new or moved.
+    Booking(Box<crate::ui::book::dialogs::BookingFor>),
+    /// F6: why an appointment is cancelled.
+    CancelAppt {
+        id: i64,
+        version: i64,
+    },
+    /// F7: the customer's file (contact, preferences, membership).
+    CustomerEdit {
+        id: i64,
+        version: i64,
+    },
+    /// F7: merge another customer (by number) into this one.
+    Merge {
+        keep: i64,
+    },
 }
 
 /// The RO a desk action is about, as the screen saw it.
@@ -310,6 +326,10 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
         }
         DeskPrompt::Contact { .. } => crate::ui::callbacks::dialogs::parse(v, cx).map(|_| ()),
         DeskPrompt::Complaint(_) => required(0, "what the customer complains about"),
+        DeskPrompt::Booking(about) => crate::ui::book::dialogs::parse(about, v, cx).map(|_| ()),
+        DeskPrompt::CancelAppt { .. } => required(0, "why the appointment is cancelled"),
+        DeskPrompt::CustomerEdit { .. } => crate::ui::files::dialogs::parse(v).map(|_| ()),
+        DeskPrompt::Merge { keep } => crate::ui::files::dialogs::merge_id(*keep, v).map(|_| ()),
     }
 }
 

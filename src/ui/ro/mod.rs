@@ -162,7 +162,7 @@ impl Pane for RoPane {
             None if !self.drafts_offered && self.form.is_none() => {
                 vec![Command::Drafts(DraftOp::List)]
             }
-            None => Vec::new(),
+            _ => Vec::new(),
         }
     }
 

@@ -28,6 +28,8 @@ pub struct Finder {
     pub hits: Vec<SearchHit>,
     /// 0..hits.len() is a hit; hits.len() is "new customer and car".
     pub cursor: usize,
+    /// The title's text key: what the pick is for.
+    pub title: &'static str,
 }
 
 impl Default for Finder {
@@ -36,11 +38,20 @@ impl Default for Finder {
             input: one_line(""),
             hits: Vec::new(),
             cursor: 0,
+            title: "finder.title",
         }
     }
 }
 
 impl Finder {
+    /// The same search, for another purpose (booking an appointment).
+    pub fn titled(title: &'static str) -> Finder {
+        Finder {
+            title,
+            ..Finder::default()
+        }
+    }
+
     fn search(&mut self) -> LayerResult {
         self.cursor = 0;
         LayerResult::Consumed(vec![Command::Read(Read::Search(text(&self.input)))])
@@ -119,7 +130,7 @@ impl Layer for Finder {
         }
         let new = fit(t.get("finder.new"), inner_w);
         lines.push(Line::from(Span::styled(new, style(self.hits.len()))));
-        let inner = popup(frame, area, t.get("finder.title"), lines, w);
+        let inner = popup(frame, area, t.get(self.title), lines, w);
         frame.render_widget(&self.input, Rect::new(inner.x, inner.y, inner.width, 1));
     }
 }
