@@ -89,6 +89,16 @@ fn free_bay(store: &SqliteStore) -> i64 {
     )
 }
 
+fn audit_of(store: &SqliteStore, entity: &str, id: i64) -> Vec<frontdesk::store::AuditEntry> {
+    store
+        .audit_entries(&AuditFilter {
+            entity: Some(entity.into()),
+            entity_id: Some(id),
+            ..AuditFilter::default()
+        })
+        .unwrap()
+}
+
 #[test]
 fn a_booking_schedules_its_reminder_and_the_past_is_refused() {
     let (_dir, mut store) = demo();
@@ -132,13 +142,7 @@ fn overbooking_a_bay_needs_a_reason_and_the_reason_is_audited() {
     };
     let id = store.book(&anyway, by("tester", t0())).unwrap();
     assert_eq!(one(&store, "SELECT count(*) FROM appointments"), before + 1);
-    let audit = store
-        .audit_entries(&AuditFilter {
-            entity: Some("appointment".into()),
-            entity_id: Some(id),
-            ..AuditFilter::default()
-        })
-        .unwrap();
+    let audit = audit_of(&store, "appointment", id);
     assert!(
         audit
             .iter()
@@ -270,13 +274,7 @@ fn a_moved_appointment_is_audited_and_a_stale_move_is_a_conflict() {
     store
         .tell_workshop(id, a.version + 1, by("tester", t0()))
         .unwrap();
-    let audit = store
-        .audit_entries(&AuditFilter {
-            entity: Some("appointment".into()),
-            entity_id: Some(id),
-            ..AuditFilter::default()
-        })
-        .unwrap();
+    let audit = audit_of(&store, "appointment", id);
     let actions: Vec<&str> = audit.iter().map(|e| e.action.as_str()).collect();
     assert_eq!(actions, ["create", "move", "workshop_told"]);
 }
@@ -357,13 +355,7 @@ fn a_customer_edit_is_audited_checked_and_a_stale_one_is_a_conflict() {
     assert!(
         matches!(store.save_customer(c, now.version, &bad, by("tester", t0())), Err(StoreError::Invalid(m)) if m.starts_with("phone"))
     );
-    let audit = store
-        .audit_entries(&AuditFilter {
-            entity: Some("customer".into()),
-            entity_id: Some(c),
-            ..AuditFilter::default()
-        })
-        .unwrap();
+    let audit = audit_of(&store, "customer", c);
     let edit = audit
         .iter()
         .find(|e| e.action == "update")

@@ -8,7 +8,7 @@ use super::desk::permit;
 use super::text::text;
 use crate::domain::audit::AuditEvent;
 use crate::domain::book::events::FileEvent;
-use crate::domain::import::{Record, Visit};
+use crate::domain::import::{Record, Visit, FIELDS};
 use crate::domain::plate::normalize_plate;
 use crate::domain::roles::Permission;
 use crate::store::book::{Export, Imported};
@@ -179,21 +179,8 @@ fn history(
 /// import's own field names, so an export reads back through the import.
 pub fn headers(what: Export) -> &'static [&'static str] {
     match what {
-        Export::Customers => &[
-            "name",
-            "phone",
-            "phone2",
-            "email",
-            "wechat",
-            "address",
-            "preferred_contact",
-            "plate",
-            "vin",
-            "make",
-            "model",
-            "year",
-            "colour",
-        ],
+        // The import's own fields up to the car's colour: it reads them back.
+        Export::Customers => &FIELDS[..13],
         Export::Vehicles => &[
             "plate", "vin", "make", "model", "year", "colour", "name", "phone",
         ],
