@@ -91,6 +91,21 @@ fn a_search_typed_on_the_board_opens_the_customers_file() {
         "{file}"
     );
     assert!(file.contains("Preferred channel"), "{file}");
+    // `b` books for the car the search found (the customer may own others).
+    let tab = KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE);
+    let mut keys = vec![key('b'), tab, tab, tab, tab];
+    keys.extend("brake check".chars().map(key));
+    keys.push(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    press_on(&mut app, &mut store, &keys);
+    let booked: String = rusqlite::Connection::open(store.path())
+        .unwrap()
+        .query_row(
+            "SELECT v.plate FROM appointments a JOIN vehicles v ON v.id = a.vehicle_id WHERE a.requested_work = 'brake check'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(booked, plate);
 }
 
 #[test]

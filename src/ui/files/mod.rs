@@ -21,8 +21,10 @@ use view::FileLine;
 #[derive(Default)]
 pub struct FilesPane {
     pub customer_id: Option<i64>,
-    /// The car the file was opened at (the search's pick).
+    /// The car the file was opened at (the search's pick): `b` books for it.
     pub vehicle_id: Option<i64>,
+    /// The cursor still has to move to that car (once, on the first load).
+    place_cursor: bool,
     pub file: Option<FullFile>,
     /// The file as lines, built once per load; the cursor moves over them.
     pub lines: Vec<FileLine>,
@@ -137,6 +139,7 @@ impl Pane for FilesPane {
             }) => {
                 self.customer_id = Some(customer_id);
                 self.vehicle_id = vehicle_id;
+                self.place_cursor = true;
                 self.cursor = 0;
                 self.offset = 0;
                 vec![Command::Reload]
