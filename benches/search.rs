@@ -90,6 +90,7 @@ fn main() {
         .unwrap();
     println!("shop: {} ({ros} ROs)", db.display());
     let mut per_key = Vec::new();
+    let mut slowest = Vec::new();
     for q in queries(&db) {
         let chars: Vec<char> = q.chars().collect();
         for n in 1..=chars.len() {
@@ -97,6 +98,7 @@ fn main() {
             let start = Instant::now();
             std::hint::black_box(store.search(&typed, 12).unwrap());
             per_key.push(start.elapsed());
+            slowest.push((start.elapsed(), typed));
         }
     }
     let keys = per_key.len();
@@ -106,6 +108,14 @@ fn main() {
         pct(&mut per_key, 99),
         pct(&mut per_key, 100)
     );
+    slowest.sort();
+    let worst: Vec<String> = slowest
+        .iter()
+        .rev()
+        .take(5)
+        .map(|(t, q)| format!("{q:?} {t:.1?}"))
+        .collect();
+    println!("slowest keystrokes: {}", worst.join(", "));
     let mut day = Vec::new();
     let now = Utc::now();
     for i in 0..50 {

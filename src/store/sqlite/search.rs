@@ -14,6 +14,23 @@ use rusqlite::{params, Connection, OptionalExtension};
 /// How many index rows one keystroke may read, whatever the query.
 const READ_AT_MOST: i64 = 60;
 
+/// How many of the indexed matches are looked up in full: a little more
+/// than the search layer shows.
+const LOOK_UP: usize = 16;
+
+/// How well an index row matches: a car's body is "PLATE VIN", a
+/// customer's "name phone phone2" (the phones as digits).
+fn rank_body(n: &Needle, rowid: i64, body: &str) -> u8 {
+    if rowid % 2 == 1 {
+        let (plate, vin) = body.split_once(' ').unwrap_or((body, ""));
+        n.rank(plate, vin, "", "")
+    } else {
+        let mut parts = body.rsplitn(3, ' ');
+        let (_phone2, phone) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        n.rank("", "", parts.next().unwrap_or(""), phone)
+    }
+}
+
 /// Above every character: `x >= p AND x < p || TOP` is "starts with p".
 const TOP: char = '\u{10FFFF}';
 
@@ -45,11 +62,20 @@ fn candidates(conn: &Connection, n: &Needle) -> StoreResult<Candidates> {
     }
     if let Some(expr) = n.fts() {
         let mut stmt = conn.prepare_cached(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ?1 LIMIT ?2",
+            "SELECT rowid, body FROM search_index WHERE search_index MATCH ?1 LIMIT ?2",
         )?;
-        let rows = stmt.query_map(params![expr, READ_AT_MOST], |r| r.get::<_, i64>(0))?;
+        let rows = stmt.query_map(params![expr, READ_AT_MOST], |r| {
+            Ok((r.get::<_, i64>(0)?, text(r, 1)?))
+        })?;
+        // Ranked on the indexed text itself, so only the best few are
+        // looked up in the tables (each lookup is a few random reads).
+        let mut found: Vec<(u8, i64)> = Vec::new();
         for row in rows {
-            let rowid = row?;
+            let (rowid, body) = row?;
+            found.push((rank_body(n, rowid, &body), rowid));
+        }
+        found.sort_by_key(|f| f.0);
+        for (_, rowid) in found.into_iter().take(LOOK_UP) {
             match rowid % 2 {
                 0 => push_new(&mut c.customers, rowid / 2),
                 _ => push_new(&mut c.vehicles, rowid / 2),
@@ -75,7 +101,7 @@ fn by_prefix(conn: &Connection, name: &str, plate: &str, c: &mut Candidates) -> 
         "SELECT id FROM customers WHERE name >= ?1 AND name < ?1 || ?2 AND merged_into IS NULL LIMIT ?3",
     )?;
     for spelling in [name, capital.as_str()] {
-        let rows = names.query_map(params![spelling, top, READ_AT_MOST / 2], |r| r.get(0))?;
+        let rows = names.query_map(params![spelling, top, LOOK_UP as i64 / 2], |r| r.get(0))?;
         for id in rows {
             push_new(&mut c.customers, id?);
         }
@@ -83,7 +109,7 @@ fn by_prefix(conn: &Connection, name: &str, plate: &str, c: &mut Candidates) -> 
     let mut plates = conn.prepare_cached(
         "SELECT id FROM vehicles WHERE plate_norm >= ?1 AND plate_norm < ?1 || ?2 LIMIT ?3",
     )?;
-    let rows = plates.query_map(params![plate, top, READ_AT_MOST / 2], |r| r.get(0))?;
+    let rows = plates.query_map(params![plate, top, LOOK_UP as i64], |r| r.get(0))?;
     for id in rows {
         push_new(&mut c.vehicles, id?);
     }
