@@ -64,9 +64,6 @@ pub enum FileEvent {
     CustomerEdited {
         changes: Vec<FieldChange>,
     },
-    VehicleEdited {
-        changes: Vec<FieldChange>,
-    },
     /// A duplicate folded into the kept customer, with what moved.
     Merged {
         gone: i64,
@@ -83,7 +80,6 @@ pub enum FileEvent {
 impl FileEvent {
     pub fn entity(&self) -> &'static str {
         match self {
-            FileEvent::VehicleEdited { .. } => "vehicle",
             FileEvent::Imported { .. } => "shop",
             _ => "customer",
         }
@@ -91,7 +87,7 @@ impl FileEvent {
 
     pub fn action(&self) -> &'static str {
         match self {
-            FileEvent::CustomerEdited { .. } | FileEvent::VehicleEdited { .. } => "update",
+            FileEvent::CustomerEdited { .. } => "update",
             FileEvent::Merged { .. } => "merge",
             FileEvent::Imported { .. } => "import",
         }
@@ -99,7 +95,7 @@ impl FileEvent {
 
     pub fn detail(&self) -> String {
         match self {
-            FileEvent::CustomerEdited { changes } | FileEvent::VehicleEdited { changes } => {
+            FileEvent::CustomerEdited { changes } => {
                 serde_json::json!({ "changes": changes }).to_string()
             }
             FileEvent::Merged { gone, name, moved } => {
