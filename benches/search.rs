@@ -141,34 +141,30 @@ fn main() {
     import_speed(&db);
 }
 
+fn path(p: &std::path::Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Runs the real binary; it must succeed.
+fn frontdesk(args: &[&str]) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Exports the shop's customers and imports them into a fresh shop.
 fn import_speed(db: &std::path::Path) {
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("customers.csv");
     let fresh = dir.path().join("fresh.db");
-    let bin = env!("CARGO_BIN_EXE_frontdesk");
-    let out = std::process::Command::new(bin)
-        .args([
-            "export",
-            "customers",
-            "--db",
-            db.to_str().unwrap(),
-            "--out",
-            csv.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(std::process::Command::new(bin)
-        .args(["init", "--db", fresh.to_str().unwrap()])
-        .output()
-        .unwrap()
-        .status
-        .success());
+    frontdesk(&["export", "customers", "--db", path(db), "--out", path(&csv)]);
+    frontdesk(&["init", "--db", path(&fresh)]);
     // The generator draws plates at random, and some repeat on other cars;
     // the import rightly refuses a file like that, so the bench keeps the
     // first car of each plate.
@@ -191,20 +187,7 @@ fn import_speed(db: &std::path::Path) {
         let target = dir.path().join(format!("shop{i}.db"));
         std::fs::copy(&fresh, &target).unwrap();
         let start = Instant::now();
-        let out = std::process::Command::new(bin)
-            .args([
-                "import",
-                csv.to_str().unwrap(),
-                "--db",
-                target.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        frontdesk(&["import", path(&csv), "--db", path(&target)]);
         times.push(start.elapsed());
     }
     let t = pct(&mut times, 50);
