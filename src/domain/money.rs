@@ -10,6 +10,14 @@ impl Money {
         self.0
     }
 
+    /// Plain decimal, no symbol or grouping (`-1234.50`): what a form
+    /// shows to edit and a CSV file carries, read back by `parse_money`.
+    pub fn decimal(self) -> String {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let abs = self.0.unsigned_abs();
+        format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    }
+
     /// Formats with a currency symbol and thousands separators: `¥1,234.50`.
     pub fn format(self, symbol: &str) -> String {
         let sign = if self.0 < 0 { "-" } else { "" };
@@ -41,5 +49,7 @@ mod tests {
         assert_eq!(Money(5).format("¥"), "¥0.05");
         assert_eq!(Money(123_456_789).format("€"), "€1,234,567.89");
         assert_eq!(Money(-100_050).format("¥"), "-¥1,000.50");
+        assert_eq!(Money(-150).decimal(), "-1.50");
+        assert_eq!(Money(123_456).decimal(), "1234.56");
     }
 }

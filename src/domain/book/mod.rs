@@ -177,6 +177,15 @@ pub struct ShowRate {
 }
 
 impl ShowRate {
+    /// The figures of a set of appointments, by their statuses.
+    pub fn of(statuses: impl IntoIterator<Item = AppointmentStatus>) -> ShowRate {
+        let mut rate = ShowRate::default();
+        for s in statuses {
+            rate.add(s);
+        }
+        rate
+    }
+
     pub fn add(&mut self, status: AppointmentStatus) {
         self.booked += 1;
         match status {

@@ -73,7 +73,8 @@ fn card_from_row(row: &Row<'_>) -> rusqlite::Result<BoardCard> {
     })
 }
 
-fn open_status_list() -> String {
+/// The open statuses as an SQL list (our own constants, never user input).
+pub fn open_status_list() -> String {
     RoStatus::OPEN
         .iter()
         .map(|s| format!("'{}'", s.code()))
@@ -134,7 +135,7 @@ pub fn bays(conn: &Connection) -> StoreResult<Vec<Bay>> {
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-fn groups(conn: &Connection) -> StoreResult<Vec<WorkGroup>> {
+pub fn groups(conn: &Connection) -> StoreResult<Vec<WorkGroup>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, name, technicians FROM work_groups WHERE active = 1 ORDER BY name",
     )?;

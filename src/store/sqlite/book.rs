@@ -96,6 +96,18 @@ fn current(tx: &Transaction<'_>, id: i64, version: i64) -> StoreResult<Appointme
     Ok(a)
 }
 
+/// The appointment a booking clerk may change: their role, the version
+/// they saw, and still expected.
+fn changeable(
+    tx: &Transaction<'_>,
+    id: i64,
+    version: i64,
+    by: Actor<'_>,
+) -> StoreResult<Appointment> {
+    permit(tx, by, Permission::BookAppointments)?;
+    current(tx, id, version)
+}
+
 fn refused(r: BookingRefusal) -> StoreError {
     StoreError::Invalid(r.to_string())
 }
@@ -111,6 +123,7 @@ fn check(
     b: &Booking,
     except: Option<i64>,
     by: Actor<'_>,
+    (hours, offset): (Hours, FixedOffset),
 ) -> StoreResult<Option<String>> {
     check_form(b, by.at).map_err(refused)?;
     let new = Slot {
@@ -128,9 +141,8 @@ fn check(
     .filter(|a| a.status.is_active() && Some(a.id) != except)
     .map(|a| a.slot())
     .collect();
-    let snap = board::snapshot(tx)?;
-    let (hours, offset) = shop_time(tx, by.at)?;
-    let warning = overbooked(&new, &others, &snap.bays, &snap.groups, hours, offset);
+    let (bays, groups) = (board::bays(tx)?, board::groups(tx)?);
+    let warning = overbooked(&new, &others, &bays, &groups, hours, offset);
     match warning {
         Some(w) if b.overbook_reason.trim().is_empty() => {
             Err(refused(BookingRefusal::Overbooked(w)))
@@ -139,8 +151,7 @@ fn check(
     }
 }
 
-fn slot_words(b: &Booking, tx: &Transaction<'_>) -> StoreResult<String> {
-    let (_, offset) = shop_time(tx, b.starts_at)?;
+fn slot_words(b: &Booking, tx: &Transaction<'_>, offset: FixedOffset) -> StoreResult<String> {
     let (s, e) = (
         b.starts_at.with_timezone(&offset),
         b.ends_at.with_timezone(&offset),
@@ -160,7 +171,8 @@ fn clean(s: &str) -> String {
 
 pub fn book(tx: &Transaction<'_>, b: &Booking, by: Actor<'_>) -> StoreResult<i64> {
     permit(tx, by, Permission::BookAppointments)?;
-    let warning = check(tx, b, None, by)?;
+    let shop = shop_time(tx, by.at)?;
+    let warning = check(tx, b, None, by, shop)?;
     tx.prepare_cached(
         "INSERT INTO appointments (customer_id, vehicle_id, advisor_id, booked_by, bay_id, work_group_id,
              starts_at, ends_at, requested_work, parts_value_minor, deposit_minor, overbooked_reason, created_at)
@@ -182,7 +194,7 @@ pub fn book(tx: &Transaction<'_>, b: &Booking, by: Actor<'_>) -> StoreResult<i64
     ])?;
     let id = tx.last_insert_rowid();
     let event = BookEvent::Booked {
-        slot: slot_words(b, tx)?,
+        slot: slot_words(b, tx, shop.1)?,
         work: clean(&b.requested_work),
     };
     audit(tx, by, id, &AuditEvent::Book(event))?;
@@ -217,9 +229,9 @@ pub fn reschedule(
     b: &Booking,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    permit(tx, by, Permission::BookAppointments)?;
-    let old = current(tx, id, version)?;
-    let warning = check(tx, b, Some(id), by)?;
+    let old = changeable(tx, id, version, by)?;
+    let shop = shop_time(tx, by.at)?;
+    let warning = check(tx, b, Some(id), by, shop)?;
     let before = Booking {
         bay_id: old.bay_id,
         work_group_id: old.work_group_id,
@@ -245,8 +257,8 @@ pub fn reschedule(
         clean(&b.overbook_reason)
     ])?;
     let event = BookEvent::Moved {
-        from: slot_words(&before, tx)?,
-        to: slot_words(b, tx)?,
+        from: slot_words(&before, tx, shop.1)?,
+        to: slot_words(b, tx, shop.1)?,
     };
     audit(tx, by, id, &AuditEvent::Book(event))?;
     overbook_audit(tx, id, warning, b, by)?;
@@ -254,16 +266,25 @@ pub fn reschedule(
     Ok(())
 }
 
-fn set_status(
+/// Ends an appointment (cancelled, no-show): its status, the audit line,
+/// and the customer's calls (the reminder goes with it).
+fn close(
     tx: &Transaction<'_>,
-    id: i64,
+    a: &Appointment,
     status: AppointmentStatus,
-    reason: &str,
+    event: BookEvent,
+    by: Actor<'_>,
 ) -> StoreResult<()> {
+    let reason = match &event {
+        BookEvent::Cancelled { reason } => reason.as_str(),
+        _ => "",
+    };
     tx.prepare_cached(
         "UPDATE appointments SET status = ?2, cancel_reason = ?3, version = version + 1 WHERE id = ?1",
     )?
-    .execute(params![id, status.code(), reason])?;
+    .execute(params![a.id, status.code(), reason])?;
+    audit(tx, by, a.id, &AuditEvent::Book(event))?;
+    callbacks::sweep(tx, Scope::Customer(a.customer_id), by)?;
     Ok(())
 }
 
@@ -274,38 +295,31 @@ pub fn cancel(
     reason: &str,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    permit(tx, by, Permission::BookAppointments)?;
-    let a = current(tx, id, version)?;
+    let a = changeable(tx, id, version, by)?;
     let reason = clean(reason);
     if reason.is_empty() {
         return Err(StoreError::Invalid(
             "say why the appointment is cancelled".into(),
         ));
     }
-    set_status(tx, id, AppointmentStatus::Cancelled, &reason)?;
-    audit(
+    close(
         tx,
+        &a,
+        AppointmentStatus::Cancelled,
+        BookEvent::Cancelled { reason },
         by,
-        id,
-        &AuditEvent::Book(BookEvent::Cancelled { reason }),
-    )?;
-    callbacks::sweep(tx, Scope::Customer(a.customer_id), by)?;
-    Ok(())
+    )
 }
 
 pub fn no_show(tx: &Transaction<'_>, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
-    permit(tx, by, Permission::BookAppointments)?;
-    let a = current(tx, id, version)?;
+    let a = changeable(tx, id, version, by)?;
     if a.starts_at > by.at {
         return Err(StoreError::Invalid(
             "the appointment has not started yet; cancel it instead if the customer called off"
                 .into(),
         ));
     }
-    set_status(tx, id, AppointmentStatus::NoShow, "")?;
-    audit(tx, by, id, &AuditEvent::Book(BookEvent::NoShow))?;
-    callbacks::sweep(tx, Scope::Customer(a.customer_id), by)?;
-    Ok(())
+    close(tx, &a, AppointmentStatus::NoShow, BookEvent::NoShow, by)
 }
 
 pub fn tell_workshop(
@@ -314,8 +328,7 @@ pub fn tell_workshop(
     version: i64,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    permit(tx, by, Permission::BookAppointments)?;
-    let a = current(tx, id, version)?;
+    let a = changeable(tx, id, version, by)?;
     if a.workshop_told_at.is_some() {
         return Err(StoreError::Invalid("the workshop was already told".into()));
     }
@@ -401,11 +414,8 @@ pub fn show_rate(
         "SELECT status FROM appointments WHERE starts_at >= ?1 AND starts_at < ?2",
     )?;
     let rows = stmt.query_map(params![from, to], |r| text(r, 0))?;
-    let mut rate = ShowRate::default();
-    for row in rows {
-        if let Some(s) = AppointmentStatus::from_code(&row?) {
-            rate.add(s);
-        }
-    }
-    Ok(rate)
+    let codes: Vec<String> = rows.collect::<Result<_, _>>()?;
+    Ok(ShowRate::of(
+        codes.iter().filter_map(|c| AppointmentStatus::from_code(c)),
+    ))
 }

@@ -223,11 +223,27 @@ pub fn save(
             "someone else saved this customer's file after you opened it; look again".into(),
         ));
     }
+    if write_details(tx, id, &old, d, by)? {
+        // Do-not-contact and the preferred time change what the queue may ask.
+        callbacks::sweep(tx, Scope::Customer(id), by)?;
+    }
+    Ok(())
+}
+
+/// Writes the file's details over `old`, checked and audited field by
+/// field; false when nothing changed (no row, no audit line).
+fn write_details(
+    tx: &Transaction<'_>,
+    id: i64,
+    old: &CustomerDetails,
+    d: &CustomerDetails,
+    by: Actor<'_>,
+) -> StoreResult<bool> {
     let new = cleaned(d);
     new.check().map_err(StoreError::Invalid)?;
-    let changes = value_changes(&old, &new);
+    let changes = value_changes(old, &new);
     if changes.is_empty() {
-        return Ok(());
+        return Ok(false);
     }
     tx.prepare_cached(
         "UPDATE customers SET name = ?2, phone = ?3, phone2 = ?4, email = ?5, wechat = ?6,
@@ -258,9 +274,7 @@ pub fn save(
         id,
         &AuditEvent::File(FileEvent::CustomerEdited { changes }),
     )?;
-    // Do-not-contact and the preferred time change what the queue may ask.
-    callbacks::sweep(tx, Scope::Customer(id), by)?;
-    Ok(())
+    Ok(true)
 }
 
 /// Tables whose rows belong to a customer and move with a merge.
@@ -369,12 +383,8 @@ fn fill_blanks(
             };
         }
     }
-    let version: i64 =
-        tx.query_row("SELECT version FROM customers WHERE id = ?1", [keep], |r| {
-            r.get(0)
-        })?;
-    // The merge is a manager's; the edit rides on it (a manager may edit).
-    save(tx, keep, version, &d, by)
+    // Part of the merge (a manager's, swept once at its end).
+    write_details(tx, keep, kept, &d, by).map(|_| ())
 }
 
 pub fn owner_of(conn: &Connection, vehicle_id: i64) -> StoreResult<Option<i64>> {

@@ -11,6 +11,7 @@ use crate::domain::book::events::FileEvent;
 use crate::domain::import::{Record, Visit, FIELDS};
 use crate::domain::plate::normalize_plate;
 use crate::domain::roles::Permission;
+use crate::domain::Money;
 use crate::store::book::{Export, Imported};
 use crate::store::{Actor, StoreResult};
 use chrono::{DateTime, NaiveTime, Utc};
@@ -245,8 +246,7 @@ pub fn export(
         }
         if what == Export::Ros {
             // Money in the file as the import reads it: 880.50.
-            let minor: i64 = fields[10].parse().unwrap_or(0);
-            fields[10] = format!("{}.{:02}", minor / 100, minor % 100);
+            fields[10] = Money(fields[10].parse().unwrap_or(0)).decimal();
         }
         sink(&fields)?;
         count += 1;

@@ -7,7 +7,6 @@
 use super::text::text;
 use crate::domain::draft::SearchHit;
 use crate::domain::search::Needle;
-use crate::domain::RoStatus;
 use crate::store::{Found, StoreResult};
 use rusqlite::{params, Connection, OptionalExtension};
 
@@ -147,17 +146,16 @@ fn car(conn: &Connection, vehicle_id: i64) -> StoreResult<Option<SearchHit>> {
 }
 
 fn open_ro(conn: &Connection, vehicle_id: i64) -> StoreResult<Option<(i64, String)>> {
-    let open: Vec<String> = RoStatus::OPEN
-        .iter()
-        .map(|s| format!("'{}'", s.code()))
-        .collect();
-    // Our own status constants, not user input.
-    let sql = format!(
-        "SELECT id, number FROM repair_orders WHERE vehicle_id = ?1 AND status IN ({})
-         ORDER BY id DESC LIMIT 1",
-        open.join(",")
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    // Built once: the status list is our own constants, not user input.
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let sql = SQL.get_or_init(|| {
+        format!(
+            "SELECT id, number FROM repair_orders WHERE vehicle_id = ?1 AND status IN ({})
+             ORDER BY id DESC LIMIT 1",
+            super::board::open_status_list()
+        )
+    });
+    let mut stmt = conn.prepare_cached(sql)?;
     Ok(stmt
         .query_row([vehicle_id], |r| Ok((r.get(0)?, text(r, 1)?)))
         .optional()?)

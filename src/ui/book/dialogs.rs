@@ -49,8 +49,8 @@ fn prompt(about: BookingFor, from: Option<&Appointment>, cx: &Ctx) -> Prompt {
             cx.time.medium(a.starts_at),
             crate::domain::book::capacity::tenths(a.minutes()),
             a.requested_work.clone(),
-            money(a.parts_value),
-            money(a.deposit),
+            a.parts_value.decimal(),
+            a.deposit.decimal(),
             pick(
                 &bays,
                 a.bay_id
@@ -102,10 +102,6 @@ fn prompt(about: BookingFor, from: Option<&Appointment>, cx: &Ctx) -> Prompt {
     let mut p = Prompt::new(&title, DeskPrompt::Booking(Box::new(about)), fields);
     p.notes = vec![t.get("book.deposit_rule").to_string()];
     p
-}
-
-fn money(m: Money) -> String {
-    format!("{}.{:02}", m.0 / 100, m.0 % 100)
 }
 
 /// The booking from the form's answers, or the field and the problem.

@@ -289,7 +289,8 @@ impl Pane for BookPane {
         let to = view::midnight(days[days.len() - 1] + Duration::days(1), offset);
         let old = self.cursor().unwrap_or(0);
         self.appointments = store.appointments(from, to)?;
-        self.rate = store.show_rate(from, to)?;
+        // The period's figures come from the rows on screen: no second query.
+        self.rate = ShowRate::of(self.appointments.iter().map(|a| a.status));
         let kept = self
             .selected
             .is_some_and(|id| self.appointments.iter().any(|a| a.id == id));
