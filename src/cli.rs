@@ -98,6 +98,9 @@ pub enum Command {
     /// Export customers, vehicles or ROs (with their lines) as CSV that the
     /// import reads back.
     Export(crate::cli_files::ExportArgs),
+    /// The statistics report and KPIs of a day, week, month or range (text,
+    /// CSV or HTML); --day is the close of day, with what is still open.
+    Report(crate::cli_report::ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -255,6 +258,13 @@ pub fn run(cli: Cli) -> Result<()> {
         Some(Command::Callbacks(cmd)) => crate::cli_calls::run(&path, cmd, actor),
         Some(Command::Import(args)) => crate::cli_files::import(&path, args, actor),
         Some(Command::Export(args)) => crate::cli_files::export(&path, args),
+        Some(Command::Report(args)) => crate::cli_report::run(
+            &path,
+            args,
+            cli.lang.as_deref(),
+            cli.utc_offset,
+            clock.now(),
+        ),
     }
 }
 

@@ -10,11 +10,13 @@
 pub mod cli;
 pub mod cli_calls;
 pub mod cli_files;
+pub mod cli_report;
 pub mod demo;
 pub mod domain;
 pub mod os;
 pub mod print;
 pub mod print_checklist;
+pub mod report;
 pub mod store;
 pub mod ui;
 

@@ -22,6 +22,7 @@ pub mod money;
 pub mod plate;
 pub mod pricing;
 pub mod repair_order;
+pub mod report;
 pub mod roles;
 pub mod search;
 pub mod settlement;

@@ -260,6 +260,8 @@ pub struct Settings {
     pub calls: CallSettings,
     /// The workshop's working day, for the book's capacity.
     pub workshop: super::book::capacity::Hours,
+    /// The KPI targets (`report_target_*` settings; the seeds' by default).
+    pub report_targets: super::report::Targets,
 }
 
 /// The shop's calling rules as set (see `domain::callbacks::Policy`).
@@ -320,6 +322,7 @@ impl Default for Settings {
             key_hooks: (1, 200),
             calls: CallSettings::default(),
             workshop: Default::default(),
+            report_targets: Default::default(),
         }
     }
 }

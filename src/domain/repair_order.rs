@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 macro_rules! coded_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
         pub enum $name { #[default] $($variant),+ }
 
         impl $name {

@@ -8,6 +8,7 @@
 
 pub mod book;
 pub mod callbacks;
+pub mod report;
 pub mod seed;
 pub mod sqlite;
 
@@ -30,13 +31,15 @@ use std::time::Duration;
 
 pub use book::{BookStore, FileStore, Found};
 pub use callbacks::CallbackStore;
+pub use report::ReportStore;
 pub use seed::{CannedJob, SeedIds, ShopSeed};
 pub use sqlite::SqliteStore;
 
 /// Every area at once: what a terminal or a command needs.
 pub mod prelude {
     pub use super::{
-        AdminStore, BoardStore, CallbackStore, ChecklistStore, DraftStore, RoStore, Store,
+        AdminStore, BoardStore, CallbackStore, ChecklistStore, DraftStore, ReportStore, RoStore,
+        Store,
     };
 }
 
@@ -479,6 +482,7 @@ pub trait Store:
     + CallbackStore
     + BookStore
     + FileStore
+    + ReportStore
     + DraftStore
     + Send
 {
@@ -492,6 +496,7 @@ impl<T> Store for T where
         + CallbackStore
         + BookStore
         + FileStore
+        + ReportStore
         + DraftStore
         + Send
 {

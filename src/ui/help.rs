@@ -39,7 +39,10 @@ pub fn help_view(
         lines.push(Line::from(""));
     }
     if let Some(key) = note {
-        lines.push(Line::from(t.get(key).to_string()));
+        lines.extend(wrapped(t.get(key)));
+    }
+    if pane == PaneId::Reports {
+        lines.extend(kpi_formulas(t, bold));
     }
     let title = format!(
         "{} · {}",
@@ -47,6 +50,30 @@ pub fn help_view(
         t.get(&format!("pane.{}", pane.key()))
     );
     TextView::new(title, lines)
+}
+
+/// A long note in lines of at most 76 columns.
+fn wrapped(text: &str) -> Vec<Line<'static>> {
+    textwrap::wrap(text, 76)
+        .into_iter()
+        .map(|l| Line::from(l.into_owned()))
+        .collect()
+}
+
+/// F8's help states how each KPI is worked out.
+fn kpi_formulas(t: &Texts, bold: Style) -> Vec<Line<'static>> {
+    let mut lines = vec![
+        Line::from(""),
+        Line::from(Span::styled(t.get("report.formulas").to_string(), bold)),
+    ];
+    for k in crate::domain::report::Kpi::ALL {
+        lines.push(Line::from(Span::styled(
+            t.get(&format!("kpi.{}", k.key())).to_string(),
+            bold,
+        )));
+        lines.extend(wrapped(t.get(&format!("kpi.{}.formula", k.key()))));
+    }
+    lines
 }
 
 /// "m keep mine · t take theirs · Esc keep editing": each action's first

@@ -99,6 +99,11 @@ pub enum Action {
     EditFile,
     MergeFile,
     BookAppt,
+    ReportDay,
+    ReportWeek,
+    ReportMonth,
+    ReportRange,
+    CloseOfDay,
 }
 
 impl Action {
@@ -144,10 +149,11 @@ pub enum KeyContext {
     Callbacks,
     Book,
     File,
+    Report,
 }
 
 impl KeyContext {
-    pub const ALL: [KeyContext; 19] = [
+    pub const ALL: [KeyContext; 20] = [
         KeyContext::Global,
         KeyContext::List,
         KeyContext::Board,
@@ -167,6 +173,7 @@ impl KeyContext {
         KeyContext::Callbacks,
         KeyContext::Book,
         KeyContext::File,
+        KeyContext::Report,
     ];
 
     /// The translation key of the context's heading in help.

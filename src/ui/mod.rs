@@ -24,7 +24,7 @@ pub mod keymap;
 pub mod layer;
 pub mod pane;
 pub mod panes;
-mod placeholder;
+pub mod reports;
 pub mod ro;
 pub mod run;
 pub mod seek;

@@ -1,5 +1,5 @@
 //! Every pane, in F-key order. Adding a pane is a folder under `ui/` and
-//! one line here (replacing its placeholder).
+//! one line here.
 
 use super::board::BoardPane;
 use super::book::BookPane;
@@ -7,7 +7,6 @@ use super::callbacks::CallbacksPane;
 use super::checklist::ChecklistPane;
 use super::files::FilesPane;
 use super::pane::{Pane, PaneId};
-use super::placeholder::NotBuilt;
 use super::ro::RoPane;
 
 pub fn all() -> Vec<Box<dyn Pane>> {
@@ -18,7 +17,7 @@ pub fn all() -> Vec<Box<dyn Pane>> {
         Box::new(CallbacksPane::default()),
         Box::new(BookPane::default()),
         Box::new(FilesPane::default()),
-        Box::new(NotBuilt(PaneId::Reports)),
+        Box::<super::reports::ReportsPane>::default(),
     ];
     debug_assert!(panes.iter().zip(PaneId::ALL).all(|(p, id)| p.id() == id));
     panes

@@ -30,7 +30,10 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
                 s.workshop =
                     crate::domain::book::capacity::Hours::parse(&value).unwrap_or(s.workshop)
             }
-            _ => call_setting(&mut s.calls, &key, &value),
+            _ => match key.strip_prefix("report_target_") {
+                Some(name) => s.report_targets.set(name, &value),
+                None => call_setting(&mut s.calls, &key, &value),
+            },
         }
     }
     Ok(s)

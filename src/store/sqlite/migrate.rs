@@ -37,6 +37,10 @@ const MIGRATIONS: &[Step] = &[
         sql: include_str!("migrations/006_book_files_search.sql"),
         then: None,
     },
+    Step {
+        sql: include_str!("migrations/007_reports.sql"),
+        then: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -16,6 +16,8 @@ mod import;
 mod migrate;
 mod open;
 mod repair_order;
+mod report;
+mod report_lists;
 mod search;
 mod seed;
 mod text;
@@ -652,3 +654,39 @@ impl crate::store::FileStore for SqliteStore {
 }
 
 pub use import::headers as export_headers;
+
+impl crate::store::report::ReportStore for SqliteStore {
+    fn report(
+        &self,
+        q: &crate::store::report::ReportQuery,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> StoreResult<crate::domain::report::Report> {
+        report::report(&self.conn, q, true, progress)
+    }
+
+    fn rates(
+        &self,
+        q: &crate::store::report::ReportQuery,
+    ) -> StoreResult<crate::domain::report::Kpis> {
+        Ok(report::report(&self.conn, q, false, &mut |_, _| {})?.kpis)
+    }
+
+    fn drill(
+        &self,
+        q: &crate::store::report::ReportQuery,
+        drill: crate::domain::report::Drill,
+    ) -> StoreResult<Vec<crate::store::report::DrillRow>> {
+        report_lists::drill(&self.conn, q, drill)
+    }
+
+    fn still_open(
+        &self,
+        q: &crate::store::report::ReportQuery,
+    ) -> StoreResult<crate::store::report::StillOpen> {
+        report_lists::still_open(&self.conn, q)
+    }
+
+    fn report_names(&self) -> StoreResult<crate::store::report::ReportNames> {
+        report_lists::names(&self.conn)
+    }
+}

@@ -84,6 +84,8 @@ pub enum DeskPrompt {
     Merge {
         keep: i64,
     },
+    /// F8: the first and last day of a report's range.
+    ReportRange,
 }
 
 /// The RO a desk action is about, as the screen saw it.
@@ -330,6 +332,7 @@ pub fn check(purpose: &DeskPrompt, v: &[String], cx: &Ctx) -> Result<(), (usize,
         DeskPrompt::CancelAppt { .. } => required(0, "why the appointment is cancelled"),
         DeskPrompt::CustomerEdit { .. } => crate::ui::files::dialogs::parse(v).map(|_| ()),
         DeskPrompt::Merge { keep } => crate::ui::files::dialogs::merge_id(*keep, v).map(|_| ()),
+        DeskPrompt::ReportRange => crate::ui::reports::range(v).map(|_| ()),
     }
 }
 
