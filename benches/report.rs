@@ -6,40 +6,15 @@
 //!     BENCH_DB=/tmp/b1m.db cargo bench --bench report   # an existing shop
 //!     BENCH_TOTAL=100000 cargo bench --bench report     # generates one
 
+mod common;
+
 use chrono::{Duration as Days, FixedOffset, NaiveDate, Utc};
+use common::shop;
 use frontdesk::domain::report::Period;
 use frontdesk::store::report::ReportQuery;
 use frontdesk::store::{OpenMode, ReportStore, SqliteStore};
 use rusqlite::Connection;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
-
-fn shop() -> (Option<tempfile::TempDir>, PathBuf) {
-    if let Ok(db) = std::env::var("BENCH_DB") {
-        return (None, PathBuf::from(db));
-    }
-    let total = std::env::var("BENCH_TOTAL").unwrap_or_else(|_| "100000".into());
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("big.db");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .args([
-            "generate",
-            "--total",
-            &total,
-            "--open",
-            "300",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (Some(dir), db)
-}
 
 fn median(mut xs: Vec<Duration>) -> Duration {
     xs.sort();

@@ -6,47 +6,19 @@
 //!     BENCH_DB=/tmp/big.db cargo bench --bench search    # an existing shop
 //!     BENCH_TOTAL=100000 cargo bench --bench search      # generates one
 
+mod common;
+
 use chrono::Utc;
+use common::shop;
 use frontdesk::store::book::{BookStore, FileStore};
 use frontdesk::store::prelude::*;
 use frontdesk::store::{OpenMode, SqliteStore};
 use rusqlite::Connection;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 fn pct(xs: &mut [Duration], p: usize) -> Duration {
     xs.sort();
     xs[(xs.len() * p / 100).min(xs.len() - 1)]
-}
-
-fn shop() -> (Option<tempfile::TempDir>, PathBuf) {
-    if let Ok(db) = std::env::var("BENCH_DB") {
-        return (None, PathBuf::from(db));
-    }
-    let total: usize = std::env::var("BENCH_TOTAL")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("big.db");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_frontdesk"))
-        .args([
-            "generate",
-            "--total",
-            &total.to_string(),
-            "--open",
-            "300",
-            "--db",
-            db.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (Some(dir), db)
 }
 
 /// What people type: real plates, phones, VINs, names and RO numbers from

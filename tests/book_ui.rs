@@ -8,7 +8,6 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use common::{app, app_on_store, draw, press_on, row_of, screen, set_board, snapshot};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use frontdesk::demo::build_demo;
 use frontdesk::domain::RoStatus;
 use frontdesk::store::SqliteStore;
 
@@ -21,13 +20,7 @@ fn key(c: char) -> KeyEvent {
 }
 
 fn demo() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(
-        &dir.path().join("shop.db"),
-        frontdesk::store::OpenMode::Create,
-    )
-    .unwrap();
-    build_demo(&mut store, t0(), "tester").unwrap();
+    let (dir, _, store) = common::demo_shop(t0());
     (dir, store)
 }
 

@@ -7,7 +7,6 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use common::{app_on_store, draw, press_on, row_of, row_text};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use frontdesk::demo::build_demo;
 use frontdesk::store::SqliteStore;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -17,11 +16,7 @@ fn t0() -> DateTime<Utc> {
 }
 
 fn demo() -> (tempfile::TempDir, PathBuf, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("shop.db");
-    let mut store = SqliteStore::open(&path, frontdesk::store::OpenMode::Create).unwrap();
-    build_demo(&mut store, t0(), "tester").unwrap();
-    (dir, path, store)
+    common::demo_shop(t0())
 }
 
 fn report(db: &Path, args: &[&str]) -> std::process::Output {

@@ -7,7 +7,6 @@ mod common;
 use chrono::{DateTime, TimeZone, Utc};
 use common::{app_on_store, draw, press_on, row_of, row_text, screen};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use frontdesk::demo::build_demo;
 use frontdesk::store::SqliteStore;
 use frontdesk::ui::theme::Theme;
 use ratatui::buffer::Buffer;
@@ -26,13 +25,7 @@ fn code(c: KeyCode) -> KeyEvent {
 }
 
 fn demo() -> (tempfile::TempDir, SqliteStore) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = SqliteStore::open(
-        &dir.path().join("shop.db"),
-        frontdesk::store::OpenMode::Create,
-    )
-    .unwrap();
-    build_demo(&mut store, t0(), "tester").unwrap();
+    let (dir, _, store) = common::demo_shop(t0());
     (dir, store)
 }
 
@@ -160,24 +153,33 @@ fn the_close_of_day_lists_what_is_still_open() {
     assert!(s.contains("Service report  2026-11  [Figures]"), "{s}");
 }
 
+/// `r`, the first day, Tab, the last day, Enter.
+fn range_keys(first: &str, last: &str) -> Vec<KeyEvent> {
+    let mut keys = vec![key('r')];
+    keys.extend(first.chars().map(key));
+    keys.push(code(KeyCode::Tab));
+    keys.extend(last.chars().map(key));
+    keys.push(code(KeyCode::Enter));
+    keys
+}
+
 #[test]
 fn a_range_that_ends_before_it_starts_is_refused_at_the_field() {
     let (_dir, mut store, mut app) = on_reports(false);
-    let mut keys = vec![key('r')];
-    keys.extend("2026-11-30".chars().map(key));
-    keys.push(code(KeyCode::Tab));
-    keys.extend("2026-11-01".chars().map(key));
-    keys.push(code(KeyCode::Enter));
-    press_on(&mut app, &mut store, &keys);
+    press_on(
+        &mut app,
+        &mut store,
+        &range_keys("2026-11-30", "2026-11-01"),
+    );
     let s = screen(&draw(&mut app, 80, 24));
     assert!(s.contains("before it starts"), "{s}");
     // A good range is taken.
-    press_on(&mut app, &mut store, &[code(KeyCode::Esc), key('r')]);
-    let mut keys: Vec<KeyEvent> = "2026-11-01".chars().map(key).collect();
-    keys.push(code(KeyCode::Tab));
-    keys.extend("2026-11-15".chars().map(key));
-    keys.push(code(KeyCode::Enter));
-    press_on(&mut app, &mut store, &keys);
+    press_on(&mut app, &mut store, &[code(KeyCode::Esc)]);
+    press_on(
+        &mut app,
+        &mut store,
+        &range_keys("2026-11-01", "2026-11-15"),
+    );
     let s = screen(&draw(&mut app, 80, 24));
     assert!(s.contains("2026-11-01 … 2026-11-15"), "{s}");
 }

@@ -230,36 +230,42 @@ impl Sheet<'_> {
         self.table("payer", "report.by_payer", &head, 1, rows)
     }
 
-    pub fn by_advisor(&self) -> Table {
-        let rows = self
-            .report
-            .stats
-            .by_advisor
+    /// ROs per person or work group: one row each, named, with its drill.
+    fn per(
+        &self,
+        key: &'static str,
+        title: &str,
+        sums: &std::collections::BTreeMap<Option<i64>, Sums>,
+        name: impl Fn(Option<i64>) -> String,
+        drill: fn(Option<i64>) -> Drill,
+    ) -> Table {
+        let rows = sums
             .iter()
-            .map(|(id, s)| {
-                self.row(
-                    self.sums_cells(self.names.advisor(*id), s),
-                    Some(Drill::Advisor(*id)),
-                )
-            })
+            .map(|(id, s)| self.row(self.sums_cells(name(*id), s), Some(drill(*id))))
             .collect();
-        self.table("advisor", "report.by_advisor", &Self::SUMS_HEAD, 1, rows)
+        self.table(key, title, &Self::SUMS_HEAD, 1, rows)
+    }
+
+    pub fn by_advisor(&self) -> Table {
+        let s = &self.report.stats.by_advisor;
+        self.per(
+            "advisor",
+            "report.by_advisor",
+            s,
+            |id| self.names.advisor(id),
+            Drill::Advisor,
+        )
     }
 
     pub fn by_group(&self) -> Table {
-        let rows = self
-            .report
-            .stats
-            .by_group
-            .iter()
-            .map(|(id, s)| {
-                self.row(
-                    self.sums_cells(self.names.group(*id), s),
-                    Some(Drill::Group(*id)),
-                )
-            })
-            .collect();
-        self.table("group", "report.by_group", &Self::SUMS_HEAD, 1, rows)
+        let s = &self.report.stats.by_group;
+        self.per(
+            "group",
+            "report.by_group",
+            s,
+            |id| self.names.group(id),
+            Drill::Group,
+        )
     }
 
     pub fn kpis(&self) -> Table {

@@ -293,3 +293,14 @@ pub fn draw_layer(
     term.draw(|f| layer.render(f, f.area(), cx)).unwrap();
     screen(term.backend().buffer())
 }
+
+/// The demo shop built at `at` in a temporary file: the directory (keep it
+/// alive), the file, and the store on it.
+#[allow(dead_code)]
+pub fn demo_shop(at: DateTime<Utc>) -> (tempfile::TempDir, std::path::PathBuf, SqliteStore) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shop.db");
+    let mut store = SqliteStore::open(&path, frontdesk::store::OpenMode::Create).unwrap();
+    frontdesk::demo::build_demo(&mut store, at, "tester").unwrap();
+    (dir, path, store)
+}

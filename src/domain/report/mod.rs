@@ -60,18 +60,7 @@ impl Kpis {
 
     /// The rate of a KPI that is a rate.
     pub fn ratio(&self, k: Kpi) -> Option<Ratio> {
-        Some(match k {
-            Kpi::FollowUp => self.follow_up,
-            Kpi::FollowUpWarranty => self.follow_up_warranty,
-            Kpi::Satisfaction => self.satisfaction,
-            Kpi::Csi => self.csi,
-            Kpi::Comeback => self.comeback,
-            Kpi::OnTime => self.on_time,
-            Kpi::FirstMaintenance => self.first_maintenance,
-            Kpi::ShowRate => self.show_rate(),
-            Kpi::Recapture => self.recapture,
-            _ => return None,
-        })
+        k.rate().map(|(of, _)| of(self))
     }
 }
 
@@ -154,16 +143,22 @@ impl Kpi {
 
     /// The target of a rate.
     pub fn aim(self, t: &Targets) -> Option<Aim> {
+        self.rate().map(|(_, aim)| aim(t))
+    }
+
+    /// A rate's figure and its target, in one place for every rate.
+    #[allow(clippy::type_complexity)]
+    fn rate(self) -> Option<(fn(&Kpis) -> Ratio, fn(&Targets) -> Aim)> {
         Some(match self {
-            Kpi::FollowUp => t.follow_up,
-            Kpi::FollowUpWarranty => t.follow_up_warranty,
-            Kpi::Satisfaction => t.satisfaction,
-            Kpi::Csi => t.csi,
-            Kpi::Comeback => t.comeback,
-            Kpi::OnTime => t.on_time,
-            Kpi::FirstMaintenance => t.first_maintenance,
-            Kpi::ShowRate => t.show_rate,
-            Kpi::Recapture => t.recapture,
+            Kpi::FollowUp => (|k| k.follow_up, |t| t.follow_up),
+            Kpi::FollowUpWarranty => (|k| k.follow_up_warranty, |t| t.follow_up_warranty),
+            Kpi::Satisfaction => (|k| k.satisfaction, |t| t.satisfaction),
+            Kpi::Csi => (|k| k.csi, |t| t.csi),
+            Kpi::Comeback => (|k| k.comeback, |t| t.comeback),
+            Kpi::OnTime => (|k| k.on_time, |t| t.on_time),
+            Kpi::FirstMaintenance => (|k| k.first_maintenance, |t| t.first_maintenance),
+            Kpi::ShowRate => (|k| k.show_rate(), |t| t.show_rate),
+            Kpi::Recapture => (|k| k.recapture, |t| t.recapture),
             _ => return None,
         })
     }

@@ -92,18 +92,6 @@ impl Sums {
         self.arrears.0 += f.arrears.0;
     }
 
-    pub fn merge(&mut self, o: &Sums) {
-        self.ros += o.ros;
-        self.labour_milli_hours += o.labour_milli_hours;
-        self.labour.0 += o.labour.0;
-        self.parts.0 += o.parts.0;
-        self.fees.0 += o.fees.0;
-        self.discount.0 += o.discount.0;
-        self.tax.0 += o.tax.0;
-        self.total.0 += o.total.0;
-        self.arrears.0 += o.arrears.0;
-    }
-
     /// Average ticket = billed total ÷ ROs (None with no RO).
     pub fn average_ticket(&self) -> Option<Money> {
         (self.ros > 0).then(|| {
