@@ -105,18 +105,8 @@ impl Kpi {
         Kpi::Complaints,
     ];
 
-    /// The rates, which have a 12-week trend.
-    pub const RATES: [Kpi; 9] = [
-        Kpi::FollowUp,
-        Kpi::FollowUpWarranty,
-        Kpi::Satisfaction,
-        Kpi::Csi,
-        Kpi::Comeback,
-        Kpi::OnTime,
-        Kpi::FirstMaintenance,
-        Kpi::ShowRate,
-        Kpi::Recapture,
-    ];
+    /// The rates, which have a 12-week trend: the first nine.
+    pub const RATES: &'static [Kpi] = Kpi::ALL.split_at(9).0;
 
     /// The key of its name and formula in the text catalogues
     /// (`kpi.<key>`, `kpi.<key>.formula`) and its column in CSV.
