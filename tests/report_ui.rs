@@ -198,3 +198,16 @@ fn day_week_and_month_keys_and_arrows_move_the_period() {
     press_on(&mut app, &mut store, &[key('m'), code(KeyCode::Right)]);
     assert!(screen(&draw(&mut app, 80, 24)).contains("Service report  2026-12 "));
 }
+
+#[test]
+fn help_in_f8_states_each_kpis_formula() {
+    let (_dir, mut store, mut app) = on_reports(false);
+    press_on(&mut app, &mut store, &[key('?')]);
+    let s = screen(&draw(&mut app, 100, 200));
+    assert!(s.contains("How each KPI is worked out"), "{s}");
+    assert!(
+        s.contains("Sum of the scores ÷ (5 × calls with a score)"),
+        "{s}"
+    );
+    assert!(s.contains("Report of a week (Monday to Sunday)"), "{s}");
+}
