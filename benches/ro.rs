@@ -142,13 +142,7 @@ fn main() {
     );
     println!("save with a three-way merge, 40 lines: median {merge:.2?} (50 runs)");
 
-    let session = Session {
-        login: "bench".into(),
-        user: store.user_by_login("bench").unwrap(),
-        db_label: "big.db".into(),
-        read_only: false,
-        settings: store.settings().unwrap(),
-    };
+    let session = Session::open(&store, "bench", "big.db".into()).unwrap();
     let mut app = App::new(
         session,
         Keymap::default(),

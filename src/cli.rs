@@ -598,13 +598,7 @@ fn load_keymap(explicit: Option<&Path>) -> Result<Keymap> {
 
 fn open_ui(cli: &Cli, path: &Location, clock: &dyn Clock, login: &str) -> Result<()> {
     let mut store = store::open(path, OpenMode::ReadOnlyOk)?;
-    let session = Session {
-        login: login.to_string(),
-        user: store.user_by_login(login)?,
-        db_label: path.label(),
-        read_only: store.is_read_only(),
-        settings: store.settings()?,
-    };
+    let session = Session::open(store.as_ref(), login, path.label())?;
     let keymap = load_keymap(cli.keymap.as_deref())?;
     let texts = Texts::new(Lang::detect(cli.lang.as_deref()));
     let time = cli

@@ -317,14 +317,7 @@ fn the_key_custody_chain_is_kept_and_the_customer_gets_it_at_the_exit() {
 fn ready_to_go(store: &mut SqliteStore, id: i64) {
     let v = store.load_ro(id).unwrap().version;
     store.sign_ro(id, v, "王伟", by()).unwrap();
-    let lift = store
-        .board()
-        .unwrap()
-        .bays
-        .iter()
-        .find(|b| b.code == "B4")
-        .unwrap()
-        .id;
+    let lift = store.board().unwrap().bay_coded("B4").unwrap().id;
     move_to(store, id, RoStatus::InBay, Some(lift)).unwrap();
     move_to(store, id, RoStatus::QualityCheck, None).unwrap();
     let v = store.load_ro(id).unwrap().version;

@@ -631,14 +631,7 @@ fn ready_and_unpaid(store: &mut SqliteStore) -> (i64, String) {
     store
         .sign_ro(id, saved.version, "王伟", by("tester"))
         .unwrap();
-    let lift = store
-        .board()
-        .unwrap()
-        .bays
-        .iter()
-        .find(|b| b.code == "B4")
-        .unwrap()
-        .id;
+    let lift = store.board().unwrap().bay_coded("B4").unwrap().id;
     for (to, bay) in [(InBay, Some(lift)), (QualityCheck, None)] {
         let v = store.load_ro(id).unwrap().version;
         let req = frontdesk::domain::MoveRequest {

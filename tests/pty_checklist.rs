@@ -89,20 +89,7 @@ fn a_check_in_by_keys_then_a_delivery_check_that_finds_a_difference() {
     let s = store(&db).sheets(id).unwrap();
     let kept = s.check_in.unwrap();
     assert!(kept.acknowledged.is_some());
-    assert_eq!(
-        kept.entries
-            .iter()
-            .filter(|e| e.category == Category::Damage)
-            .count(),
-        2
-    );
-    assert_eq!(
-        kept.entries
-            .iter()
-            .filter(|e| matches!(e.category, Category::Belonging | Category::Tool) && e.present)
-            .count(),
-        10
-    );
+    assert_eq!(marks_and_items(&kept), (2, 10));
     assert_eq!(
         store(&db).load_ro(id).unwrap().odometer_in_km,
         Some(399_999)
@@ -195,20 +182,7 @@ fn the_same_check_in_as_one_line() {
     eprintln!("keys for a typical check-in with the one-line form: {typed}");
     let s = store(&db).sheets(id).unwrap();
     let kept = s.check_in.unwrap();
-    assert_eq!(
-        kept.entries
-            .iter()
-            .filter(|e| e.category == Category::Damage)
-            .count(),
-        1
-    );
-    assert_eq!(
-        kept.entries
-            .iter()
-            .filter(|e| matches!(e.category, Category::Belonging | Category::Tool) && e.present)
-            .count(),
-        10
-    );
+    assert_eq!(marks_and_items(&kept), (1, 10));
     assert!(s.key.is_some());
     let ro = store(&db).load_ro(id).unwrap();
     assert_eq!(
@@ -254,4 +228,15 @@ fn the_same_check_in_as_one_line() {
             && html.contains("class=\"sig\"")
             && html.contains("@page{size:A4")
     );
+}
+
+/// Damage marks, and belongings and tools present, on a saved list.
+fn marks_and_items(list: &frontdesk::domain::checklist::Sheet) -> (usize, usize) {
+    let count = |f: &dyn Fn(&frontdesk::domain::checklist::Entry) -> bool| {
+        list.entries.iter().filter(|e| f(e)).count()
+    };
+    (
+        count(&|e| e.category == Category::Damage),
+        count(&|e| matches!(e.category, Category::Belonging | Category::Tool) && e.present),
+    )
 }

@@ -285,14 +285,7 @@ fn signed_in_bay(store: &mut SqliteStore) -> (RepairOrder, i64) {
     store
         .sign_ro(id, saved.version, "新客户 Nuevo", by("tester"))
         .unwrap();
-    let bay = store
-        .board()
-        .unwrap()
-        .bays
-        .iter()
-        .find(|b| b.code == "B4")
-        .unwrap()
-        .id;
+    let bay = store.board().unwrap().bay_coded("B4").unwrap().id;
     let version = store.load_ro(id).unwrap().version;
     store
         .move_ro(

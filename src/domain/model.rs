@@ -189,6 +189,11 @@ impl BoardSnapshot {
         self.bays.iter().find(|b| b.id == id)
     }
 
+    /// A bay by the code painted on it ("B4").
+    pub fn bay_coded(&self, code: &str) -> Option<&Bay> {
+        self.bays.iter().find(|b| b.code == code)
+    }
+
     pub fn group(&self, id: i64) -> Option<&WorkGroup> {
         self.groups.iter().find(|g| g.id == id)
     }

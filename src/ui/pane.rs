@@ -94,6 +94,18 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session of `login` on `store`: the role table's user (None when
+    /// the login is not registered), the shop's settings, read-only or not.
+    pub fn open(store: &dyn Store, login: &str, db_label: String) -> StoreResult<Session> {
+        Ok(Session {
+            login: login.to_string(),
+            user: store.user_by_login(login)?,
+            db_label,
+            read_only: store.is_read_only(),
+            settings: store.settings()?,
+        })
+    }
+
     pub fn me(&self) -> Option<i64> {
         self.user.as_ref().map(|u| u.id)
     }

@@ -4,7 +4,7 @@
 
 use super::effects::{Read, ReadOut};
 use super::keymap::{Action, KeyContext};
-use super::layer::form::{dialog_width, non_typing, one_line, paste_line, popup, safe_input, text};
+use super::layer::form::{dialog_width, one_line, paste_line, popup, text, type_search, Typed};
 use super::layer::{Layer, LayerResult};
 use super::pane::{Command, Ctx, PaneId, Request};
 use super::text::fit;
@@ -125,13 +125,11 @@ impl Layer for Seek {
             }
             return LayerResult::stay();
         }
-        if safe_input(&mut self.input, key) {
-            return self.search();
+        match type_search(&mut self.input, key) {
+            Typed::Changed => self.search(),
+            Typed::NotMine => LayerResult::Ignored,
+            Typed::Kept => LayerResult::stay(),
         }
-        if non_typing(key) {
-            return LayerResult::Ignored;
-        }
-        LayerResult::stay()
     }
 
     fn paste(&mut self, pasted: &str, _cx: &Ctx) -> LayerResult {

@@ -194,14 +194,7 @@ pub fn board(app: &App) -> &BoardPane {
 /// The app on a real store, as "tester" (the manager of the demo these
 /// tests build), with its clock at `at`.
 pub fn app_on_store(store: &SqliteStore, at: DateTime<Utc>) -> App {
-    use frontdesk::store::prelude::*;
-    let session = Session {
-        login: "tester".into(),
-        user: store.user_by_login("tester").unwrap(),
-        db_label: "shop.db".into(),
-        read_only: false,
-        settings: store.settings().unwrap(),
-    };
+    let session = Session::open(store, "tester", "shop.db".into()).unwrap();
     let mut app = App::new(
         session,
         Keymap::default(),

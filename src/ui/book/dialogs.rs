@@ -118,7 +118,7 @@ pub fn parse(about: &BookingFor, v: &[String], cx: &Ctx) -> Result<Booking, (usi
         .filter(|h: &f64| *h > 0.0 && *h <= 80.0)
         .ok_or((1, "type the booked hours, e.g. 1.5".to_string()))?;
     let minutes = (hours * 60.0).round() as i64;
-    let bay_id = cx.board.bays.iter().find(|b| b.code == v[2]).map(|b| b.id);
+    let bay_id = cx.board.bay_coded(&v[2]).map(|b| b.id);
     let work_group_id = cx
         .board
         .groups

@@ -32,6 +32,28 @@ pub fn safe_input(ta: &mut TextArea<'_>, key: KeyEvent) -> bool {
     ta.input(key)
 }
 
+/// What a key did to a search-as-you-type field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Typed {
+    /// The text changed: search again.
+    Changed,
+    /// A key that never types: the shell's (F1, Ctrl-…).
+    NotMine,
+    /// Nothing changed (a cursor move, a control character dropped).
+    Kept,
+}
+
+/// Feeds a key to a search field (the RO finder, the global search).
+pub fn type_search(ta: &mut TextArea<'_>, key: KeyEvent) -> Typed {
+    if safe_input(ta, key) {
+        Typed::Changed
+    } else if non_typing(key) {
+        Typed::NotMine
+    } else {
+        Typed::Kept
+    }
+}
+
 /// A key that never types: the shell may still want it (F1 for help).
 pub fn non_typing(key: KeyEvent) -> bool {
     matches!(key.code, KeyCode::F(_)) || key.modifiers.contains(KeyModifiers::CONTROL)

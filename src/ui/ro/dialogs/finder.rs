@@ -1,10 +1,11 @@
 //! The new-RO search: type a plate, phone, VIN, name or RO number; matches
 //! appear as you type; the last row starts a new customer and car.
 
-use super::{dialog_width, non_typing, one_line, paste_line, popup, safe_input, text};
+use super::{dialog_width, one_line, paste_line, popup, text};
 use crate::domain::draft::SearchHit;
 use crate::ui::effects::{Read, ReadOut};
 use crate::ui::keymap::{Action, KeyContext};
+use crate::ui::layer::form::{type_search, Typed};
 use crate::ui::layer::{Layer, LayerResult};
 use crate::ui::pane::{Command, Ctx};
 use crate::ui::text::fit;
@@ -86,13 +87,11 @@ impl Layer for Finder {
         if let Some(action) = cx.keymap.resolve(self.contexts(), key) {
             return self.act(action);
         }
-        if safe_input(&mut self.input, key) {
-            return self.search();
+        match type_search(&mut self.input, key) {
+            Typed::Changed => self.search(),
+            Typed::NotMine => LayerResult::Ignored,
+            Typed::Kept => LayerResult::stay(),
         }
-        if non_typing(key) {
-            return LayerResult::Ignored;
-        }
-        LayerResult::stay()
     }
 
     fn paste(&mut self, pasted: &str, _cx: &Ctx) -> LayerResult {
