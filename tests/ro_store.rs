@@ -118,6 +118,62 @@ fn numbers_are_unique_and_increasing() {
     assert_eq!(n(&b.number), n(&a.number) + 1);
 }
 
+/// A demo shop in a file, for tests that reach under the store.
+fn shop_file(dir: &std::path::Path) -> (std::path::PathBuf, SqliteStore) {
+    let path = dir.join("shop.db");
+    let mut s = SqliteStore::open(&path, OpenMode::Create).unwrap();
+    build_demo(&mut s, now(), "tester").unwrap();
+    (path, s)
+}
+
+fn serial(number: &str) -> i64 {
+    number[3..].parse().unwrap()
+}
+
+#[test]
+fn a_number_written_by_another_path_moves_the_counter_on() {
+    // An import (or any writer that brings its own number) must never let
+    // the desk hand out a number already on file.
+    let dir = tempfile::tempdir().unwrap();
+    let (path, mut store) = shop_file(dir.path());
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    let ro = new_ro();
+    raw.execute(
+        "INSERT INTO repair_orders (number, vehicle_id, customer_id, status, created_at, updated_at, version)
+         SELECT 'RO-40000', vehicle_id, customer_id, 'declined', created_at, updated_at, 0
+         FROM repair_orders LIMIT 1",
+        [],
+    )
+    .unwrap();
+    let saved = store.save_ro(&SaveRo::new(&ro), by("tester")).unwrap();
+    assert_eq!(saved.number, "RO-40001");
+}
+
+#[test]
+fn an_existing_shop_is_migrated_to_the_counter_from_its_highest_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, store) = shop_file(dir.path());
+    drop(store);
+    // Put the file back to schema 7: no counter, and a high number on file.
+    let raw = rusqlite::Connection::open(&path).unwrap();
+    raw.execute_batch(
+        "DROP TRIGGER repair_orders_counter; DROP TABLE ro_counter;
+         UPDATE repair_orders SET number = 'RO-35000' WHERE id = (SELECT max(id) FROM repair_orders);
+         PRAGMA user_version = 7;",
+    )
+    .unwrap();
+    drop(raw);
+    let mut store = SqliteStore::open(&path, OpenMode::ReadWrite).unwrap();
+    let a = store
+        .save_ro(&SaveRo::new(&new_ro()), by("tester"))
+        .unwrap();
+    assert_eq!(a.number, "RO-35001");
+    let mut second = new_ro();
+    second.vehicle.plate = "粤A·NEW02".into();
+    let b = store.save_ro(&SaveRo::new(&second), by("tester")).unwrap();
+    assert_eq!(serial(&b.number), 35_002);
+}
+
 #[test]
 fn a_stale_save_is_a_conflict_and_writes_nothing() {
     let mut store = shop();

@@ -14,15 +14,13 @@ pub fn conflict_message(number: &str, last_saved: Option<(&str, DateTime<Utc>)>)
 /// RO numbers: "RO-" and a serial that only grows.
 pub mod numbering {
     pub const PREFIX: &str = "RO-";
-    /// The serial before the first RO of an empty shop.
+    /// The serial before the first RO of an empty shop: the store hands out
+    /// `max(highest serial in use, BEFORE_FIRST) + 1`.
     pub const BEFORE_FIRST: i64 = 24_000;
 
-    /// The number after the highest serial in use (None for an empty shop).
-    pub fn next(highest: Option<i64>) -> String {
-        format!(
-            "{PREFIX}{}",
-            highest.unwrap_or(BEFORE_FIRST).max(BEFORE_FIRST) + 1
-        )
+    /// The number for a serial already taken from the counter.
+    pub fn numbered(serial: i64) -> String {
+        format!("{PREFIX}{serial}")
     }
 }
 
@@ -31,9 +29,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn numbers_follow_the_highest_serial() {
-        assert_eq!(numbering::next(None), "RO-24001");
-        assert_eq!(numbering::next(Some(24_090)), "RO-24091");
-        assert_eq!(numbering::next(Some(7)), "RO-24001");
+    fn numbers_carry_the_prefix() {
+        assert_eq!(numbering::numbered(24_001), "RO-24001");
     }
 }

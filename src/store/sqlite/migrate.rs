@@ -41,6 +41,10 @@ const MIGRATIONS: &[Step] = &[
         sql: include_str!("migrations/007_reports.sql"),
         then: None,
     },
+    Step {
+        sql: include_str!("migrations/008_ro_counter.sql"),
+        then: None,
+    },
 ];
 
 pub const LATEST_VERSION: i64 = MIGRATIONS.len() as i64;

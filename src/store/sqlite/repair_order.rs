@@ -402,16 +402,18 @@ fn ensure_owner(
     Ok(())
 }
 
-/// The next RO number, under the write lock taken by `BEGIN IMMEDIATE`.
+/// The next RO number, under the write lock taken by `BEGIN IMMEDIATE`:
+/// one counter row read and bumped in this transaction, never a scan.
 fn next_number(tx: &Transaction<'_>) -> StoreResult<String> {
-    let prefix = numbering::PREFIX;
-    let highest: Option<i64> = tx.query_row(
-        "SELECT max(CAST(substr(number, length(?1) + 1) AS INTEGER)) FROM repair_orders
-         WHERE number LIKE ?1 || '%'",
-        [prefix],
-        |r| r.get(0),
-    )?;
-    Ok(numbering::next(highest))
+    let serial: i64 = tx
+        .prepare_cached(
+            "UPDATE ro_counter SET last_serial = max(last_serial, ?2) + 1
+             WHERE prefix = ?1 RETURNING last_serial",
+        )?
+        .query_row(params![numbering::PREFIX, numbering::BEFORE_FIRST], |r| {
+            r.get(0)
+        })?;
+    Ok(numbering::numbered(serial))
 }
 
 fn insert_header(
