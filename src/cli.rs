@@ -4,6 +4,7 @@
 use crate::demo;
 use crate::domain::clock::{Clock, StartedClock, SystemClock};
 use crate::domain::{NewUser, Role};
+use crate::store::history::HistoryPlan;
 use crate::store::{self, Actor, Location, OpenMode};
 use crate::ui::app::App;
 use crate::ui::i18n::{Lang, Texts};
@@ -58,17 +59,20 @@ pub enum Command {
     Init,
     /// Create (or refresh) the demo shop database without opening it.
     Demo,
-    /// Generate a large synthetic shop for benchmarks.
+    /// Generate a new shop with years of realistic history (for benchmarks
+    /// and trials). The same seed gives the same shop.
     Generate {
-        /// Cars on the board.
-        #[arg(long, default_value_t = 500)]
-        open: usize,
-        /// Repair orders in all, history included.
-        #[arg(long, default_value_t = 100_000)]
-        total: usize,
-        /// Customers (one in six ROs when not given).
+        /// Years of history, ending now (fractions allowed: 0.1 is 36 days).
+        #[arg(long, default_value_t = 1.0)]
+        years: f64,
+        /// Cars checked in on an average day (weekdays more, Sundays fewer).
+        #[arg(long, default_value_t = 60)]
+        cars_per_day: u32,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Also print a checksum over every generated row.
         #[arg(long)]
-        customers: Option<usize>,
+        checksum: bool,
     },
     /// Check the database: integrity, foreign keys, the audit chain, rows
     /// with bad text, and who else can read the file.
@@ -242,10 +246,20 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::Generate {
-            open,
-            total,
-            customers,
-        }) => generate(&path, actor, *open, *total, *customers),
+            years,
+            cars_per_day,
+            seed,
+            checksum,
+        }) => {
+            let plan = HistoryPlan {
+                years: *years,
+                cars_per_day: *cars_per_day,
+                seed: *seed,
+                now: actor.at,
+                utc_offset_minutes: 0,
+            };
+            crate::cli_generate::generate(&path, actor, plan, *checksum)
+        }
         Some(Command::Check { against }) => check(&path, against.as_deref()),
         Some(Command::Audit(args)) => audit(&path, args, time_fmt(&cli)),
         Some(Command::Backup { target }) => {
@@ -422,26 +436,6 @@ pub fn create_demo(path: &Location, login: &str, now: DateTime<Utc>) -> Result<(
     }
     // Opening sets the shop's journal mode for the terminals that share it.
     store::open(path, OpenMode::ReadWrite)?;
-    Ok(())
-}
-
-fn generate(
-    path: &Location,
-    by: Actor<'_>,
-    open: usize,
-    total: usize,
-    customers: Option<usize>,
-) -> Result<()> {
-    if open > total {
-        bail!("--open ({open}) cannot exceed --total ({total})");
-    }
-    let mut store = store::open(path, OpenMode::Create)?;
-    let customers = customers.unwrap_or(total / 6);
-    store.seed(
-        &demo::synthetic_shop(by.at, by.login, open, total, customers),
-        by,
-    )?;
-    println!("generated {path} with {total} repair orders, {open} open");
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 pub mod cli;
 pub mod cli_calls;
 pub mod cli_files;
+pub mod cli_generate;
 pub mod cli_report;
 pub mod demo;
 pub mod domain;

@@ -230,25 +230,138 @@ fn demo_replaces_a_demo_but_never_a_real_shop() {
     assert_eq!(std::fs::read(&real).unwrap(), before);
 }
 
+/// `generate` with a fixed clock, into `db`; its printed figures.
+fn generated(db: &std::path::Path, seed: &str) -> String {
+    let out = run(&[
+        "--now",
+        "2026-11-23T10:00:00Z",
+        "generate",
+        "--years",
+        "0.3",
+        "--cars-per-day",
+        "30",
+        "--seed",
+        seed,
+        "--checksum",
+        "--db",
+        s(db),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The figures without the first line, which names the file.
+fn figures(out: &str) -> Vec<&str> {
+    out.lines().skip(1).collect()
+}
+
 #[test]
-fn generate_validates_its_numbers() {
+fn generate_is_deterministic_per_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a.db"),
+        dir.path().join("b.db"),
+        dir.path().join("c.db"),
+    );
+    let first = generated(&a, "7");
+    let again = generated(&b, "7");
+    assert_eq!(
+        figures(&first),
+        figures(&again),
+        "the same seed gives the same rows"
+    );
+    let other = generated(&c, "8");
+    assert_ne!(
+        figures(&first),
+        figures(&other),
+        "another seed, another shop"
+    );
+    assert!(first.contains("checksum "), "{first}");
+}
+
+#[test]
+fn a_generated_history_is_whole_and_realistic() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("big.db");
+    generated(&db, "3");
+    // Integrity, CHECK constraints and foreign keys, as a shop is checked.
+    let check = run(&["check", "--db", s(&db)]);
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let conn = Connection::open(&db).unwrap();
+    let one = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    // Every category and payer, added work both ways, owners who sold on.
+    assert_eq!(one("SELECT count(DISTINCT category) FROM repair_orders"), 6);
+    assert_eq!(one("SELECT count(DISTINCT payer) FROM ro_lines"), 3);
+    assert_eq!(one("SELECT count(DISTINCT approval) FROM ro_lines"), 3);
+    assert!(one("SELECT count(*) FROM vehicle_owners WHERE until IS NOT NULL") > 0);
+    assert!(one("SELECT count(*) FROM (SELECT customer_id FROM vehicle_owners WHERE until IS NULL GROUP BY 1 HAVING count(*) > 1)") > 0);
+    // Plates are unique; odometers only grow from visit to visit.
+    assert_eq!(
+        one("SELECT count(*) - count(DISTINCT plate_norm) FROM vehicles"),
+        0
+    );
+    assert_eq!(
+        one("SELECT count(*) FROM repair_orders a JOIN repair_orders b
+             ON a.vehicle_id = b.vehicle_id AND b.checked_in_at > a.checked_in_at
+             AND b.odometer_in_km < a.odometer_in_km"),
+        0
+    );
+    // Follow-ups with outcomes, complaints, appointments, key tags, checklists.
+    assert!(one("SELECT count(DISTINCT outcome) FROM contacts") >= 2);
+    assert!(one("SELECT count(*) FROM callbacks WHERE satisfaction IS NOT NULL") > 0);
+    assert!(one("SELECT count(*) FROM complaints") > 0);
+    assert!(one("SELECT count(DISTINCT status) FROM appointments") >= 3);
+    assert_eq!(
+        one("SELECT count(*) FROM key_tags"),
+        one("SELECT count(*) FROM repair_orders")
+    );
+    assert!(one("SELECT count(*) FROM checklist_entries WHERE damage_kind IS NOT NULL") > 0);
+    // Chinese and Latin names.
+    assert!(one("SELECT count(*) FROM customers WHERE unicode(name) > 0x2E80") > 0);
+    assert!(one("SELECT count(*) FROM customers WHERE unicode(name) < 0x80") > 0);
+    // ROs were written in time order, and some are still in the workshop.
+    assert_eq!(
+        one(
+            "SELECT count(*) FROM repair_orders a JOIN repair_orders b ON b.id = a.id + 1
+             WHERE b.checked_in_at < a.checked_in_at"
+        ),
+        0
+    );
+    assert!(one("SELECT count(*) FROM repair_orders WHERE status <> 'delivered'") > 0);
+    // The desk's next number follows the generated ones.
+    assert_eq!(
+        one("SELECT last_serial FROM ro_counter"),
+        one("SELECT max(CAST(substr(number, 4) AS INTEGER)) FROM repair_orders")
+    );
+}
+
+#[test]
+fn generate_refuses_bad_numbers_and_an_existing_file() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("big.db");
     assert_fails(
-        &run(&["generate", "--open", "60", "--total", "50", "--db", s(&db)]),
-        "cannot exceed",
+        &run(&["generate", "--years", "0", "--db", s(&db)]),
+        "--years",
+    );
+    assert_fails(
+        &run(&["generate", "--cars-per-day", "0", "--db", s(&db)]),
+        "--cars-per-day",
     );
     assert!(!db.exists());
-    assert!(
-        run(&["generate", "--open", "20", "--total", "200", "--db", s(&db)])
-            .status
-            .success()
+    std::fs::write(&db, b"precious").unwrap();
+    assert_fails(
+        &run(&["generate", "--years", "0.01", "--db", s(&db)]),
+        "already exists",
     );
-    let conn = Connection::open(&db).unwrap();
-    let open: i64 = conn
-        .query_row("SELECT count(*) FROM repair_orders WHERE status NOT IN ('delivered','declined','cancelled')", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(open, 20);
+    assert_eq!(std::fs::read(&db).unwrap(), b"precious");
 }
 
 #[test]

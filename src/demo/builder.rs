@@ -10,25 +10,25 @@ use serde::Deserialize;
 use std::ops::Range;
 
 #[derive(Deserialize)]
-struct DemoData {
+pub(super) struct DemoData {
     shop_name: String,
-    chinese_names: Vec<String>,
-    latin_names: Vec<String>,
-    provinces: Vec<String>,
-    colours: Vec<String>,
+    pub chinese_names: Vec<String>,
+    pub latin_names: Vec<String>,
+    pub provinces: Vec<String>,
+    pub colours: Vec<String>,
     concerns: Vec<String>,
-    models: Vec<ModelSpec>,
+    pub models: Vec<ModelSpec>,
 }
 
 #[derive(Deserialize)]
-struct ModelSpec {
-    make: String,
-    model: String,
+pub(super) struct ModelSpec {
+    pub make: String,
+    pub model: String,
     /// World manufacturer identifier: the VIN's first three characters.
-    wmi: String,
+    pub wmi: String,
 }
 
-fn demo_data() -> DemoData {
+pub(super) fn demo_data() -> DemoData {
     toml::from_str(include_str!("../../assets/demo.toml"))
         .expect("assets/demo.toml is valid TOML (checked by tests)")
 }
@@ -386,7 +386,7 @@ impl Builder {
 }
 
 /// China's VAT on repair work, 13 %.
-const TAX_RATE_BP: i64 = 1300;
+pub(super) const TAX_RATE_BP: i64 = 1300;
 
 /// When a visit began, what was promised, and the estimate in minutes.
 pub struct VisitTimes {

@@ -9,6 +9,7 @@
 
 mod builder;
 mod calls;
+pub mod history;
 mod replay;
 mod scenarios;
 
@@ -54,6 +55,15 @@ pub fn build_demo(store: &mut dyn Store, now: DateTime<Utc>, login: &str) -> Sto
 
 /// A large synthetic shop for benchmarks: `open` cars on the board and
 /// `total` repair orders in all.
+/// The shop a generated history runs in: staff, bays, work groups,
+/// settings and canned jobs, and no customers yet.
+pub fn shop_frame(now: DateTime<Utc>, login: &str) -> ShopSeed {
+    let mut b = Builder::new(now, 7);
+    b.staff(login);
+    b.bays_and_groups();
+    b.finish(false)
+}
+
 pub fn synthetic_shop(
     now: DateTime<Utc>,
     login: &str,

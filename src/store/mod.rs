@@ -8,6 +8,7 @@
 
 pub mod book;
 pub mod callbacks;
+pub mod history;
 pub mod report;
 pub mod seed;
 pub mod sqlite;

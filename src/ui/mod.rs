@@ -27,6 +27,7 @@ pub mod panes;
 pub mod reports;
 pub mod ro;
 pub mod run;
+pub mod scroll;
 pub mod seek;
 pub mod text;
 pub mod theme;

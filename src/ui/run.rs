@@ -6,6 +6,7 @@
 
 use super::app::App;
 use super::events::{self, Event, Writer};
+use super::scroll::Screen;
 use crate::domain::clock::Clock;
 use crate::store::Store;
 use chrono::{DateTime, Timelike, Utc};
@@ -131,8 +132,9 @@ pub fn run(
     store.set_lock_wait(READ_PATIENCE)?;
     app.set_now(clock.now());
     app.start(store);
-    let mut terminal = ratatui::try_init()
+    let terminal = ratatui::try_init()
         .map_err(|e| anyhow::anyhow!("cannot start the interface: this needs a terminal ({e})"))?;
+    let mut screen = Screen::new(terminal);
     let _restore = RestoreOnDrop;
     enable_bracketed_paste()?;
     let tty = events::tty()?;
@@ -147,7 +149,7 @@ pub fn run(
         dirty: true,
     };
     lp.trace.line(&format!("start: pid {}", std::process::id()));
-    let stop = lp.turn(&mut terminal, &rx, opts.exit_after_first_frame);
+    let stop = lp.turn(&mut screen, &rx, opts.exit_after_first_frame);
     lp.shut_down(stop, &rx);
     Ok(())
 }
@@ -156,7 +158,7 @@ impl Loop<'_> {
     /// Handles events until something ends the session.
     fn turn(
         &mut self,
-        terminal: &mut ratatui::DefaultTerminal,
+        screen: &mut Screen<ratatui::backend::CrosstermBackend<std::io::Stdout>>,
         rx: &Receiver<Event>,
         first_frame_only: bool,
     ) -> Stop {
@@ -168,7 +170,7 @@ impl Loop<'_> {
             if self.dirty {
                 self.dirty = false;
                 self.app.set_now(self.clock.now());
-                if terminal.draw(|f| self.app.draw(f)).is_err() {
+                if screen.draw(|f| self.app.draw(f)).is_err() {
                     return Stop::TerminalGone("the terminal cannot be written");
                 }
                 if first_frame_only {

@@ -12,6 +12,7 @@ mod customers;
 mod desk;
 mod drafts;
 mod files;
+pub mod history;
 mod import;
 mod migrate;
 mod open;

@@ -189,6 +189,9 @@ fn header(c: Columns, v: &Ctx<'_>) -> Line<'static> {
     Line::from(Span::styled(s, v.theme.header()))
 }
 
+/// Rule characters after a lane's title.
+const RULE_TAIL: usize = 3;
+
 fn lane_line(board: &BoardPane, lane: &Lane, v: &Ctx<'_>, w: usize) -> Line<'static> {
     let t = v.texts;
     let title = match lane.kind {
@@ -200,7 +203,9 @@ fn lane_line(board: &BoardPane, lane: &Lane, v: &Ctx<'_>, w: usize) -> Line<'sta
         LaneKind::Bay(id) => bay_title(board, id, lane, t),
     };
     let head = format!("── {title} ");
-    let fill = w.saturating_sub(width(&head));
+    // A short rule, not one across the screen: a line-drawing character is
+    // three bytes, and a page of bay lanes would cost a few kilobytes.
+    let fill = w.saturating_sub(width(&head)).min(RULE_TAIL);
     Line::from(Span::styled(
         fit(&format!("{head}{}", "─".repeat(fill)), w),
         v.theme.lane(),
@@ -272,9 +277,12 @@ fn card_line(
         .unwrap_or_default();
     let remaining = time_left(&times, v.now).map(left).unwrap_or_default();
     let mark = if selected { "> " } else { "  " };
+    // The selection is the mark and the RO number, not a bar across the
+    // row: moving it then rewrites a dozen cells, not two whole rows, which
+    // keeps a cursor move cheap over a thin link (see `ui::scroll`).
+    let head = format!("{mark}{}", fit(&card.number, RO));
     let mut text = format!(
-        "{mark}{} {} {} ",
-        fit(&card.number, RO),
+        " {} {} ",
         fit(&card.plate, c.plate),
         fit(&card.model, c.model)
     );
@@ -294,7 +302,7 @@ fn card_line(
     } else {
         Style::new()
     };
-    let mut spans = vec![Span::styled(text.clone(), base)];
+    let mut spans = vec![Span::styled(head.clone(), base), Span::raw(text.clone())];
     let alerts = Alerts::of(&card.times, v.now);
     let flags = [
         (alerts.late, "flag.late", v.theme.late()),
@@ -302,7 +310,7 @@ fn card_line(
         (alerts.progress_check_due, "flag.check", v.theme.check()),
         (alerts.pickup_call_due, "flag.call", v.theme.call()),
     ];
-    let mut used = width(&text);
+    let mut used = width(&head) + width(&text);
     let mut words: Vec<(String, Style)> = flags
         .into_iter()
         .filter(|(on, _, _)| *on)
@@ -318,10 +326,7 @@ fn card_line(
     for (word, style) in words {
         let word = fit(&word, (w.saturating_sub(used)).min(width(&word)));
         used += width(&word);
-        spans.push(Span::styled(word, base.patch(style)));
-    }
-    if selected && used < w {
-        spans.push(Span::styled(" ".repeat(w - used), base));
+        spans.push(Span::styled(word, style));
     }
     Line::from(spans)
 }

@@ -8,7 +8,7 @@
 CREATE TABLE ro_counter (
     prefix TEXT PRIMARY KEY,
     last_serial INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 
 -- An existing shop starts from its highest serial (one last scan, here).
 INSERT INTO ro_counter (prefix, last_serial)
