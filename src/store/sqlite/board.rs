@@ -101,11 +101,14 @@ pub fn snapshot(conn: &Connection) -> StoreResult<BoardSnapshot> {
 }
 
 /// The appointments still expected (booked or confirmed), for the promise
-/// risk: they hold their group's hands before a car's promise.
+/// risk: they hold their group's hands before a car's promise. Read from
+/// the partial index of active bookings: the `+` keeps SQLite off the
+/// `ro_id` index, where "no RO" also means every no-show and cancellation
+/// of ten years (42 ms at a million ROs, on every board load).
 fn booked_slots(conn: &Connection) -> StoreResult<Vec<Slot>> {
     let mut stmt = conn.prepare_cached(
         "SELECT bay_id, work_group_id, starts_at, ends_at FROM appointments
-         WHERE status IN ('booked', 'confirmed') AND ro_id IS NULL",
+         WHERE status IN ('booked', 'confirmed') AND +ro_id IS NULL",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(Slot {
