@@ -157,6 +157,23 @@ impl Term {
         }
     }
 
+    /// A terminal on the board once its first frame is complete.
+    pub fn board(plan: &Plan, cols: u16, rows: u16) -> Term {
+        let term = Term::spawn(plan, cols, rows, "board");
+        term.wait_text("Filter:", Duration::from_secs(20));
+        term.settle(0, Duration::from_secs(5));
+        term
+    }
+
+    /// From the board into a text field: the new-RO form's first field.
+    fn new_ro_form(&mut self) {
+        self.key("2");
+        self.key("n");
+        self.wait_text("New repair order", Duration::from_secs(5));
+        self.key("ZZ9");
+        self.key("\r");
+    }
+
     pub fn pid(&self) -> u32 {
         self.pid
     }
@@ -299,9 +316,7 @@ fn keys(term: &mut Term, samples: usize, there: &str, back: &str) -> (Vec<f64>, 
 /// Key to last byte and bytes per key on the board, in the editor and in
 /// search; bytes while idle; the app's peak memory.
 pub fn keys_and_bytes(plan: &Plan) -> Vec<Figure> {
-    let mut term = Term::spawn(plan, 80, 24, "board");
-    term.wait_text("Filter:", Duration::from_secs(10));
-    term.settle(0, Duration::from_secs(5));
+    let mut term = Term::board(plan, 80, 24);
     let (ms, bytes) = keys(&mut term, plan.samples, DOWN, UP);
     let mut out = vec![
         Figure::new("key to last byte: cursor move (j/k)", "ms", ms),
@@ -345,11 +360,7 @@ fn search(term: &mut Term, plan: &Plan) -> Figure {
 
 /// Letters typed into a text field of the new-RO form.
 fn typing(term: &mut Term, plan: &Plan) -> Figure {
-    term.key("2");
-    term.key("n");
-    term.wait_text("New repair order", Duration::from_secs(5));
-    term.key("ZZ9");
-    term.key("\r");
+    term.new_ro_form();
     let mut ms = Vec::new();
     for i in 0..plan.samples {
         let c = if i % 30 == 29 { "\x7f" } else { "a" };
@@ -371,27 +382,48 @@ fn open_ro(db: &Path) -> (i64, i64) {
     .unwrap()
 }
 
+/// Another terminal's commits, as the boards see them: the customer of the
+/// first car on the board starts or stops waiting (its WAIT flag).
+struct OtherTerminal {
+    conn: rusqlite::Connection,
+    ro: i64,
+}
+
+impl OtherTerminal {
+    fn open(db: &Path) -> OtherTerminal {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        conn.busy_timeout(Duration::from_secs(5)).unwrap();
+        OtherTerminal {
+            conn,
+            ro: open_ro(db).0,
+        }
+    }
+
+    fn commit(&self) {
+        self.conn
+            .execute(
+                "UPDATE repair_orders SET customer_waiting = 1 - customer_waiting, version = version + 1
+                 WHERE id = ?1",
+                [self.ro],
+            )
+            .unwrap();
+    }
+}
+
 /// From another process's commit to the updated frame: the customer of
 /// the first car on the board starts and stops waiting (its WAIT flag).
 pub fn refresh(plan: &Plan) -> Figure {
-    let term = Term::spawn(plan, 80, 24, "board");
-    term.wait_text("Filter:", Duration::from_secs(10));
-    term.settle(0, Duration::from_secs(5));
-    let (id, _) = open_ro(&plan.db);
-    let conn = rusqlite::Connection::open(&plan.db).unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let term = Term::board(plan, 80, 24);
+    let other = OtherTerminal::open(&plan.db);
     let samples = (0..plan.samples.min(40))
         .map(|_| {
             let from = term.mark();
-            conn.execute(
-                "UPDATE repair_orders SET customer_waiting = 1 - customer_waiting, version = version + 1
-                 WHERE id = ?1",
-                [id],
-            )
-            .unwrap();
+            other.commit();
             let committed = Instant::now();
             let (last, _) = term.settle(from, Duration::from_secs(3));
-            last.map_or(0.0, |t| t.saturating_duration_since(committed).as_secs_f64() * 1e3)
+            last.map_or(0.0, |t| {
+                t.saturating_duration_since(committed).as_secs_f64() * 1e3
+            })
         })
         .collect();
     Figure::new("refresh: foreign commit to updated frame", "ms", samples)
@@ -539,34 +571,21 @@ pub fn next_number(plan: &Plan) -> Figure {
 /// typists' key to last byte.
 pub fn shop_server(plan: &Plan) -> Vec<Figure> {
     let mut terms: Vec<Term> = (0..plan.terminals)
-        .map(|_| Term::spawn(plan, 80, 24, "board"))
+        .map(|_| Term::board(plan, 80, 24))
         .collect();
-    for t in &terms {
-        t.wait_text("Filter:", Duration::from_secs(20));
-    }
     std::thread::sleep(Duration::from_millis(500));
     let pids: Vec<u32> = terms.iter().map(Term::pid).collect();
     let idle = cpu_share(&pids, plan.window, |_| {});
     for t in terms.iter_mut().take(plan.typists) {
-        t.key("n");
-        t.wait_text("New repair order", Duration::from_secs(5));
-        t.key("ZZ9");
-        t.key("\r");
+        t.new_ro_form();
     }
-    let (id, _) = open_ro(&plan.db);
-    let conn = rusqlite::Connection::open(&plan.db).unwrap();
-    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let other = OtherTerminal::open(&plan.db);
     let mut ms = Vec::new();
     // The typists type five keys a second each, timed; a commit lands
     // every second and every board reloads.
     let busy = cpu_share(&pids, plan.window, |tick| {
         if tick % 5 == 0 {
-            conn.execute(
-                "UPDATE repair_orders SET customer_waiting = 1 - customer_waiting, version = version + 1
-                 WHERE id = ?1",
-                [id],
-            )
-            .unwrap();
+            other.commit();
         }
         for t in terms.iter_mut().take(plan.typists) {
             ms.push(t.key(if tick % 20 == 19 { "\x7f" } else { "b" }).0);
