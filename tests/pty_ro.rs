@@ -49,6 +49,11 @@ fn move_to(tui: &mut Tui, n: usize) {
 
 /// Types a new customer's RO by keys and saves it; returns its number.
 fn new_ro_by_keys(tui: &mut Tui, db: &Path) -> String {
+    new_ro_with_concern(tui, db, "Brake squeal front left")
+}
+
+/// The same RO, with `concern` sent as it is (typed, or a paste).
+fn new_ro_with_concern(tui: &mut Tui, db: &Path, concern: &str) -> String {
     tui.wait_text("Waiting for bay");
     tui.send("n");
     tui.wait_text("New repair order");
@@ -79,10 +84,7 @@ fn new_ro_by_keys(tui: &mut Tui, db: &Path) -> String {
     // Promised, estimate, work group (the first), discount, concerns, diagnosis.
     fill(tui, &["+4h", "2h"]);
     tui.send(RIGHT);
-    fill(
-        tui,
-        &["", "", "Brake squeal front left", "Pads worn to 2 mm"],
-    );
+    fill(tui, &["", "", concern, "Pads worn to 2 mm"]);
     // Lines: a canned job (BRK-PADS-F is the seventh) and a part typed in.
     tui.send("o");
     tui.wait_text("BRK-PADS-F");
@@ -463,4 +465,25 @@ fn a_bracketed_paste_stays_in_the_field_it_was_pasted_into() {
         row.trim_start().starts_with(">Customer"),
         "the focus stayed on the customer field: {row}"
     );
+}
+
+/// An advisor pastes the customer's words, in Chinese with a full-width
+/// comma, an emoji and a combining accent, into the concern field through
+/// bracketed paste: the RO saves them exactly, not a character lost,
+/// split or doubled.
+#[test]
+fn chinese_pasted_into_the_concern_field_is_saved_exactly() {
+    let (_dir, db) = fresh_demo();
+    let mut tui = spawn(&db, "board");
+    let words = "左前轮刹车异响,冷车时更明显 🚗 José\u{301}";
+    let number = new_ro_with_concern(&mut tui, &db, &format!("\x1b[200~{words}\x1b[201~"));
+    let saved: String = Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT concerns FROM repair_orders WHERE number = ?1",
+            [&number],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(saved, words);
 }

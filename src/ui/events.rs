@@ -3,17 +3,18 @@
 //! that the terminal is gone. Each source has its own thread, so none can
 //! hold up another, and the loop never blocks on the terminal or the lock.
 //!
-//! Why not just `crossterm::event::poll`: when the terminal goes away
+//! Why not `crossterm::event::poll` and `read`: when the terminal goes away
 //! (a dropped SSH link, a closed window), crossterm 0.29 reads EOF or EIO
-//! and retries forever, so `poll` never returns and the process spins at
-//! 100 % of a core (crossterm #793, #1067, #1116). So the input thread asks
-//! the kernel itself, with `poll(2)`, before crossterm reads, and a second
-//! thread blocks on the terminal's hang-up alone, to catch the moment while
-//! crossterm is reading.
+//! and retries forever, so the process spins at 100 % of a core (crossterm
+//! #793, #1067, #1116); and it drops key sequences it does not know (see
+//! `input.rs`). So the input thread waits with `poll(2)`, reads the bytes
+//! itself and decodes them, and a second thread blocks on the terminal's
+//! hang-up alone.
 
 use super::effects::{self, WriteDone, WriteJob};
+use super::input::{Decoder, Input};
 use crate::store::{ChangeWatcher, Store};
-use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
+use crossterm::event::KeyEvent;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
@@ -82,11 +83,7 @@ fn wait(fd: RawFd, events: libc::c_short, timeout_ms: i32) -> io::Result<libc::c
     }
 }
 
-fn hung_up(fd: RawFd) -> bool {
-    wait(fd, 0, 0).map_or(true, |r| r & HANGUP != 0)
-}
-
-/// Reads keys, pastes and resizes on their own thread.
+/// Reads keys and pastes on their own thread.
 pub fn spawn_input(tty: &Tty, tx: Events) -> io::Result<()> {
     let fd = tty.fd;
     thread::Builder::new()
@@ -95,43 +92,58 @@ pub fn spawn_input(tty: &Tty, tx: Events) -> io::Result<()> {
     Ok(())
 }
 
+/// How long the rest of a sequence may take to arrive after its ESC. Over
+/// a slow SSH link the bytes of one key can come in two packets; a person
+/// cannot press Esc and another key this fast.
+const SEQUENCE_WAIT_MS: i32 = 40;
+
 fn input_loop(fd: RawFd, tx: Events) {
+    let mut decoder = Decoder::default();
+    let mut bytes = [0u8; 4096];
     loop {
-        match wait(fd, libc::POLLIN, -1) {
+        let timeout = if decoder.pending() {
+            SEQUENCE_WAIT_MS
+        } else {
+            -1
+        };
+        match wait(fd, libc::POLLIN, timeout) {
+            Ok(0) => {
+                if !forward_all(&tx, decoder.flush()) {
+                    return;
+                }
+                continue;
+            }
             Ok(r) if r & HANGUP == 0 => {}
             _ => return gone(&tx, "the terminal hung up"),
         }
-        // crossterm parses what arrived; take everything it has parsed
-        // before waiting on the terminal again.
-        loop {
-            let event = match crossterm::event::read() {
-                Ok(e) => e,
-                Err(_) => return gone(&tx, "the terminal cannot be read"),
-            };
-            if !forward(&tx, event) {
-                return;
+        // SAFETY: reads into our own buffer, at most its length.
+        let n = unsafe { libc::read(fd, bytes.as_mut_ptr().cast(), bytes.len()) };
+        if n == 0 {
+            return gone(&tx, "the terminal hung up");
+        }
+        if n < 0 {
+            let e = io::Error::last_os_error();
+            match e.kind() {
+                io::ErrorKind::Interrupted | io::ErrorKind::WouldBlock => continue,
+                _ => return gone(&tx, "the terminal cannot be read"),
             }
-            if hung_up(fd) {
-                return gone(&tx, "the terminal hung up");
-            }
-            match crossterm::event::poll(Duration::ZERO) {
-                Ok(true) => continue,
-                Ok(false) => break,
-                Err(_) => return gone(&tx, "the terminal cannot be read"),
-            }
+        }
+        decoder.feed(&bytes[..n as usize]);
+        if !forward_all(&tx, decoder.take()) {
+            return;
         }
     }
 }
 
-/// Passes a terminal event on; false once nobody listens.
-fn forward(tx: &Events, event: TermEvent) -> bool {
-    let event = match event {
-        TermEvent::Key(k) if k.kind != KeyEventKind::Release => Event::Key(k),
-        TermEvent::Paste(text) => Event::Paste(text),
-        TermEvent::Resize(..) => Event::Resize,
-        _ => return true,
-    };
-    tx.send(event).is_ok()
+/// Passes inputs on; false once nobody listens.
+fn forward_all(tx: &Events, inputs: Vec<Input>) -> bool {
+    inputs.into_iter().all(|input| {
+        let event = match input {
+            Input::Key(k) => Event::Key(k),
+            Input::Paste(text) => Event::Paste(text),
+        };
+        tx.send(event).is_ok()
+    })
 }
 
 fn gone(tx: &Events, why: &'static str) {

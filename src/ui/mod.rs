@@ -20,6 +20,7 @@ pub mod events;
 pub mod files;
 pub mod help;
 pub mod i18n;
+pub mod input;
 pub mod keymap;
 pub mod layer;
 pub mod pane;
