@@ -104,7 +104,7 @@ fn bench_app() -> App {
         session,
         Keymap::default(),
         Texts::new(Lang::En),
-        Theme { color: true },
+        Theme::with_color(true),
         TimeFmt::utc(),
     )
 }

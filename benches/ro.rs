@@ -147,7 +147,7 @@ fn main() {
         session,
         Keymap::default(),
         Texts::new(Lang::En),
-        Theme { color: true },
+        Theme::with_color(true),
         TimeFmt::utc(),
     );
     app.start_on(PaneId::RepairOrder);

@@ -9,6 +9,7 @@ use crate::store::{self, Actor, Location, OpenMode};
 use crate::ui::app::App;
 use crate::ui::i18n::{Lang, Texts};
 use crate::ui::keymap::Keymap;
+use crate::ui::prefs::Prefs;
 use crate::ui::run::RunOptions;
 use crate::ui::theme::Theme;
 use crate::ui::timefmt::TimeFmt;
@@ -34,9 +35,19 @@ pub struct Cli {
     /// Pane to start on: board, ro, checklist, callbacks, appointments, customers, reports.
     #[arg(long, value_parser = parse_pane, default_value = "board")]
     pub pane: PaneId,
-    /// Interface language: en or zh (default: from LANG).
+    /// Language: en, zh or es. Default: your config.toml's lang, else the
+    /// shop's language setting, else LC_ALL/LC_MESSAGES/LANG, else en.
+    /// For printouts and reports: the shop's setting unless given here.
     #[arg(long, global = true, value_parser = parse_lang)]
     pub lang: Option<String>,
+    /// Colours: default, monochrome or high-contrast (NO_COLOR means
+    /// monochrome unless a theme is chosen here or in config.toml).
+    #[arg(long, value_parser = crate::ui::theme::Palette::parse, value_name = "THEME")]
+    pub theme: Option<crate::ui::theme::Palette>,
+    /// Line drawing: auto (ASCII on TERM=linux/vt100 or a locale without
+    /// UTF-8), unicode or ascii.
+    #[arg(long, value_parser = crate::ui::theme::Lines::parse, value_name = "MODE")]
+    pub line_drawing: Option<crate::ui::theme::Lines>,
     /// Key bindings to apply over the defaults (default: ~/.config/frontdesk/keymap.toml if present).
     #[arg(long, value_name = "FILE")]
     pub keymap: Option<PathBuf>,
@@ -105,6 +116,23 @@ pub enum Command {
     /// The statistics report and KPIs of a day, week, month or range (text,
     /// CSV or HTML); --day is the close of day, with what is still open.
     Report(crate::cli_report::ReportArgs),
+    /// Print the active key bindings (with your keymap.toml's changes,
+    /// marked *) in the chosen language.
+    Keys {
+        /// Key bindings to apply over the defaults (default:
+        /// ~/.config/frontdesk/keymap.toml if present).
+        #[arg(long, value_name = "FILE")]
+        keymap: Option<PathBuf>,
+    },
+    /// Show the shop's settings, or change one (managers; audited):
+    /// `frontdesk settings language es`.
+    Settings {
+        /// The setting to change (language, shop_name, currency_symbol, …).
+        key: Option<String>,
+        /// Its new value.
+        #[arg(requires = "key")]
+        value: Option<String>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -268,10 +296,17 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Some(Command::User(cmd)) => user(&path, cmd, actor),
-        Some(Command::Print(args)) => print(&path, args, time_fmt(&cli), clock.now()),
+        Some(Command::Print(args)) => print(
+            &path,
+            args,
+            (time_fmt(&cli), cli.lang.as_deref()),
+            clock.now(),
+        ),
         Some(Command::Callbacks(cmd)) => crate::cli_calls::run(&path, cmd, actor),
         Some(Command::Import(args)) => crate::cli_files::import(&path, args, actor),
         Some(Command::Export(args)) => crate::cli_files::export(&path, args),
+        Some(Command::Keys { keymap }) => keys(keymap.as_deref(), cli.lang.as_deref()),
+        Some(Command::Settings { key, value }) => settings(&path, key, value, actor),
         Some(Command::Report(args)) => crate::cli_report::run(
             &path,
             args,
@@ -282,7 +317,12 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -> Result<()> {
+fn print(
+    path: &Location,
+    args: &PrintArgs,
+    (time, lang): (TimeFmt, Option<&str>),
+    now: DateTime<Utc>,
+) -> Result<()> {
     if let Some(out) = &args.out {
         check_out(path, out, args.force)?;
     }
@@ -293,8 +333,11 @@ fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -
         .ok_or_else(|| anyhow::anyhow!("no repair order numbered {number}"))?;
     let ro = store.load_ro(id)?;
     let settings = store.settings()?;
+    // Printouts speak the shop's language; --lang changes it for this print.
+    let t = Texts::new(Lang::choose(lang, None, settings.language.as_deref()));
+    let time = time.in_locale(t.locale());
     if args.form == crate::print::Form::Checklist {
-        let doc = checklist_doc(path, store.as_ref(), &ro, &settings, args, time)?;
+        let doc = checklist_doc(path, store.as_ref(), &ro, &settings, args, time, &t)?;
         return match &args.out {
             Some(file) => write_new(file, &doc, args.force),
             None => {
@@ -313,6 +356,7 @@ fn print(path: &Location, args: &PrintArgs, time: TimeFmt, now: DateTime<Utc>) -
         settings: &settings,
         time,
         printed_at: now,
+        t: &t,
     };
     // The same guard as everywhere: no document that does not exist yet.
     p.check()
@@ -337,6 +381,7 @@ fn checklist_doc(
     settings: &crate::domain::Settings,
     args: &PrintArgs,
     time: TimeFmt,
+    t: &Texts,
 ) -> Result<String> {
     let sheets = store.sheets(ro.id.unwrap_or_default())?;
     if sheets.check_in.is_none() {
@@ -352,6 +397,7 @@ fn checklist_doc(
         sheets: &sheets,
         template: &template,
         time,
+        t,
     };
     Ok(if args.html {
         crate::print_checklist::html(&p)
@@ -575,6 +621,67 @@ fn user(path: &Location, cmd: &UserCommand, by: Actor<'_>) -> Result<()> {
     Ok(())
 }
 
+/// `frontdesk keys`: the bindings in force, in the chosen language.
+fn keys(keymap: Option<&Path>, lang: Option<&str>) -> Result<()> {
+    let prefs = Prefs::load(Prefs::default_path().as_deref()).map_err(anyhow::Error::msg)?;
+    let t = Texts::new(Lang::choose(lang, prefs.lang.as_deref(), None));
+    let active = load_keymap(keymap)?;
+    print!(
+        "{}",
+        crate::ui::help::keymap_listing(&active, &Keymap::default(), &t)
+    );
+    Ok(())
+}
+
+/// `frontdesk settings [KEY VALUE]`.
+fn settings(
+    path: &Location,
+    key: &Option<String>,
+    value: &Option<String>,
+    by: Actor<'_>,
+) -> Result<()> {
+    let (Some(key), Some(value)) = (key, value) else {
+        let store = store::open(path, OpenMode::ReadOnlyOk)?;
+        let s = store.settings()?;
+        println!("shop_name        {}", s.shop_name);
+        println!(
+            "language         {}",
+            s.language.as_deref().unwrap_or("(from each terminal)")
+        );
+        println!("currency_symbol  {}", s.currency_symbol);
+        println!("tax_rate_bp      {}", s.tax_rate_bp);
+        println!("labour_rate      {}", s.labour_rate.decimal());
+        return Ok(());
+    };
+    if key == "language" {
+        Lang::parse(value).map_err(anyhow::Error::msg)?;
+    }
+    if !SETTABLE.contains(&key.as_str()) {
+        bail!(
+            "no setting '{key}'; the settings are: {}",
+            SETTABLE.join(", ")
+        );
+    }
+    let numeric = key.ends_with("_bp") || key.ends_with("_minor");
+    if numeric && value.parse::<u32>().is_err() {
+        bail!("{key} is a whole number of 0 or more, not '{value}'");
+    }
+    let mut store = store::open(path, OpenMode::ReadWrite)?;
+    store.set_setting(key, value, by)?;
+    println!("{key} is now {value}");
+    Ok(())
+}
+
+/// What `frontdesk settings` may change: the shop's own words and numbers.
+const SETTABLE: &[&str] = &[
+    "language",
+    "shop_name",
+    "currency_symbol",
+    "tax_rate_bp",
+    "labour_rate_minor",
+    "discount_threshold_bp",
+];
+
 fn load_keymap(explicit: Option<&Path>) -> Result<Keymap> {
     let default_file =
         std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config/frontdesk/keymap.toml"));
@@ -594,13 +701,26 @@ fn open_ui(cli: &Cli, path: &Location, clock: &dyn Clock, login: &str) -> Result
     let mut store = store::open(path, OpenMode::ReadOnlyOk)?;
     let session = Session::open(store.as_ref(), login, path.label())?;
     let keymap = load_keymap(cli.keymap.as_deref())?;
-    let texts = Texts::new(Lang::detect(cli.lang.as_deref()));
+    let prefs = Prefs::load(Prefs::default_path().as_deref()).map_err(anyhow::Error::msg)?;
+    let lang = Lang::choose(
+        cli.lang.as_deref(),
+        prefs.lang.as_deref(),
+        session.settings.language.as_deref(),
+    );
+    let texts = Texts::new(lang);
     let time = cli
         .utc_offset
         .map(TimeFmt::Fixed)
-        .unwrap_or(TimeFmt::System);
+        .unwrap_or(TimeFmt::System)
+        .in_locale(texts.locale());
+    let palette = cli.theme.or(prefs.palette().map_err(anyhow::Error::msg)?);
+    let lines = match cli.line_drawing {
+        Some(l) => l,
+        None => prefs.lines().map_err(anyhow::Error::msg)?,
+    };
+    let theme = Theme::choose(palette, lines, &|v| std::env::var(v).ok());
     let template = crate::shop_template(path)?;
-    let mut app = App::new(session, keymap, texts, Theme::from_env(), time);
+    let mut app = App::new(session, keymap, texts, theme, time);
     if let Some(checklist) = app.pane_mut::<crate::ui::checklist::ChecklistPane>() {
         checklist.template = template;
     }

@@ -148,8 +148,10 @@ pub fn run(
     };
     let report = store.report(&q, &mut progress_bar())?;
     let names = store.report_names()?;
-    let t = Texts::new(crate::ui::i18n::Lang::detect(lang));
-    let time = TimeFmt::Fixed(offset);
+    // A report is a shop's document: its language, unless --lang says.
+    let lang = crate::ui::i18n::Lang::choose(lang, None, settings.language.as_deref());
+    let t = Texts::new(lang);
+    let time = TimeFmt::Fixed(offset).in_locale(t.locale());
     let sheet = Sheet {
         report: &report,
         names: &names,

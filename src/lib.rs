@@ -14,6 +14,7 @@ pub mod cli_generate;
 pub mod cli_report;
 pub mod demo;
 pub mod domain;
+pub mod locale;
 pub mod os;
 pub mod print;
 pub mod print_checklist;

@@ -8,10 +8,11 @@
 use crate::domain::added_work::{CallRecord, Decision};
 use crate::domain::lifecycle::{check_print, Document, Refusal};
 use crate::domain::pricing::{line_amount, risk_margin, totals, Totals};
-use crate::domain::repair_order::{Approval, RoLine, NO_WARRANTY_NOTICE, QUALITY_WARRANTY_NOTE};
+use crate::domain::repair_order::{Approval, RoLine};
 use crate::domain::settlement::{Balance, Payment};
 use crate::domain::text::{clean_line, clean_multiline};
 use crate::domain::{Money, RepairOrder, Settings};
+use crate::ui::i18n::Texts;
 use crate::ui::text::{fit, fit_right, width};
 use crate::ui::timefmt::TimeFmt;
 use chrono::{DateTime, Utc};
@@ -58,14 +59,15 @@ impl Form {
         }
     }
 
-    fn title(self) -> &'static str {
+    /// The catalogue key of the form's title.
+    pub fn title_key(self) -> &'static str {
         match self {
-            Form::Estimate => "ESTIMATE 估价单",
-            Form::RepairOrder => "REPAIR ORDER 进厂维修单",
-            Form::AddedItems => "ADDED ITEMS 追加项目单",
-            Form::Settlement => "SETTLEMENT 结算单",
-            Form::ExitNotice => "EXIT NOTICE 出厂通知单",
-            Form::Checklist => "VEHICLE ITEMS CHECKLIST 随车物品清单",
+            Form::Estimate => "print.title.estimate",
+            Form::RepairOrder => "print.title.ro",
+            Form::AddedItems => "print.title.added",
+            Form::Settlement => "print.title.settlement",
+            Form::ExitNotice => "print.title.exit",
+            Form::Checklist => "print.title.checklist",
         }
     }
 
@@ -97,6 +99,8 @@ pub struct Printout<'a> {
     pub settings: &'a Settings,
     pub time: TimeFmt,
     pub printed_at: DateTime<Utc>,
+    /// The printout's language: the shop's, or `--lang` for this print.
+    pub t: &'a Texts,
 }
 
 /// One row of the money block: a label and its amount (or a word, such as
@@ -114,7 +118,21 @@ impl Printout<'_> {
     }
 
     fn money(&self, m: Money) -> String {
-        m.format(&self.settings.currency_symbol)
+        self.t.money(m, &self.settings.currency_symbol)
+    }
+
+    fn title(&self) -> &str {
+        self.t.get(self.form.title_key())
+    }
+
+    /// A code's word (`payer.insurer`, `choice.wechat`), or the code.
+    fn word(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}.{code}");
+        if self.t.has(&key) {
+            self.t.get(&key).to_string()
+        } else {
+            code.to_string()
+        }
     }
 
     fn at(&self, t: Option<DateTime<Utc>>) -> String {
@@ -137,44 +155,47 @@ impl Printout<'_> {
 
     fn header(&self) -> Vec<(String, String)> {
         let ro = self.ro;
+        let t = self.t;
+        let label = |key: &str| t.get(key).to_string();
         let mut rows = vec![
-            ("RO".to_string(), ro.number.clone()),
+            (label("print.ro"), ro.number.clone()),
             (
-                "Customer".into(),
+                label("print.customer"),
                 format!("{}  {}", ro.customer.name, ro.customer.phone),
             ),
             (
-                "Vehicle".into(),
+                label("print.vehicle"),
                 format!(
                     "{}  {} {}",
                     ro.vehicle.plate, ro.vehicle.make, ro.vehicle.model
                 ),
             ),
-            ("VIN".into(), ro.vehicle.vin.clone()),
+            (label("print.vin"), ro.vehicle.vin.clone()),
             (
-                "Odometer".into(),
+                label("print.odometer"),
                 ro.odometer_in_km
-                    .map(|k| format!("{k} km"))
+                    .map(|k| format!("{} km", t.locale().number(k)))
                     .unwrap_or_default(),
             ),
             (
-                "Fuel".into(),
+                label("print.fuel"),
                 ro.fuel_eighths
                     .map(|e| format!("{e}/8"))
                     .unwrap_or_default(),
             ),
-            ("Checked in".into(), self.at(ro.checked_in_at)),
-            ("Promised".into(), self.at(ro.promised_at)),
+            (label("print.checked_in"), self.at(ro.checked_in_at)),
+            (label("print.promised"), self.at(ro.promised_at)),
         ];
         if self.form.settles() {
-            rows.push(("Delivered".into(), self.at(ro.desk.delivered_at)));
+            rows.push((label("print.delivered"), self.at(ro.desk.delivered_at)));
         }
         if self.form == Form::ExitNotice {
             // The gate pass shows when it was issued: never the print time.
-            rows.push(("Exit notice".into(), self.at(ro.exit_notice_at)));
+            rows.push((label("print.exit_notice"), self.at(ro.exit_notice_at)));
             if let Some(qc) = &ro.desk.qc_passed {
-                let checked = format!("{} by {}", self.time.long(qc.at), qc.by);
-                rows.push(("Final check".into(), checked));
+                let at = self.time.long(qc.at);
+                let checked = t.fill("print.checked_by", &[("at", &at), ("by", &qc.by)]);
+                rows.push((label("print.final_check"), checked));
             }
         }
         rows.retain(|(_, v)| !v.is_empty());
@@ -183,22 +204,22 @@ impl Printout<'_> {
 
     /// Notices that must appear on this form.
     fn notices(&self) -> Vec<String> {
+        let t = self.t;
         let mut n = Vec::new();
         if self.ro.needs_no_warranty_notice() {
-            n.push(NO_WARRANTY_NOTICE.to_string());
+            n.push(t.get("print.no_warranty").to_string());
         }
         let margin = risk_margin(self.ro.pricing, self.totals().total);
         if self.form == Form::Estimate && margin.0 > 0 {
-            n.push(format!(
-                "Symptom-based estimate: the final price may differ by up to {}.",
-                self.money(margin)
-            ));
+            let amount = self.money(margin);
+            n.push(t.fill("print.risk_margin", &[("amount", &amount)]));
         }
         if self.form.settles() {
-            n.push(QUALITY_WARRANTY_NOTE.to_string());
+            n.push(t.get("print.quality_note").to_string());
         }
         if !self.ro.late_reason.is_empty() {
-            n.push(format!("Delay: {}", clean_line(&self.ro.late_reason)));
+            let why = clean_line(&self.ro.late_reason);
+            n.push(t.fill("print.delay", &[("why", &why)]));
         }
         n
     }
@@ -208,25 +229,26 @@ impl Printout<'_> {
             (Some(name), Some(at)) => format!("{} ({})", clean_line(name), self.time.long(at)),
             _ => String::new(),
         };
-        match self.form {
-            Form::Estimate | Form::RepairOrder => {
-                vec![format!("Customer: {signed}"), "Service advisor:".into()]
+        let keys: [&str; 2] = match self.form {
+            Form::Estimate | Form::RepairOrder | Form::Checklist => {
+                ["print.sign.customer", "print.sign.advisor"]
             }
-            Form::AddedItems => vec!["Customer approval:".into(), "Workshop:".into()],
-            Form::Settlement => vec!["Customer:".into(), "Cashier:".into()],
-            Form::Checklist => vec!["Customer:".into(), "Service advisor:".into()],
-            Form::ExitNotice => vec![
-                "Car, documents, belongings and keys received:".into(),
-                "Service advisor:".into(),
-            ],
+            Form::AddedItems => ["print.sign.approval", "print.sign.workshop"],
+            Form::Settlement => ["print.sign.customer", "print.sign.cashier"],
+            Form::ExitNotice => ["print.sign.received", "print.sign.advisor"],
+        };
+        let mut rows: Vec<String> = keys.iter().map(|k| self.t.get(k).to_string()).collect();
+        if matches!(self.form, Form::Estimate | Form::RepairOrder) && !signed.is_empty() {
+            rows[0] = format!("{} {signed}", rows[0]);
         }
+        rows
     }
 
     /// What a line costs on paper: its amount, or the word for a line that
     /// is not charged.
     fn line_amount(&self, l: &RoLine) -> String {
         match l.approval {
-            Approval::Declined => "declined".into(),
+            Approval::Declined => self.t.get("print.declined").into(),
             _ => self.money(line_amount(l)),
         }
     }
@@ -241,16 +263,25 @@ impl Printout<'_> {
         };
         let t = self.totals();
         let mut out = Vec::new();
+        let tx = self.t;
         for pt in &t.by_payer {
-            out.push(row(format!("{} subtotal", pt.payer.code()), pt.subtotal));
+            let payer = self.word("payer", pt.payer.code());
+            let payer = payer.as_str();
+            out.push(row(
+                tx.fill("print.subtotal", &[("payer", payer)]),
+                pt.subtotal,
+            ));
             if pt.discount.0 > 0 {
-                out.push(row("  discount".into(), Money(-pt.discount.0)));
+                let label = format!("  {}", tx.get("print.discount"));
+                out.push(row(label, Money(-pt.discount.0)));
             }
-            let rate = self.settings.tax_rate_bp as f64 / 100.0;
-            out.push(row(format!("  tax {rate:.2}%"), pt.tax));
-            out.push(row(format!("  {} total", pt.payer.code()), pt.total));
+            let rate = self.tax_rate();
+            let label = format!("  {}", tx.fill("print.tax", &[("rate", &rate)]));
+            out.push(row(label, pt.tax));
+            let label = format!("  {}", tx.fill("print.payer_total", &[("payer", payer)]));
+            out.push(row(label, pt.total));
         }
-        out.push(row("TOTAL".into(), t.total));
+        out.push(row(tx.get("print.total").into(), t.total));
         if self.form == Form::AddedItems {
             out.extend(self.awaiting_row());
         }
@@ -260,11 +291,20 @@ impl Printout<'_> {
         out
     }
 
+    /// The tax rate as the language writes it: `13.00%`, `13,00%`.
+    fn tax_rate(&self) -> String {
+        let text = format!("{:.2}%", self.settings.tax_rate_bp as f64 / 100.0);
+        match self.t.locale() {
+            crate::locale::Locale::Es => text.replace('.', ","),
+            _ => text,
+        }
+    }
+
     /// Items still waiting for the customer, on the slip: not in the total.
     fn awaiting_row(&self) -> Option<MoneyRow> {
         let waiting: i64 = self.ro.proposed().map(|l| line_amount(l).0).sum();
         (waiting > 0).then(|| MoneyRow {
-            label: "awaiting the customer's answer (not in the total)".into(),
+            label: self.t.get("print.awaiting").into(),
             amount: self.money(Money(waiting)),
         })
     }
@@ -274,29 +314,33 @@ impl Printout<'_> {
             label,
             amount: self.money(m),
         };
+        let t = self.t;
         let b = self.balance();
-        let mut out = vec![row("Customer's share".into(), b.customer_due)];
+        let mut out = vec![row(t.get("print.customer_share").into(), b.customer_due)];
         for pay in self.payments {
-            let label = format!("paid {} {}", pay.method, self.time.long(pay.paid_at));
+            let method = self.word("choice", &pay.method);
+            let at = self.time.long(pay.paid_at);
+            let label = t.fill("print.paid_by", &[("method", &method), ("at", &at)]);
             out.push(row(label, pay.amount));
         }
-        out.push(row("PAID".into(), b.paid));
+        out.push(row(t.get("print.paid").into(), b.paid));
         if b.refund_due().0 > 0 {
-            out.push(row("REFUND DUE".into(), b.refund_due()));
+            out.push(row(t.get("print.refund").into(), b.refund_due()));
         } else {
-            out.push(row("OWED".into(), b.outstanding()));
+            out.push(row(t.get("print.owed").into(), b.outstanding()));
         }
         if let Some(a) = &self.ro.desk.arrears {
-            let label = format!(
-                "accepted as arrears by {} {}: {}",
-                a.accepted.by,
-                self.time.long(a.accepted.at),
-                clean_line(&a.accepted.reason)
-            );
-            out.push(row(label, a.amount));
+            let at = self.time.long(a.accepted.at);
+            let why = clean_line(&a.accepted.reason);
+            let args = [("by", a.accepted.by.as_str()), ("at", &at), ("why", &why)];
+            out.push(row(t.fill("print.arrears", &args), a.amount));
         }
         for (payer, amount) in &b.receivables {
-            out.push(row(format!("receivable from {}", payer.code()), *amount));
+            let payer = self.word("payer", payer.code());
+            out.push(row(
+                t.fill("print.receivable", &[("payer", &payer)]),
+                *amount,
+            ));
         }
         out
     }
@@ -309,32 +353,43 @@ impl Printout<'_> {
                 .iter()
                 .find(|l| l.id == Some(id))
                 .map(|l| clean_line(&l.description))
-                .unwrap_or_else(|| format!("item {id}"))
+                .unwrap_or_else(|| self.t.fill("print.item", &[("id", &id.to_string())]))
         };
+        let t = self.t;
         let mut out = Vec::new();
         for (n, rec) in self.calls.iter().enumerate() {
             let c = &rec.call;
-            out.push(format!(
-                "Call {}: asked {}, answered {} by {}",
-                n + 1,
-                self.time.long(c.asked_at),
-                self.time.long(c.answered_at),
-                c.channel.code()
+            let (n, asked) = ((n + 1).to_string(), self.time.long(c.asked_at));
+            let answered = self.time.long(c.answered_at);
+            let channel = self.word("choice", c.channel.code());
+            out.push(t.fill(
+                "print.call",
+                &[
+                    ("n", &n),
+                    ("asked", &asked),
+                    ("answered", &answered),
+                    ("channel", &channel),
+                ],
             ));
             for (id, d) in &c.decisions {
                 let word = match d {
-                    Decision::Approved => "approved",
-                    Decision::Declined => "declined",
+                    Decision::Approved => t.get("print.approved"),
+                    Decision::Declined => t.get("print.declined"),
                 };
                 out.push(format!("  {}: {word}", item(*id)));
             }
-            out.push(format!(
-                "  workshop told: {} at {}; extra time agreed: {} min; recorded by {}",
+            let (who, at) = (
                 clean_line(&c.workshop_told),
                 self.time.long(c.workshop_told_at),
-                c.delay_minutes,
-                rec.recorded_by
-            ));
+            );
+            let minutes = c.delay_minutes.to_string();
+            let args = [
+                ("who", who.as_str()),
+                ("at", &at),
+                ("min", &minutes),
+                ("by", &rec.recorded_by),
+            ];
+            out.push(format!("  {}", t.fill("print.told", &args)));
         }
         out
     }
@@ -351,20 +406,22 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
             .iter()
             .map(|l| center(l, cols)),
     );
-    out.push(center(p.form.title(), cols));
+    out.push(center(p.title(), cols));
     out.push(rule);
     for (k, v) in p.header() {
         out.extend(wrap_hanging(&format!("{k:<12} {v}"), cols, 13));
     }
     if matches!(p.form, Form::Estimate | Form::RepairOrder) {
         out.push(String::new());
+        let concerns = clean_multiline(&p.ro.concerns);
         out.extend(wrap(
-            &format!("Concerns: {}", clean_multiline(&p.ro.concerns)),
+            &format!("{}: {concerns}", p.t.get("print.concerns")),
             cols,
         ));
         if !p.ro.diagnosis.is_empty() {
+            let diagnosis = clean_multiline(&p.ro.diagnosis);
             out.extend(wrap(
-                &format!("Diagnosis: {}", clean_multiline(&p.ro.diagnosis)),
+                &format!("{}: {diagnosis}", p.t.get("print.diagnosis")),
                 cols,
             ));
         }
@@ -396,10 +453,8 @@ pub fn text(p: &Printout<'_>, cols: usize) -> String {
         out.extend(wrap(&s, cols));
         out.push("_".repeat(cols.min(40)));
     }
-    out.extend(wrap(
-        &format!("Printed {}", p.time.long(p.printed_at)),
-        cols,
-    ));
+    let printed = p.time.long(p.printed_at);
+    out.extend(wrap(&p.t.fill("print.printed", &[("at", &printed)]), cols));
     // Every row through the one sanitiser: whatever a field held, no escape
     // sequence or bidi override reaches the printer.
     let rows: Vec<String> = out.iter().map(|row| clean_line(row)).collect();
@@ -446,20 +501,27 @@ fn money_text(r: &MoneyRow, cols: usize) -> Vec<String> {
     rows
 }
 
-fn approval_tag(l: &RoLine) -> &'static str {
-    match l.approval {
-        Approval::Original => "",
-        Approval::Proposed => " [awaiting answer]",
-        Approval::Approved => " [approved]",
-        Approval::Declined => " [declined]",
-    }
+fn approval_tag(t: &Texts, l: &RoLine) -> String {
+    let key = match l.approval {
+        Approval::Original => return String::new(),
+        Approval::Proposed => "print.tag.proposed",
+        Approval::Approved => "print.approved",
+        Approval::Declined => "print.declined",
+    };
+    format!(" [{}]", t.get(key))
 }
 
 /// One line: on 80 columns a row; on narrow paper the description on its
 /// own line(s), then quantity × price = amount (wrapped if need be).
 fn line_text(p: &Printout<'_>, l: &RoLine, cols: usize) -> Vec<String> {
-    let desc = clean_line(&format!("{} {}{}", l.code, l.description, approval_tag(l)));
+    let desc = clean_line(&format!(
+        "{} {}{}",
+        l.code,
+        l.description,
+        approval_tag(p.t, l)
+    ));
     let qty = crate::ui::ro::dialogs::milli_text(l.quantity_milli);
+    let payer = p.word("payer", l.payer.code());
     let amount = p.line_amount(l);
     let price = p.money(l.unit_price);
     if cols >= 72 {
@@ -472,14 +534,14 @@ fn line_text(p: &Printout<'_>, l: &RoLine, cols: usize) -> Vec<String> {
             fit(&rows[0], dw),
             fit_right(&qty, 8),
             fit_right(&price, 12),
-            fit(l.payer.code(), 9),
+            fit(&payer, 9),
             fit_right(&amount, 13),
         );
         rows[0] = first;
         return rows;
     }
     let mut rows = wrap(&desc, cols);
-    let sum = format!("{qty} × {price} {} = {amount}", l.payer.code());
+    let sum = format!("{qty} × {price} {payer} = {amount}");
     if width(&sum) <= cols {
         rows.push(fit_right(&sum, cols));
     } else {
@@ -499,20 +561,18 @@ pub fn esc(s: &str) -> String {
 
 /// The same printout as a standalone HTML page: every amount in its own cell.
 pub fn html(p: &Printout<'_>) -> String {
-    let mut h =
-        String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\n");
-    h += &format!(
-        "<title>{} {}</title>\n",
-        esc(p.form.title()),
-        esc(&p.ro.number)
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\n",
+        html_lang(p.t)
     );
+    h += &format!("<title>{} {}</title>\n", esc(p.title()), esc(&p.ro.number));
     h += "<style>body{font-family:sans-serif;max-width:48em;margin:2em auto}table{border-collapse:collapse;width:100%}\
 td,th{border-bottom:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-align:right}.notice{border:1px solid #000;padding:.5em}\
 .sig{margin-top:2.5em;border-top:1px solid #000;width:20em}</style></head><body>\n";
     h += &format!(
         "<h1>{}</h1>\n<h2>{}</h2>\n<table class=\"head\">\n",
         esc(&p.settings.shop_name),
-        esc(p.form.title())
+        esc(p.title())
     );
     for (k, v) in p.header() {
         h += &format!("<tr><th>{}</th><td>{}</td></tr>\n", esc(&k), esc(&v));
@@ -520,12 +580,14 @@ td,th{border-bottom:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-a
     h += "</table>\n";
     if matches!(p.form, Form::Estimate | Form::RepairOrder) {
         h += &format!(
-            "<p><b>Concerns:</b> {}</p>\n",
+            "<p><b>{}:</b> {}</p>\n",
+            esc(p.t.get("print.concerns")),
             esc(&p.ro.concerns).replace('\n', "<br>")
         );
         if !p.ro.diagnosis.is_empty() {
             h += &format!(
-                "<p><b>Diagnosis:</b> {}</p>\n",
+                "<p><b>{}:</b> {}</p>\n",
+                esc(p.t.get("print.diagnosis")),
                 esc(&p.ro.diagnosis).replace('\n', "<br>")
             );
         }
@@ -553,11 +615,21 @@ td,th{border-bottom:1px solid #ccc;padding:.2em .4em;text-align:left}td.n{text-a
     for s in p.signatures() {
         h += &format!("<div class=\"sig\">{}</div>\n", esc(&s));
     }
+    let printed = p.time.long(p.printed_at);
     h += &format!(
-        "<p><small>Printed {}</small></p>\n</body></html>\n",
-        esc(&p.time.long(p.printed_at))
+        "<p><small>{}</small></p>\n</body></html>\n",
+        esc(&p.t.fill("print.printed", &[("at", &printed)]))
     );
     h
+}
+
+/// The page's `lang`, so a browser picks the right fonts and hyphenation.
+pub fn html_lang(t: &Texts) -> &'static str {
+    match t.get("lang") {
+        "zh" => "zh-CN",
+        "es" => "es",
+        _ => "en",
+    }
 }
 
 fn html_lines(p: &Printout<'_>) -> String {
@@ -565,18 +637,20 @@ fn html_lines(p: &Printout<'_>) -> String {
     if lines.is_empty() {
         return String::new();
     }
-    let mut h = String::from(
-        "<table class=\"lines\"><tr><th>Code</th><th>Description</th><th>Qty</th><th>Price</th><th>Payer</th><th>Amount</th></tr>\n",
-    );
+    let mut h = String::from("<table class=\"lines\"><tr>");
+    for key in ["code", "description", "qty", "price", "payer", "amount"] {
+        h += &format!("<th>{}</th>", esc(p.t.get(&format!("print.col.{key}"))));
+    }
+    h += "</tr>\n";
     for l in lines {
         h += &format!(
             "<tr><td>{}</td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n",
             esc(&l.code),
             esc(&l.description),
-            approval_tag(l),
+            esc(&approval_tag(p.t, l)),
             crate::ui::ro::dialogs::milli_text(l.quantity_milli),
             esc(&p.money(l.unit_price)),
-            l.payer.code(),
+            esc(&p.word("payer", l.payer.code())),
             esc(&p.line_amount(l))
         );
     }

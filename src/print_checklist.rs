@@ -9,6 +9,7 @@ use crate::domain::text::clean_line;
 use crate::domain::RepairOrder;
 use crate::print::esc;
 use crate::store::Sheets;
+use crate::ui::i18n::Texts;
 use crate::ui::timefmt::TimeFmt;
 
 pub struct ChecklistPrint<'a> {
@@ -17,6 +18,8 @@ pub struct ChecklistPrint<'a> {
     pub sheets: &'a Sheets,
     pub template: &'a Template,
     pub time: TimeFmt,
+    /// The printout's language: the shop's, or `--lang` for this print.
+    pub t: &'a Texts,
 }
 
 /// One row: the item, what check-in said, what delivery said (if any).
@@ -31,8 +34,11 @@ fn rows(p: &ChecklistPrint<'_>) -> Vec<(String, String, Option<String>)> {
             .iter()
             .filter(|e| e.category == c && shown(e))
         {
-            let after = delivery.map(|d| d.find(&e.key()).map_or("—".into(), state_with_reason));
-            out.push((name(p, e), state(e), after));
+            let after = delivery.map(|d| {
+                d.find(&e.key())
+                    .map_or("—".into(), |e| state_with_reason(p.t, e))
+            });
+            out.push((name(p, e), state(p.t, e), after));
         }
         if let Some(d) = delivery {
             for e in d
@@ -40,7 +46,7 @@ fn rows(p: &ChecklistPrint<'_>) -> Vec<(String, String, Option<String>)> {
                 .iter()
                 .filter(|e| e.category == c && check_in.find(&e.key()).is_none())
             {
-                out.push((name(p, e), "—".into(), Some(state_with_reason(e))));
+                out.push((name(p, e), "—".into(), Some(state_with_reason(p.t, e))));
             }
         }
     }
@@ -53,30 +59,27 @@ fn shown(e: &Entry) -> bool {
 }
 
 fn name(p: &ChecklistPrint<'_>, e: &Entry) -> String {
+    let lang = p.t.get("lang");
     let label = match e.panel() {
-        Some(panel) => format!("{} {} {}", panel.code(), panel.name(), panel.name_zh()),
-        None => format!(
-            "{} {}",
-            p.template.name(e.category, &e.item, false),
-            p.template.name(e.category, &e.item, true)
-        ),
+        Some(panel) => format!("{} {}", panel.code(), panel.name_in(lang)),
+        None => p.template.name(e.category, &e.item, lang),
     };
     clean_line(&label)
 }
 
-fn state(e: &Entry) -> String {
+fn state(t: &Texts, e: &Entry) -> String {
     let mut s = match e.category {
         Category::Damage => e
             .damage
             .map(|(k, sev)| format!("{} {sev}", k.code()))
             .unwrap_or_default(),
-        Category::Document if !e.present => "missing".into(),
-        Category::Document if !e.valid => "invalid".into(),
-        Category::Document => "present".into(),
+        Category::Document if !e.present => t.get("list.missing").into(),
+        Category::Document if !e.valid => t.get("list.invalid").into(),
+        Category::Document => t.get("list.present").into(),
         Category::Belonging | Category::Tool => format!("×{}", e.present_count()),
-        Category::WarningLight if e.present => "ON".into(),
-        Category::WarningLight => "off".into(),
-        Category::Cover if e.present => "fitted".into(),
+        Category::WarningLight if e.present => t.get("list.on").into(),
+        Category::WarningLight => t.get("list.off").into(),
+        Category::Cover if e.present => t.get("list.fitted").into(),
         Category::Cover => "—".into(),
     };
     if !e.note.is_empty() {
@@ -85,8 +88,8 @@ fn state(e: &Entry) -> String {
     s
 }
 
-fn state_with_reason(e: &Entry) -> String {
-    let mut s = state(e);
+fn state_with_reason(t: &Texts, e: &Entry) -> String {
+    let mut s = state(t, e);
     if !e.explanation.is_empty() {
         s += &format!(" — {}", clean_line(&e.explanation));
     }
@@ -94,7 +97,7 @@ fn state_with_reason(e: &Entry) -> String {
 }
 
 fn head(p: &ChecklistPrint<'_>) -> Vec<String> {
-    let ro = p.ro;
+    let (ro, t) = (p.ro, p.t);
     let mut h = vec![
         format!("{}  {}", clean_line(&ro.number), clean_line(p.shop)),
         format!(
@@ -105,30 +108,49 @@ fn head(p: &ChecklistPrint<'_>) -> Vec<String> {
             clean_line(&ro.vehicle.model)
         ),
         format!(
-            "Fuel {}   Odometer {}",
+            "{} {}   {} {}",
+            t.get("detail.fuel"),
             ro.fuel_eighths
                 .map(fuel_label)
                 .unwrap_or_else(|| "—".into()),
+            t.get("detail.odometer"),
             ro.odometer_in_km
-                .map(|k| format!("{k} km"))
+                .map(|k| format!("{} km", t.locale().number(k)))
                 .unwrap_or_else(|| "—".into())
         ),
     ];
     let a = &p.sheets.answers;
-    h.push(format!(
-        "Washing: {}   Old parts: {}   Customer: {}   Covers: {}",
-        if a.wash { "yes" } else { "no" },
-        a.old_parts.code().replace('_', " "),
-        if a.waiting { "waits" } else { "leaves" },
-        if a.covers { "fitted" } else { "not fitted" }
-    ));
+    let yes_no = |b: bool| t.get(if b { "list.yes" } else { "list.no" });
+    let answers = [
+        ("list.q.wash", yes_no(a.wash).to_string()),
+        (
+            "list.q.old_parts",
+            t.get(&format!("old_parts.{}", a.old_parts.code()))
+                .to_string(),
+        ),
+        (
+            "list.q.waiting",
+            t.get(if a.waiting {
+                "list.waits"
+            } else {
+                "list.leaves"
+            })
+            .to_string(),
+        ),
+        ("print.covers", yes_no(a.covers).to_string()),
+    ];
+    let answers: Vec<String> = answers
+        .iter()
+        .map(|(k, v)| format!("{}: {v}", t.get(k)))
+        .collect();
+    h.push(answers.join("   "));
     if let Some(k) = &p.sheets.key {
-        h.push(key_line(k, p.time));
+        h.push(key_line(t, k, p.time));
     }
     h
 }
 
-fn key_line(k: &KeyCustody, time: TimeFmt) -> String {
+fn key_line(t: &Texts, k: &KeyCustody, time: TimeFmt) -> String {
     let moves: Vec<String> = k
         .moves
         .iter()
@@ -136,14 +158,14 @@ fn key_line(k: &KeyCustody, time: TimeFmt) -> String {
             format!(
                 "{} {} {}",
                 time.long(m.at),
-                m.to.code(),
+                t.get(&format!("key.holder.{}", m.to.code())),
                 clean_line(&m.person)
             )
             .trim_end()
             .to_string()
         })
         .collect();
-    format!("Key tag {}: {}", k.tag, moves.join(" → "))
+    format!("{} {}: {}", t.get("key.tag"), k.tag, moves.join(" → "))
 }
 
 fn signatures(p: &ChecklistPrint<'_>) -> Vec<String> {
@@ -151,18 +173,21 @@ fn signatures(p: &ChecklistPrint<'_>) -> Vec<String> {
         Some(a) => format!("{} ({})", clean_line(&a.name), p.time.long(a.at)),
         None => String::new(),
     };
+    let t = p.t;
     let mut lines = vec![format!(
-        "Customer, at check-in: {}",
+        "{} {}",
+        t.get("print.sign.at_check_in"),
         signed(p.sheets.check_in.as_ref())
     )];
     if p.sheets.delivery.is_some() {
         lines.push(format!(
-            "Customer, at delivery: {}",
+            "{} {}",
+            t.get("print.sign.at_delivery"),
             signed(p.sheets.delivery.as_ref())
         ));
     }
-    lines.push("Service advisor:".into());
-    lines
+    lines.push(t.get("print.sign.advisor").into());
+    lines.iter().map(|l| l.trim_end().to_string()).collect()
 }
 
 fn open_differences(p: &ChecklistPrint<'_>) -> Vec<String> {
@@ -170,15 +195,12 @@ fn open_differences(p: &ChecklistPrint<'_>) -> Vec<String> {
         (Some(a), Some(b)) => differences(a, b)
             .into_iter()
             .map(|d| {
-                format!(
-                    "{}{}",
-                    d,
-                    if d.explained {
-                        " (explained)"
-                    } else {
-                        " (NOT RESOLVED)"
-                    }
-                )
+                let key = if d.explained {
+                    "list.explained"
+                } else {
+                    "print.not_resolved"
+                };
+                format!("{d} ({})", p.t.get(key))
             })
             .collect(),
         _ => Vec::new(),
@@ -188,7 +210,8 @@ fn open_differences(p: &ChecklistPrint<'_>) -> Vec<String> {
 pub fn text(p: &ChecklistPrint<'_>, cols: usize) -> String {
     use crate::ui::text::fit;
     let mut out = String::new();
-    out += "VEHICLE ITEMS CHECKLIST 随车物品清单\n";
+    let t = p.t;
+    out += &format!("{}\n", t.get("print.title.checklist"));
     for l in head(p) {
         out += &format!("{l}\n");
     }
@@ -196,9 +219,18 @@ pub fn text(p: &ChecklistPrint<'_>, cols: usize) -> String {
     let delivery = p.sheets.delivery.is_some();
     let w = cols.saturating_sub(2) / if delivery { 3 } else { 2 };
     out += &if delivery {
-        format!("{} {} {}\n", fit("Item", w), fit("Check-in", w), "Delivery")
+        format!(
+            "{} {} {}\n",
+            fit(t.get("list.item"), w),
+            fit(t.get("print.check_in"), w),
+            t.get("print.delivery")
+        )
     } else {
-        format!("{} {}\n", fit("Item", w), "Check-in")
+        format!(
+            "{} {}\n",
+            fit(t.get("list.item"), w),
+            t.get("print.check_in")
+        )
     };
     for (item, before, after) in rows(p) {
         let line = match after {
@@ -209,7 +241,7 @@ pub fn text(p: &ChecklistPrint<'_>, cols: usize) -> String {
     }
     let diffs = open_differences(p);
     if !diffs.is_empty() {
-        out += "\nDifferences:\n";
+        out += &format!("\n{}:\n", t.get("print.differences"));
         for d in diffs {
             out += &format!("  {d}\n");
         }
@@ -222,19 +254,26 @@ pub fn text(p: &ChecklistPrint<'_>, cols: usize) -> String {
 }
 
 pub fn html(p: &ChecklistPrint<'_>) -> String {
-    let mut out = String::from(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Vehicle items checklist</title>\
-<style>@page{size:A4;margin:15mm}body{font-family:sans-serif;font-size:10pt}table{border-collapse:collapse;width:100%}\
-td,th{border:1px solid #999;padding:2px 4px;text-align:left}.sig{margin-top:18mm;border-top:1px solid #000;width:70mm}</style>\
-</head><body><h1>VEHICLE ITEMS CHECKLIST 随车物品清单</h1>",
+    let t = p.t;
+    let title = esc(t.get("print.title.checklist"));
+    let mut out = format!(
+        "<!DOCTYPE html><html lang=\"{}\"><head><meta charset=\"utf-8\"><title>{title}</title>\
+<style>@page{{size:A4;margin:15mm}}body{{font-family:sans-serif;font-size:10pt}}table{{border-collapse:collapse;width:100%}}\
+td,th{{border:1px solid #999;padding:2px 4px;text-align:left}}.sig{{margin-top:18mm;border-top:1px solid #000;width:70mm}}</style>\
+</head><body><h1>{title}</h1>",
+        crate::print::html_lang(t)
     );
     for l in head(p) {
         out += &format!("<p>{}</p>", esc(&l));
     }
     let delivery = p.sheets.delivery.is_some();
-    out += "<table><tr><th>Item</th><th>Check-in</th>";
+    out += &format!(
+        "<table><tr><th>{}</th><th>{}</th>",
+        esc(t.get("list.item")),
+        esc(t.get("print.check_in"))
+    );
     if delivery {
-        out += "<th>Delivery</th>";
+        out += &format!("<th>{}</th>", esc(t.get("print.delivery")));
     }
     out += "</tr>";
     for (item, before, after) in rows(p) {
@@ -247,7 +286,7 @@ td,th{border:1px solid #999;padding:2px 4px;text-align:left}.sig{margin-top:18mm
     out += "</table>";
     let diffs = open_differences(p);
     if !diffs.is_empty() {
-        out += "<h2>Differences</h2><ul>";
+        out += &format!("<h2>{}</h2><ul>", esc(t.get("print.differences")));
         for d in diffs {
             out += &format!("<li>{}</li>", esc(&d));
         }

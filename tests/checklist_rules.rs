@@ -360,7 +360,8 @@ fn the_shipped_template_parses_and_a_bad_one_is_refused() {
         t.find(Category::Belonging, "备胎").unwrap().code,
         "spare_tyre"
     );
-    assert_eq!(t.name(Category::Tool, "jack", true), "千斤顶");
+    assert_eq!(t.name(Category::Tool, "jack", "zh"), "千斤顶");
+    assert_eq!(t.name(Category::Tool, "jack", "es"), "Gato");
     assert!(
         Template::parse("[[belonging]]\ncode = \"x\"\nen = \"X\"\nzh = \"X\"\ncount = -1\n")
             .is_err()

@@ -89,7 +89,7 @@ fn the_outline_is_drawn_at_80x24_and_120x40_with_and_without_colour() {
         ],
     );
     for color in [true, false] {
-        app.shell.theme = Theme { color };
+        app.shell.theme = Theme::with_color(color);
         let small = screen(&draw(&mut app, 80, 24));
         for code in [
             "FRB", "HOD", "WSH", "ROF", "TRK", "RRB", "LMR", "RMR", "FLT", "RRT", "DSH",

@@ -148,7 +148,7 @@ fn every_desk_prompt() -> Vec<DeskPrompt> {
 
 #[test]
 fn every_desk_dialog_fits_80x24_in_both_languages() {
-    for lang in [Lang::En, Lang::ZhCn] {
+    for lang in Lang::ALL {
         let shell = shell_in(lang);
         let cx = shell.ctx();
         for purpose in every_desk_prompt() {
@@ -189,7 +189,7 @@ fn a_dialog_that_finds_a_problem_shows_it_whole_and_keeps_what_was_typed() {
 
 #[test]
 fn the_line_editor_and_a_proposal_of_several_items_fit() {
-    for lang in [Lang::En, Lang::ZhCn] {
+    for lang in Lang::ALL {
         let shell = shell_in(lang);
         let t = &shell.texts;
         let rate = Money(18_000);
@@ -227,8 +227,10 @@ fn the_line_editor_and_a_proposal_of_several_items_fit() {
         .iter()
         .map(|k| t.get(k).to_string())
         .collect();
-        needed.push("1. Wiper blades · ¥120.00".into());
-        needed.push("2. 空调滤芯 Cabin filter · ¥160.00".into());
+        // Amounts as the language writes them: ¥120.00, 120,00 ¥.
+        let money = |minor| t.money(frontdesk::domain::Money(minor), "¥");
+        needed.push(format!("1. Wiper blades · {}", money(12_000)));
+        needed.push(format!("2. 空调滤芯 Cabin filter · {}", money(16_000)));
         check(&editor, &shell, &format!("proposal in {lang:?}"), &needed);
         let plain = LineEditor::new(None, RoLine::default(), false, rate);
         check(
@@ -242,7 +244,7 @@ fn the_line_editor_and_a_proposal_of_several_items_fit() {
 
 #[test]
 fn the_conflict_dialog_shows_each_clash_in_words() {
-    for lang in [Lang::En, Lang::ZhCn] {
+    for lang in Lang::ALL {
         let shell = shell_in(lang);
         let t = &shell.texts;
         let view = ConflictView {
@@ -276,7 +278,7 @@ fn the_conflict_dialog_shows_each_clash_in_words() {
 
 #[test]
 fn the_actions_menu_fits_with_every_action_and_its_letter() {
-    for lang in [Lang::En, Lang::ZhCn] {
+    for lang in Lang::ALL {
         let shell = shell_in(lang);
         let cx = shell.ctx();
         let menu = action_picker(cx.texts.get("act.title"), "RO-24083", &RoAction::ALL, &cx);

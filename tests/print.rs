@@ -11,6 +11,7 @@ use frontdesk::domain::repair_order::*;
 use frontdesk::domain::settlement::Payment;
 use frontdesk::domain::{Money, RepairOrder, RoStatus, Settings};
 use frontdesk::print::{html, text, Form, Printout};
+use frontdesk::ui::i18n::{Lang, Texts};
 use frontdesk::ui::text::width;
 use frontdesk::ui::timefmt::TimeFmt;
 
@@ -206,7 +207,16 @@ fn printout<'a>(
         settings,
         time: TimeFmt::utc(),
         printed_at: t(11, 11),
+        t: texts(Lang::En),
     }
+}
+
+/// The catalogue of a language, loaded once for every test here.
+fn texts(lang: Lang) -> &'static Texts {
+    static ALL: std::sync::LazyLock<Vec<Texts>> =
+        std::sync::LazyLock::new(|| Lang::ALL.iter().map(|l| Texts::new(*l)).collect());
+    let i = Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0);
+    &ALL[i]
 }
 
 #[test]
@@ -286,7 +296,7 @@ fn the_exit_notice_shows_when_it_was_issued_and_where_the_money_stands() {
             );
         }
         // The payment's time is whole even at 40 columns.
-        assert!(flat(&out).contains("paid wechat 2026-11-22 10:20"), "{out}");
+        assert!(flat(&out).contains("paid WeChat 2026-11-22 10:20"), "{out}");
     }
     // An unissued exit notice is refused, never printed with the print time.
     let ready = State {
@@ -436,4 +446,56 @@ fn a_long_payment_label_wraps_above_its_amount_at_40_columns() {
     assert!(!out.contains('…'));
     assert!(out.contains("¥1,234,567.89"), "{out}");
     assert!(flat(&out).contains("2026-11-22 10:20"), "{out}");
+}
+
+/// Every form in every state, in each language, at 40 and 80 columns:
+/// no row wider than the paper, no key missing from a catalogue, and the
+/// Spanish settlement writes money and dates the Spanish way.
+#[test]
+fn every_printout_in_every_language_fits_its_paper() {
+    let (settings, calls) = (settings(), call());
+    for lang in Lang::ALL {
+        for s in states() {
+            for form in Form::ALL {
+                let p = Printout {
+                    t: texts(lang),
+                    ..printout(form, &s, &calls, &settings)
+                };
+                if p.check().is_err() {
+                    continue;
+                }
+                for cols in [40, 80] {
+                    let out = text(&p, cols);
+                    for row in out.lines() {
+                        assert!(
+                            width(row) <= cols,
+                            "{lang:?} {form:?} {} at {cols}: {row:?} is {} wide",
+                            s.name,
+                            width(row)
+                        );
+                    }
+                    assert!(!out.contains(" ? "), "a missing key in {lang:?}:\n{out}");
+                }
+            }
+        }
+    }
+    let delivered = states()
+        .into_iter()
+        .find(|s| s.name == "delivered")
+        .expect("a delivered RO");
+    let es = Printout {
+        t: texts(Lang::Es),
+        time: TimeFmt::utc().in_locale(texts(Lang::Es).locale()),
+        ..printout(Form::Settlement, &delivered, &calls, &settings)
+    };
+    let out = text(&es, 80);
+    assert!(out.contains("LIQUIDACIÓN"), "{out}");
+    assert!(out.contains("500,00 ¥"), "{out}");
+    assert!(out.contains("22/11/2026"), "{out}");
+    let zh = Printout {
+        t: texts(Lang::ZhCn),
+        ..printout(Form::Settlement, &delivered, &calls, &settings)
+    };
+    let out = text(&zh, 80);
+    assert!(out.contains("结算单") && out.contains("¥500.00"), "{out}");
 }

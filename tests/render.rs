@@ -3,23 +3,6 @@
 mod common;
 
 use common::*;
-use ratatui::buffer::Buffer;
-
-/// Every card row's later columns start at the same screen column, whether
-/// the plate, customer and advisor are Chinese (2 cells a character) or Latin.
-fn assert_columns_line_up(buf: &Buffer, numbers: &[&str], needles: &[&str]) {
-    for needle in needles {
-        let xs: Vec<Option<u16>> = numbers
-            .iter()
-            .map(|n| row_of(buf, n).and_then(|y| column_of(buf, y, needle)))
-            .collect();
-        assert!(
-            xs.iter().all(|x| x.is_some() && *x == xs[0]),
-            "'{needle}' columns differ: {xs:?}\n{}",
-            screen(buf)
-        );
-    }
-}
 
 #[test]
 fn board_at_80x24_shows_lanes_cards_and_markers() {

@@ -32,7 +32,7 @@ fn demo() -> (tempfile::TempDir, SqliteStore) {
 fn on_reports(color: bool) -> (tempfile::TempDir, SqliteStore, frontdesk::ui::app::App) {
     let (dir, mut store) = demo();
     let mut app = app_on_store(&store, t0());
-    app.shell.theme = Theme { color };
+    app.shell.theme = Theme::with_color(color);
     press_on(&mut app, &mut store, &[code(KeyCode::F(8))]);
     (dir, store, app)
 }

@@ -561,7 +561,7 @@ fn a_paste_lands_in_the_focused_field_cleaned() {
 #[test]
 fn nothing_needed_is_cut_on_the_editor_at_80x24() {
     use frontdesk::ui::ro::fields::ORDER;
-    for lang in [Lang::En, Lang::ZhCn] {
+    for lang in Lang::ALL {
         let mut ro = sample_ro();
         ro.lines[0].description =
             "Replace front brake pads and clean the calipers, both sides".into();

@@ -51,7 +51,7 @@ fn busy_shop() -> (SqliteStore, App) {
         .unwrap();
     let mut app = common::app_on_store(&store, common::now());
     // Colour on, as on a real desk: colours cost bytes too.
-    app.shell.theme = Theme { color: true };
+    app.shell.theme = Theme::with_color(true);
     (store, app)
 }
 

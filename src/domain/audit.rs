@@ -136,6 +136,12 @@ pub enum AuditEvent {
     ShopSeeded {
         repair_orders: usize,
     },
+    /// A shop setting changed (`frontdesk settings set`).
+    SettingChanged {
+        key: String,
+        from: String,
+        to: String,
+    },
     /// The vehicle-items list of one phase, with what changed in words.
     ChecklistSaved {
         number: String,
@@ -179,7 +185,7 @@ impl AuditEvent {
             CustomerCreated { .. } => "customer",
             VehicleCreated { .. } | OwnerChanged { .. } | OdometerOverride { .. } => "vehicle",
             UserCreated { .. } | UserRoleChanged { .. } | UserDisabled { .. } => "user",
-            ShopSeeded { .. } => "shop",
+            ShopSeeded { .. } | SettingChanged { .. } => "shop",
             Call(e) => e.entity(),
             Book(_) => "appointment",
             File(e) => e.entity(),
@@ -195,6 +201,7 @@ impl AuditEvent {
             UserCreated { .. } => "create",
             UserRoleChanged { .. } => "role",
             UserDisabled { .. } => "disable",
+            SettingChanged { .. } => "setting",
             OwnerChanged { .. } => "owner_change",
             OdometerOverride { .. } => "odometer_override",
             RoUpdated {
@@ -332,6 +339,7 @@ impl AuditEvent {
             UserRoleChanged { login, from, to } => format!("{login}: {from} → {to}"),
             UserDisabled { login } => format!("{login} may no longer log in"),
             ShopSeeded { repair_orders } => format!("{repair_orders} repair orders"),
+            SettingChanged { key, from, to } => format!("{key}: '{from}' → '{to}'"),
             Call(e) => e.detail(),
             Book(e) => e.detail(),
             File(e) => e.detail(),

@@ -267,6 +267,9 @@ pub struct Settings {
     pub workshop: super::book::capacity::Hours,
     /// The KPI targets (`report_target_*` settings; the seeds' by default).
     pub report_targets: super::report::Targets,
+    /// The shop's language (`language`: en, zh or es): printouts, and the
+    /// screens of anyone who has not chosen their own.
+    pub language: Option<String>,
 }
 
 /// The shop's calling rules as set (see `domain::callbacks::Policy`).
@@ -328,6 +331,7 @@ impl Default for Settings {
             calls: CallSettings::default(),
             workshop: Default::default(),
             report_targets: Default::default(),
+            language: None,
         }
     }
 }

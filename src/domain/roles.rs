@@ -44,6 +44,8 @@ pub enum Permission {
     EditCustomers,
     /// Import customers, cars and history from another system's CSV.
     ImportData,
+    /// Change the shop's settings (its language for printouts, …).
+    ChangeSettings,
 }
 
 /// The table. A role not listed for a permission does not have it.
@@ -78,6 +80,7 @@ const TABLE: &[(Permission, &[Role])] = &[
     ),
     (Permission::EditCustomers, &[Advisor, CustomerCare, Manager]),
     (Permission::ImportData, &[Manager]),
+    (Permission::ChangeSettings, &[Manager]),
 ];
 
 impl Permission {
@@ -106,6 +109,7 @@ impl Permission {
             BookAppointments => "book appointments",
             EditCustomers => "edit customer files",
             ImportData => "import data from CSV",
+            ChangeSettings => "change the shop's settings",
         }
     }
 

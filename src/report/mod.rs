@@ -36,9 +36,11 @@ impl Cell {
         }
     }
 
-    pub fn money(m: Money, symbol: &str) -> Cell {
+    /// An amount as the reader's language writes it; `raw` (CSV) stays
+    /// the plain decimal.
+    pub fn money(m: Money, symbol: &str, locale: crate::locale::Locale) -> Cell {
         Cell {
-            text: m.format(symbol),
+            text: locale.money(m, symbol),
             raw: m.decimal(),
         }
     }
@@ -100,7 +102,7 @@ impl Sheet<'_> {
     pub fn summary(&self) -> Table {
         let s = &self.report.stats;
         let a = &s.all;
-        let m = |v: Money| Cell::money(v, self.sym());
+        let m = |v: Money| Cell::money(v, self.sym(), self.t.locale());
         let payer = |p: Payer| s.by_payer.get(&p).map_or(Money(0), |x| x.1);
         let rows = vec![
             self.measure(
@@ -164,7 +166,7 @@ impl Sheet<'_> {
 
     /// A group's ROs, hours, money and average ticket.
     fn sums_cells(&self, name: String, s: &Sums) -> Vec<Cell> {
-        let m = |v: Money| Cell::money(v, self.sym());
+        let m = |v: Money| Cell::money(v, self.sym(), self.t.locale());
         vec![
             Cell::words(name),
             Cell::count(s.ros),
@@ -221,7 +223,7 @@ impl Sheet<'_> {
                 let cells = vec![
                     Cell::words(name),
                     Cell::count(n),
-                    Cell::money(amount, self.sym()),
+                    Cell::money(amount, self.sym(), self.t.locale()),
                 ];
                 self.row(cells, Some(Drill::Payer(*p)))
             })
@@ -448,7 +450,7 @@ impl Sheet<'_> {
             cars_per_day: s
                 .per_day
                 .iter()
-                .map(|(d, c)| (d.format("%m-%d").to_string(), c.cars_in))
+                .map(|(d, c)| (t.locale().day_month(*d), c.cars_in))
                 .collect(),
             revenue_title: t.get("report.chart.revenue").into(),
             revenue: Category::ALL
@@ -456,7 +458,7 @@ impl Sheet<'_> {
                 .map(|c| {
                     let total = s.by_category.get(c).map_or(Money(0), |x| x.total);
                     let name = t.get(&format!("category.{}", c.code())).to_string();
-                    (name, total.0, total.format(self.sym()))
+                    (name, total.0, t.money(total, self.sym()))
                 })
                 .collect(),
             trend_title: t.get("report.chart.trend").into(),

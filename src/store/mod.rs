@@ -294,6 +294,8 @@ pub trait AdminStore {
     ) -> StoreResult<()>;
     /// A manager disables a login: it may watch no more than a stranger.
     fn disable_user(&mut self, login: &str, by: Actor<'_>) -> StoreResult<()>;
+    /// A manager changes one shop setting (audited, old and new value).
+    fn set_setting(&mut self, key: &str, value: &str, by: Actor<'_>) -> StoreResult<()>;
     /// Writes a whole shop (demo or benchmark data) in one transaction, and
     /// returns the ids of what it created.
     fn seed(&mut self, seed: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds>;

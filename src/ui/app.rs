@@ -534,6 +534,9 @@ impl App {
         let area = frame.area();
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             chrome::too_small(frame, area, &self.shell.texts);
+            if self.shell.theme.ascii {
+                super::ascii::fold(frame.buffer_mut());
+            }
             return;
         }
         let message = match self.waiting_line() {
@@ -562,6 +565,9 @@ impl App {
         chrome::status_bar(frame, status, &cx, in_bar);
         for open in &self.layers {
             open.layer.render(frame, body, &cx);
+        }
+        if self.shell.theme.ascii {
+            super::ascii::fold(frame.buffer_mut());
         }
     }
 }

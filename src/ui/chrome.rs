@@ -50,10 +50,14 @@ fn right_side(cx: &Ctx, w: usize) -> String {
     let s = cx.session;
     // Narrow screens keep the message readable: a short clock, no key hint.
     let wide = w >= 100;
-    let clock = cx
-        .time
-        .local(cx.now)
-        .format(if wide { "%a %d %b %H:%M" } else { "%H:%M" });
+    let local = cx.time.local(cx.now);
+    let clock = if wide {
+        let day = cx.texts.weekday(local.date());
+        let date = cx.time.locale.day_month(local.date());
+        format!("{day} {date} {}", local.format("%H:%M"))
+    } else {
+        local.format("%H:%M").to_string()
+    };
     let mut right = format!("{} │ {clock} ", s.db_label);
     if s.read_only {
         right = format!("{} │ {right}", cx.texts.get("bar.read_only"));

@@ -52,6 +52,44 @@ pub fn help_view(
     TextView::new(title, lines)
 }
 
+/// `frontdesk keys`: every context's bindings, in the language of `t`,
+/// the keys in a column as wide as the widest (CJK labels align, since
+/// widths are display columns). A binding changed from the defaults is
+/// marked `*`.
+pub fn keymap_listing(active: &Keymap, defaults: &Keymap, t: &Texts) -> String {
+    let mut out = String::new();
+    let mut changed_any = false;
+    for ctx in KeyContext::ALL {
+        let bindings = active.bindings_of(ctx);
+        if bindings.is_empty() {
+            continue;
+        }
+        let before = defaults.bindings_of(ctx);
+        out += &format!("{}\n", t.get(&ctx.text_key()));
+        for (action, keys) in bindings {
+            let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+            let was: Option<Vec<String>> = before
+                .iter()
+                .find(|(a, _)| *a == action)
+                .map(|(_, k)| k.iter().map(|k| k.to_string()).collect());
+            let changed = was.as_ref() != Some(&keys);
+            changed_any |= changed;
+            let mark = if changed { "*" } else { " " };
+            let line = format!(
+                "  {mark} {} {}",
+                fit(&keys.join(", "), 18),
+                t.get(&action.text_key())
+            );
+            out += &format!("{}\n", line.trim_end());
+        }
+        out += "\n";
+    }
+    if changed_any {
+        out += &format!("* {}\n", t.get("keys.changed"));
+    }
+    out
+}
+
 /// A long note in lines of at most 76 columns.
 fn wrapped(text: &str) -> Vec<Line<'static>> {
     textwrap::wrap(text, 76)

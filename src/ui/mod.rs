@@ -8,6 +8,7 @@
 //! - [`run`] and [`events`]: the terminal loop, fed by one channel.
 
 pub mod app;
+pub mod ascii;
 pub mod board;
 pub mod book;
 pub mod callbacks;
@@ -25,6 +26,7 @@ pub mod keymap;
 pub mod layer;
 pub mod pane;
 pub mod panes;
+pub mod prefs;
 pub mod reports;
 pub mod ro;
 pub mod run;

@@ -1,45 +1,75 @@
 //! Times are stored in UTC and shown in the shop's local time.
 
+use crate::locale::Locale;
 use chrono::{DateTime, Duration, FixedOffset, Local, NaiveDateTime, Utc};
 
+/// The zone times are shown in.
 #[derive(Debug, Clone, Copy)]
-pub enum TimeFmt {
+pub enum Zone {
     /// The server's local zone (all terminals SSH into one shop server).
     System,
     /// A fixed offset, for tests and for `--utc-offset`.
     Fixed(FixedOffset),
 }
 
+/// How times are shown: in which zone, with dates written the way the
+/// interface's language writes them.
+#[derive(Debug, Clone, Copy)]
+pub struct TimeFmt {
+    pub zone: Zone,
+    pub locale: Locale,
+}
+
+// `System` and `Fixed` keep the names they had when this was an enum of
+// zones; the locale starts as English and `in_locale` changes it.
+#[allow(non_snake_case, non_upper_case_globals)]
 impl TimeFmt {
+    pub const System: TimeFmt = TimeFmt {
+        zone: Zone::System,
+        locale: Locale::En,
+    };
+
+    pub fn Fixed(off: FixedOffset) -> TimeFmt {
+        TimeFmt {
+            zone: Zone::Fixed(off),
+            locale: Locale::En,
+        }
+    }
+
     pub fn utc() -> TimeFmt {
         TimeFmt::Fixed(FixedOffset::east_opt(0).expect("zero offset"))
+    }
+
+    /// The same zone, dates written as `locale` writes them.
+    pub fn in_locale(self, locale: Locale) -> TimeFmt {
+        TimeFmt { locale, ..self }
     }
 
     /// The offset from UTC at `t`.
     pub fn offset_at(self, t: DateTime<Utc>) -> FixedOffset {
         use chrono::Offset;
-        match self {
-            TimeFmt::System => t.with_timezone(&Local).offset().fix(),
-            TimeFmt::Fixed(off) => off,
+        match self.zone {
+            Zone::System => t.with_timezone(&Local).offset().fix(),
+            Zone::Fixed(off) => off,
         }
     }
 
     pub fn local(self, t: DateTime<Utc>) -> NaiveDateTime {
-        match self {
-            TimeFmt::System => t.with_timezone(&Local).naive_local(),
-            TimeFmt::Fixed(off) => t.with_timezone(&off).naive_local(),
+        match self.zone {
+            Zone::System => t.with_timezone(&Local).naive_local(),
+            Zone::Fixed(off) => t.with_timezone(&off).naive_local(),
         }
     }
 
     /// A local wall-clock time back to UTC (None in a DST gap).
     pub fn to_utc(self, local: NaiveDateTime) -> Option<DateTime<Utc>> {
         use chrono::TimeZone;
-        match self {
-            TimeFmt::System => Local
+        match self.zone {
+            Zone::System => Local
                 .from_local_datetime(&local)
                 .earliest()
                 .map(|t| t.with_timezone(&Utc)),
-            TimeFmt::Fixed(off) => off
+            Zone::Fixed(off) => off
                 .from_local_datetime(&local)
                 .single()
                 .map(|t| t.with_timezone(&Utc)),
@@ -80,18 +110,29 @@ impl TimeFmt {
         if lt.date() == ln.date() {
             lt.format("%H:%M").to_string()
         } else {
-            lt.format("%m-%d").to_string()
+            self.locale.day_month(lt.date())
         }
     }
 
     /// "11-24 14:05" (11 cells, for wide boards).
     pub fn medium(self, t: DateTime<Utc>) -> String {
-        self.local(t).format("%m-%d %H:%M").to_string()
+        let lt = self.local(t);
+        format!(
+            "{} {}",
+            self.locale.day_month(lt.date()),
+            lt.format("%H:%M")
+        )
     }
 
     /// "2026-11-24 14:05", for details.
     pub fn long(self, t: DateTime<Utc>) -> String {
-        self.local(t).format("%Y-%m-%d %H:%M").to_string()
+        let lt = self.local(t);
+        format!("{} {}", self.locale.date(lt.date()), lt.format("%H:%M"))
+    }
+
+    /// A date alone, in the local zone.
+    pub fn date(self, t: DateTime<Utc>) -> String {
+        self.locale.date(self.local(t).date())
     }
 }
 

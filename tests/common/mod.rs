@@ -146,7 +146,7 @@ pub fn shell(role: Option<Role>) -> Shell {
         session: session(role),
         keymap: Keymap::default(),
         texts: Texts::new(Lang::En),
-        theme: Theme { color: false },
+        theme: Theme::with_color(false),
         time: TimeFmt::utc(),
         now: now(),
         board: Arc::new(snapshot()),
@@ -169,7 +169,7 @@ pub fn app_with(keymap: Keymap, lang: Lang, role: Option<Role>) -> App {
         session(role),
         keymap,
         Texts::new(lang),
-        Theme { color: false },
+        Theme::with_color(false),
         TimeFmt::utc(),
     );
     app.set_now(now());
@@ -199,7 +199,7 @@ pub fn app_on_store(store: &SqliteStore, at: DateTime<Utc>) -> App {
         session,
         Keymap::default(),
         Texts::new(Lang::En),
-        Theme { color: false },
+        Theme::with_color(false),
         TimeFmt::utc(),
     );
     app.set_now(at);
@@ -296,4 +296,21 @@ pub fn demo_shop(at: DateTime<Utc>) -> (tempfile::TempDir, std::path::PathBuf, S
     let mut store = SqliteStore::open(&path, frontdesk::store::OpenMode::Create).unwrap();
     frontdesk::demo::build_demo(&mut store, at, "tester").unwrap();
     (dir, path, store)
+}
+
+/// Every card row's later columns start at the same screen column, whether
+/// the plate, customer and advisor are Chinese (2 cells a character) or Latin.
+#[allow(dead_code)]
+pub fn assert_columns_line_up(buf: &Buffer, numbers: &[&str], needles: &[&str]) {
+    for needle in needles {
+        let xs: Vec<Option<u16>> = numbers
+            .iter()
+            .map(|n| row_of(buf, n).and_then(|y| column_of(buf, y, needle)))
+            .collect();
+        assert!(
+            xs.iter().all(|x| x.is_some() && *x == xs[0]),
+            "'{needle}' columns differ: {xs:?}\n{}",
+            screen(buf)
+        );
+    }
 }

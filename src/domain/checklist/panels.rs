@@ -23,7 +23,7 @@ pub struct Cell {
 }
 
 macro_rules! panels {
-    ($($v:ident = $code:literal, $name:literal, $zh:literal, ($c:literal, $r:literal, $s:literal)),+ $(,)?) => {
+    ($($v:ident = $code:literal, $name:literal, $zh:literal, $es:literal, ($c:literal, $r:literal, $s:literal)),+ $(,)?) => {
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         pub enum Panel { $($v),+ }
 
@@ -42,6 +42,19 @@ macro_rules! panels {
                 match self { $(Panel::$v => $zh),+ }
             }
 
+            pub fn name_es(self) -> &'static str {
+                match self { $(Panel::$v => $es),+ }
+            }
+
+            /// The name in a catalogue's language ("en", "zh", "es").
+            pub fn name_in(self, lang: &str) -> &'static str {
+                match lang {
+                    "zh" => self.name_zh(),
+                    "es" => self.name_es(),
+                    _ => self.name(),
+                }
+            }
+
             pub fn cell(self) -> Cell {
                 match self { $(Panel::$v => Cell { col: $c, row: $r, span: $s }),+ }
             }
@@ -53,32 +66,32 @@ macro_rules! panels {
 // side, 4 right outside. Rows run from the front bumper to the rear, then
 // the inside of the car below the outline.
 panels! {
-    FrontBumper = "FRB", "front bumper", "前保险杠", (1, 0, 3),
-    FrontLeftWheel = "FLT", "front left wheel", "左前轮", (0, 1, 1),
-    FrontLeftWing = "FLW", "front left wing", "左前翼子板", (1, 1, 1),
-    Hood = "HOD", "hood", "发动机盖", (2, 1, 1),
-    FrontRightWing = "FRW", "front right wing", "右前翼子板", (3, 1, 1),
-    FrontRightWheel = "FRT", "front right wheel", "右前轮", (4, 1, 1),
-    LeftMirror = "LMR", "left mirror", "左后视镜", (0, 2, 1),
-    FrontLeftDoor = "FLD", "front left door", "左前门", (1, 2, 1),
-    Windscreen = "WSH", "windscreen", "前挡风玻璃", (2, 2, 1),
-    FrontRightDoor = "FRD", "front right door", "右前门", (3, 2, 1),
-    RightMirror = "RMR", "right mirror", "右后视镜", (4, 2, 1),
-    RearLeftDoor = "RLD", "rear left door", "左后门", (1, 3, 1),
-    Roof = "ROF", "roof", "车顶", (2, 3, 1),
-    RearRightDoor = "RRD", "rear right door", "右后门", (3, 3, 1),
-    RearLeftWheel = "RLT", "rear left wheel", "左后轮", (0, 4, 1),
-    RearLeftQuarter = "RLQ", "rear left quarter", "左后翼子板", (1, 4, 1),
-    RearGlass = "RGL", "rear glass", "后挡风玻璃", (2, 4, 1),
-    RearRightQuarter = "RRQ", "rear right quarter", "右后翼子板", (3, 4, 1),
-    RearRightWheel = "RRT", "rear right wheel", "右后轮", (4, 4, 1),
-    Trunk = "TRK", "trunk", "行李箱盖", (1, 5, 3),
-    RearBumper = "RRB", "rear bumper", "后保险杠", (1, 6, 3),
-    Dashboard = "DSH", "dashboard and instruments", "仪表台", (0, 7, 1),
-    FrontSeats = "FST", "front seats", "前排座椅", (1, 7, 1),
-    RearSeats = "RST", "rear seats", "后排座椅", (2, 7, 1),
-    Trim = "TRM", "interior trim and roof lining", "内饰顶棚", (3, 7, 1),
-    Cargo = "CRG", "cargo area", "后备箱内", (4, 7, 1),
+    FrontBumper = "FRB", "front bumper", "前保险杠", "paragolpes delantero", (1, 0, 3),
+    FrontLeftWheel = "FLT", "front left wheel", "左前轮", "rueda delantera izquierda", (0, 1, 1),
+    FrontLeftWing = "FLW", "front left wing", "左前翼子板", "aleta delantera izquierda", (1, 1, 1),
+    Hood = "HOD", "hood", "发动机盖", "capó", (2, 1, 1),
+    FrontRightWing = "FRW", "front right wing", "右前翼子板", "aleta delantera derecha", (3, 1, 1),
+    FrontRightWheel = "FRT", "front right wheel", "右前轮", "rueda delantera derecha", (4, 1, 1),
+    LeftMirror = "LMR", "left mirror", "左后视镜", "retrovisor izquierdo", (0, 2, 1),
+    FrontLeftDoor = "FLD", "front left door", "左前门", "puerta delantera izquierda", (1, 2, 1),
+    Windscreen = "WSH", "windscreen", "前挡风玻璃", "parabrisas", (2, 2, 1),
+    FrontRightDoor = "FRD", "front right door", "右前门", "puerta delantera derecha", (3, 2, 1),
+    RightMirror = "RMR", "right mirror", "右后视镜", "retrovisor derecho", (4, 2, 1),
+    RearLeftDoor = "RLD", "rear left door", "左后门", "puerta trasera izquierda", (1, 3, 1),
+    Roof = "ROF", "roof", "车顶", "techo", (2, 3, 1),
+    RearRightDoor = "RRD", "rear right door", "右后门", "puerta trasera derecha", (3, 3, 1),
+    RearLeftWheel = "RLT", "rear left wheel", "左后轮", "rueda trasera izquierda", (0, 4, 1),
+    RearLeftQuarter = "RLQ", "rear left quarter", "左后翼子板", "aleta trasera izquierda", (1, 4, 1),
+    RearGlass = "RGL", "rear glass", "后挡风玻璃", "luneta trasera", (2, 4, 1),
+    RearRightQuarter = "RRQ", "rear right quarter", "右后翼子板", "aleta trasera derecha", (3, 4, 1),
+    RearRightWheel = "RRT", "rear right wheel", "右后轮", "rueda trasera derecha", (4, 4, 1),
+    Trunk = "TRK", "trunk", "行李箱盖", "portón del maletero", (1, 5, 3),
+    RearBumper = "RRB", "rear bumper", "后保险杠", "paragolpes trasero", (1, 6, 3),
+    Dashboard = "DSH", "dashboard and instruments", "仪表台", "salpicadero e instrumentos", (0, 7, 1),
+    FrontSeats = "FST", "front seats", "前排座椅", "asientos delanteros", (1, 7, 1),
+    RearSeats = "RST", "rear seats", "后排座椅", "asientos traseros", (2, 7, 1),
+    Trim = "TRM", "interior trim and roof lining", "内饰顶棚", "tapicería y techo interior", (3, 7, 1),
+    Cargo = "CRG", "cargo area", "后备箱内", "maletero", (4, 7, 1),
 }
 
 /// The grid's size: 5 columns, 8 rows (the last is the inside).

@@ -1,6 +1,6 @@
 //! The shop's checklist template (`assets/checklist.toml`, or the shop's own
 //! `checklist.toml` beside its database): what a new check-in list holds,
-//! item names in English and Chinese, and the words the one-line check-in
+//! item names in English, Chinese and Spanish, and the words the one-line check-in
 //! accepts for them.
 
 use super::{Category, Entry, Phase, Sheet};
@@ -13,6 +13,9 @@ pub struct TemplateItem {
     pub code: String,
     pub en: String,
     pub zh: String,
+    /// Spanish; a shop's own template may leave it out (English is shown).
+    #[serde(default)]
+    pub es: String,
     #[serde(default)]
     pub aliases: Vec<String>,
     /// The usual count (floor mats: 4).
@@ -25,12 +28,27 @@ fn one() -> i64 {
 }
 
 impl TemplateItem {
+    /// The name in a catalogue's language, English where it has none.
+    pub fn name_in(&self, lang: &str) -> &str {
+        let own = match lang {
+            "zh" => &self.zh,
+            "es" => &self.es,
+            _ => &self.en,
+        };
+        if own.trim().is_empty() {
+            &self.en
+        } else {
+            own
+        }
+    }
+
     fn answers_to(&self, word: &str) -> bool {
         let w = word.trim().replace('_', " ").to_lowercase();
         let same = |s: &str| s.replace('_', " ").to_lowercase() == w;
         same(&self.code)
             || same(&self.en)
             || self.zh == word.trim()
+            || (!self.es.is_empty() && same(&self.es))
             || self.aliases.iter().any(|a| same(a))
     }
 }
@@ -97,11 +115,11 @@ impl Template {
         self.items(category).iter().find(|i| i.answers_to(word))
     }
 
-    /// An item's name to show: the template's, else the stored words.
-    pub fn name(&self, category: Category, code: &str, chinese: bool) -> String {
+    /// An item's name to show in a catalogue's language ("en", "zh",
+    /// "es"): the template's, else the stored words.
+    pub fn name(&self, category: Category, code: &str, lang: &str) -> String {
         match self.items(category).iter().find(|i| i.code == code) {
-            Some(i) if chinese => i.zh.clone(),
-            Some(i) => i.en.clone(),
+            Some(i) => i.name_in(lang).to_string(),
             None => code.to_string(),
         }
     }

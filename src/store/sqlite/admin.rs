@@ -24,6 +24,7 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
                 s.discount_threshold_bp = value.parse().unwrap_or(s.discount_threshold_bp)
             }
             "demo" => s.is_demo = value == "1",
+            "language" => s.language = Some(value).filter(|v| !v.trim().is_empty()),
             "key_hook_first" => s.key_hooks.0 = value.parse().unwrap_or(s.key_hooks.0),
             "key_hook_last" => s.key_hooks.1 = value.parse().unwrap_or(s.key_hooks.1),
             "workshop_hours" => {
@@ -162,6 +163,26 @@ pub fn disable(tx: &Transaction<'_>, login: &str, by: Actor<'_>) -> StoreResult<
         user.id,
         &AuditEvent::UserDisabled { login: user.login },
     )
+}
+
+pub fn set_setting(tx: &Transaction<'_>, key: &str, value: &str, by: Actor<'_>) -> StoreResult<()> {
+    super::desk::permit(tx, by, Permission::ChangeSettings)?;
+    let from: Option<String> = tx
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    let event = AuditEvent::SettingChanged {
+        key: key.to_string(),
+        from: from.unwrap_or_default(),
+        to: value.to_string(),
+    };
+    audit(tx, by, 0, &event)
 }
 
 /// SQLite's own integrity check, the foreign-key check, and text that is

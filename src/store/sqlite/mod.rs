@@ -212,6 +212,10 @@ impl AdminStore for SqliteStore {
         self.write(|tx| admin::disable(tx, login, by))
     }
 
+    fn set_setting(&mut self, key: &str, value: &str, by: Actor<'_>) -> StoreResult<()> {
+        self.write(|tx| admin::set_setting(tx, key, value, by))
+    }
+
     fn seed(&mut self, shop: &ShopSeed, by: Actor<'_>) -> StoreResult<SeedIds> {
         self.write(|tx| seed::write_shop(tx, shop, by))
     }

@@ -54,9 +54,25 @@ impl Columns {
                 due: 11,
             };
         }
-        // Anything between the two layouts goes to the model, up to a point.
+        // A wall screen (160 columns and more) shows whole names and groups.
+        if w >= 160 {
+            c = Columns {
+                plate: 12,
+                model: 22,
+                customer: 20,
+                advisor: 10,
+                group: 12,
+                status: 10,
+                due: 11,
+            };
+        }
+        // Anything between the layouts goes to the model, then the
+        // customer, up to a point; the rest is the alerts' room.
         let spare = w.saturating_sub(c.total() + 13);
         c.model += spare.min(8);
+        if c.customer > 0 {
+            c.customer += spare.saturating_sub(8).min(10);
+        }
         c
     }
 

@@ -167,9 +167,10 @@ pub fn write(p: &Prompted, cx: &Ctx) -> Vec<Command> {
             let mut out = Vec::new();
             if let Some(short) = deposit_short(b.parts_value, b.deposit) {
                 let sym = &cx.session.settings.currency_symbol;
-                out.push(Command::Warn(
-                    t.fill("book.deposit_short", &[("amount", &short.format(sym))]),
-                ));
+                out.push(Command::Warn(t.fill(
+                    "book.deposit_short",
+                    &[("amount", &cx.texts.money(short, sym))],
+                )));
             }
             let write = match about.moving {
                 Some((id, version)) => Write::MoveAppt {

@@ -122,11 +122,11 @@ fn title(pane: &BookPane, cx: &Ctx, w: usize) -> Line<'static> {
         format!(
             "{} {} – {}",
             t.get("book.week"),
-            days[0].format("%F"),
-            days[6].format("%m-%d")
+            cx.time.locale.date(days[0]),
+            cx.time.locale.day_month(days[6])
         )
     } else {
-        format!("{} {}", days[0].format("%a"), days[0].format("%F"))
+        format!("{} {}", t.weekday(days[0]), cx.time.locale.date(days[0]))
     };
     let by = t.get(if pane.by_group {
         "book.by_group"
@@ -186,7 +186,8 @@ fn week_loads(pane: &BookPane, cx: &Ctx, w: usize) -> Vec<Line<'static>> {
     let days = pane.days(cx);
     let mut head = fit("", 10);
     for d in &days {
-        head += &format!(" {}", fit_right(&d.format("%a %d").to_string(), 9));
+        let day = format!("{} {}", cx.texts.weekday(*d), d.format("%d"));
+        head += &format!(" {}", fit_right(&day, 9));
     }
     let mut out = vec![Line::from(Span::styled(fit(&head, w), cx.theme.dim()))];
     for (r, name) in resources(cx, pane.by_group) {
@@ -232,7 +233,10 @@ fn row(a: &Appointment, selected: bool, cx: &Ctx, w: usize) -> Line<'static> {
     }
     if let Some(short) = deposit_short(a.parts_value, a.deposit) {
         let sym = &cx.session.settings.currency_symbol;
-        flags.push(t.fill("book.deposit_flag", &[("amount", &short.format(sym))]));
+        flags.push(t.fill(
+            "book.deposit_flag",
+            &[("amount", &cx.texts.money(short, sym))],
+        ));
     }
     if !a.overbooked_reason.is_empty() {
         flags.push(t.get("book.overbooked").into());

@@ -9,7 +9,7 @@ use crate::ui::pane::Ctx;
 use crate::ui::text::{fit, width};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Modifier, Style};
 
 /// The marks on a panel as the outline writes them: "S2 D1", and "+" after
 /// a mark that was not there at check-in.
@@ -89,12 +89,8 @@ fn draw_panel(
     let w = r.width as usize;
     let mut style = if marks.is_empty() {
         Style::new()
-    } else if cx.theme.color {
-        Style::new()
-            .fg(Color::LightRed)
-            .add_modifier(Modifier::BOLD)
     } else {
-        Style::new().add_modifier(Modifier::BOLD)
+        cx.theme.damage()
     };
     if selected {
         style = style.add_modifier(Modifier::REVERSED);
@@ -116,11 +112,7 @@ fn draw_panel(
         buf.set_string(r.x, r.y + 1, centred(&shown, w), style);
     }
     if r.height >= 3 {
-        let name = if super::view::chinese(cx) {
-            panel.name_zh()
-        } else {
-            panel.name()
-        };
+        let name = panel.name_in(super::view::lang(cx));
         buf.set_string(r.x, r.y + 2, centred(name, w), cx.theme.dim());
     }
 }

@@ -141,22 +141,22 @@ fn keys_line(pane: &ChecklistPane, cx: &Ctx) -> String {
     s
 }
 
-/// Whether the interface speaks Chinese (item and panel names have both).
-pub(super) fn chinese(cx: &Ctx) -> bool {
-    cx.texts.get("lang") == "zh"
+/// The interface's language, as item and panel names are kept ("en",
+/// "zh", "es").
+pub(super) fn lang<'a>(cx: &'a Ctx) -> &'a str {
+    cx.texts.get("lang")
 }
 
 /// A panel's code and name in the interface's language.
 pub(super) fn panel_name(p: crate::domain::checklist::Panel, cx: &Ctx) -> String {
-    let name = if chinese(cx) { p.name_zh() } else { p.name() };
-    format!("{} {name}", p.code())
+    format!("{} {}", p.code(), p.name_in(lang(cx)))
 }
 
 /// The name of an entry as the advisor reads it.
 fn name(pane: &ChecklistPane, e: &Entry, cx: &Ctx) -> String {
     match e.panel() {
         Some(p) => panel_name(p, cx),
-        None => pane.template.name(e.category, &e.item, chinese(cx)),
+        None => pane.template.name(e.category, &e.item, lang(cx)),
     }
 }
 

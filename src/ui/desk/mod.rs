@@ -159,7 +159,7 @@ pub fn dialog(purpose: DeskPrompt, target: &Target, cx: &Ctx) -> Prompt {
         ),
         DeskPrompt::Payment { owed } => (
             "act.payment",
-            vec![t.fill("prompt.owed", &[("owed", &owed.format(cur))])],
+            vec![t.fill("prompt.owed", &[("owed", &cx.texts.money(*owed, cur))])],
             vec![
                 text_field(t.get("prompt.amount"), &owed.format("").replace(',', "")),
                 choice(t.get("prompt.method"), &METHODS),
@@ -167,7 +167,7 @@ pub fn dialog(purpose: DeskPrompt, target: &Target, cx: &Ctx) -> Prompt {
         ),
         DeskPrompt::Arrears { owed } => (
             "act.arrears",
-            vec![t.fill("prompt.owed", &[("owed", &owed.format(cur))])],
+            vec![t.fill("prompt.owed", &[("owed", &cx.texts.money(*owed, cur))])],
             vec![text_field(t.get("prompt.reason"), "")],
         ),
         DeskPrompt::Override => (

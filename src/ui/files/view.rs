@@ -173,7 +173,7 @@ fn visit_lines(v: &VisitFile, customer_id: i64, cx: &Ctx, out: &mut Vec<FileLine
                 "      {} {} {} {mark}",
                 l.kind,
                 l.description,
-                l.amount.format(sym)
+                cx.texts.money(l.amount, sym)
             ),
             declined,
         ));
@@ -184,7 +184,7 @@ fn visit_lines(v: &VisitFile, customer_id: i64, cx: &Ctx, out: &mut Vec<FileLine
                 "      {} {} {} {}",
                 t.get("file.paid"),
                 cx.time.local(p.at).format("%F"),
-                p.amount.format(sym),
+                cx.texts.money(p.amount, sym),
                 p.method
             ),
             false,

@@ -169,7 +169,7 @@ fn drill(d: &mut DrillList, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) -> usiz
             cells[3].text = format!(
                 "{} {}",
                 cells[3].text,
-                m.format(&cx.session.settings.currency_symbol)
+                cx.texts.money(m, &cx.session.settings.currency_symbol)
             );
         }
         let texts: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();

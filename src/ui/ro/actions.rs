@@ -336,7 +336,7 @@ fn item_label(l: &RoLine, cx: &Ctx) -> String {
     format!(
         "{} {}",
         l.description,
-        amount.format(&cx.session.settings.currency_symbol)
+        cx.texts.money(amount, &cx.session.settings.currency_symbol)
     )
 }
 

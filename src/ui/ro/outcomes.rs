@@ -263,7 +263,7 @@ fn wrote(pane: &mut RoPane, write: Write, what: &str, out: WriteOut, cx: &Ctx) -
     let message = match (&write, out) {
         (Write::SaveRo { .. }, WriteOut::Saved(saved)) => return saved_ro(pane, *saved, cx),
         (Write::Pay { .. }, WriteOut::StillOwed(owed)) => {
-            let owed = owed.format(&cx.session.settings.currency_symbol);
+            let owed = cx.texts.money(owed, &cx.session.settings.currency_symbol);
             t.fill("msg.paid", &[("owed", &owed)])
         }
         (Write::Move(req), _) => {

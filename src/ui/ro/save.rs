@@ -184,7 +184,7 @@ fn line_words(v: &serde_json::Value, cx: &Ctx) -> String {
     let mut words = format!(
         "{} × {}",
         super::dialogs::milli_text(line.quantity_milli),
-        line.unit_price.format(cur)
+        cx.texts.money(line.unit_price, cur)
     );
     if line.approval != crate::domain::repair_order::Approval::Original {
         let approval = cx.texts.get(&format!("ro.{}", line.approval.code()));

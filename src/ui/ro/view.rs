@@ -6,7 +6,7 @@ use super::fields::{choice_text, FieldId, Kind, ORDER};
 use super::form::RoForm;
 use super::RoPane;
 use crate::domain::pricing::{line_amount, risk_margin, totals};
-use crate::domain::repair_order::{Approval, NO_WARRANTY_NOTICE};
+use crate::domain::repair_order::Approval;
 use crate::domain::settlement::Balance;
 use crate::domain::text::clean_multiline;
 use crate::ui::help::{hint, key_for};
@@ -123,12 +123,12 @@ fn totals_rows(form: &RoForm, cx: &Ctx, w: usize) -> Vec<Row> {
             format!(
                 "{:<9} {} − {} {} + {} {} = {}",
                 p.payer.code(),
-                p.subtotal.format(cur),
+                cx.texts.money(p.subtotal, cur),
                 t.get("ro.discount_line"),
-                p.discount.format(cur),
+                cx.texts.money(p.discount, cur),
                 t.get("ro.tax"),
-                p.tax.format(cur),
-                p.total.format(cur)
+                cx.texts.money(p.tax, cur),
+                cx.texts.money(p.total, cur)
             ),
             false,
         ));
@@ -136,13 +136,21 @@ fn totals_rows(form: &RoForm, cx: &Ctx, w: usize) -> Vec<Row> {
     let margin = risk_margin(form.ro.pricing, tot.total);
     if margin.0 > 0 {
         out.push(Row::Text(
-            format!("{} ± {}", t.get("ro.risk_margin"), margin.format(cur)),
+            format!(
+                "{} ± {}",
+                t.get("ro.risk_margin"),
+                cx.texts.money(margin, cur)
+            ),
             true,
         ));
     }
     if form.ro.needs_no_warranty_notice() {
         // A notice the customer must be given is never cut: it wraps.
-        let notice = format!("{} — {NO_WARRANTY_NOTICE}", t.get("ro.no_warranty"));
+        let notice = format!(
+            "{} — {}",
+            t.get("ro.no_warranty"),
+            t.get("print.no_warranty")
+        );
         for row in crate::ui::desk::wrapped(&notice, w) {
             out.push(Row::Text(row, true));
         }
@@ -159,27 +167,28 @@ fn money_line(pane: &RoPane, form: &RoForm, cx: &Ctx) -> String {
     let tot = totals(&form.ro.lines, form.ro.discount_bp, tax);
     let b = Balance::of(&form.ro, tax, &pane.payments);
     let mut parts = vec![
-        format!("{} {}", t.get("ro.total"), tot.total.format(cur)),
-        format!("{} {}", t.get("ro.paid"), b.paid.format(cur)),
+        format!("{} {}", t.get("ro.total"), cx.texts.money(tot.total, cur)),
+        format!("{} {}", t.get("ro.paid"), cx.texts.money(b.paid, cur)),
     ];
     if b.refund_due().0 > 0 {
         parts.push(format!(
             "{} {}",
             t.get("ro.refund"),
-            b.refund_due().format(cur)
+            cx.texts.money(b.refund_due(), cur)
         ));
     } else {
         parts.push(format!(
             "{} {}",
             t.get("ro.owed"),
-            b.outstanding().format(cur)
+            cx.texts.money(b.outstanding(), cur)
         ));
     }
     if let Some(a) = &form.ro.desk.arrears {
         parts.push(t.fill("ro.arrears_by", &[("by", &a.accepted.by)]));
     }
     for (payer, amount) in &b.receivables {
-        parts.push(format!("{} {}", payer.code(), amount.format(cur)));
+        let payer = t.get(&format!("payer.{}", payer.code()));
+        parts.push(format!("{payer} {}", cx.texts.money(*amount, cur)));
     }
     parts.join("   ")
 }
@@ -346,7 +355,7 @@ fn draw_line(cx: &Ctx, form: &RoForm, i: usize, frame: &mut Frame<'_>, rect: Rec
     // A declined item shows no amount: it is not charged.
     let amount = match l.approval {
         Approval::Declined => cx.texts.get("ro.declined").to_string(),
-        _ => line_amount(l).format(cur),
+        _ => cx.texts.money(line_amount(l), cur),
     };
     let mark = mark(l.approval);
     let w = rect.width as usize;
@@ -362,7 +371,7 @@ fn draw_line(cx: &Ctx, form: &RoForm, i: usize, frame: &mut Frame<'_>, rect: Rec
         fit(&l.code, 10),
         fit(&format!("{mark}{}", l.description), desc_w),
         fit_right(&super::dialogs::milli_text(l.quantity_milli), 8),
-        fit_right(&l.unit_price.format(cur), 10),
+        fit_right(&cx.texts.money(l.unit_price, cur), 10),
         fit(l.payer.code(), 8),
         fit_right(&amount, 11),
     );

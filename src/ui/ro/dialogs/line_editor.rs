@@ -261,7 +261,7 @@ impl LineEditor {
             .iter()
             .enumerate()
             .map(|(i, l)| {
-                let amount = crate::domain::pricing::line_amount(l).format(cur);
+                let amount = cx.texts.money(crate::domain::pricing::line_amount(l), cur);
                 let row = format!("{}. {} · {amount}", i + 1, l.description);
                 Line::from(Span::styled(fit(&row, w.saturating_sub(2)), cx.theme.dim()))
             })
