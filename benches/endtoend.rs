@@ -5,6 +5,7 @@
 //!     cargo bench --bench endtoend                 # both sizes
 //!     BENCH_SIZES=100000 cargo bench --bench endtoend
 //!     BENCH_DB=/path/shop.db cargo bench --bench endtoend
+//!     BENCH_ONLY=languages BENCH_SIZES=100000 cargo bench --bench endtoend
 
 #[path = "endtoend/harness.rs"]
 mod harness;
@@ -49,7 +50,12 @@ fn main() {
             quiet: Duration::from_millis(40),
         };
         println!("\n== {name}\n{}", header());
-        for figure in run_all(&plan) {
+        // BENCH_ONLY=languages runs just the per-language figures.
+        let figures = match std::env::var("BENCH_ONLY").as_deref() {
+            Ok("languages") => languages(&plan),
+            _ => run_all(&plan),
+        };
+        for figure in figures {
             println!("{}", figure.row());
         }
     }

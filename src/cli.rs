@@ -667,6 +667,12 @@ fn settings(
         bail!("{key} is a whole number of 0 or more, not '{value}'");
     }
     let mut store = store::open(path, OpenMode::ReadWrite)?;
+    // The store asks the role table about the person at the keyboard.
+    let me = store.user_by_login(by.login)?;
+    let by = Actor {
+        user_id: me.map(|u| u.id),
+        ..by
+    };
     store.set_setting(key, value, by)?;
     println!("{key} is now {value}");
     Ok(())
@@ -719,6 +725,11 @@ fn open_ui(cli: &Cli, path: &Location, clock: &dyn Clock, login: &str) -> Result
         None => prefs.lines().map_err(anyhow::Error::msg)?,
     };
     let theme = Theme::choose(palette, lines, &|v| std::env::var(v).ok());
+    // crossterm drops every colour when NO_COLOR is set; a theme the user
+    // chose by flag or config wins over NO_COLOR (no-color.org says so).
+    if palette.is_some() {
+        crossterm::style::force_color_output(theme.color());
+    }
     let template = crate::shop_template(path)?;
     let mut app = App::new(session, keymap, texts, theme, time);
     if let Some(checklist) = app.pane_mut::<crate::ui::checklist::ChecklistPane>() {

@@ -215,13 +215,24 @@ fn the_same_check_in_as_one_line() {
         "VEHICLE ITEMS CHECKLIST",
         "FLD front left door",
         "scratch 2",
-        "Umbrella 雨伞",
+        "Umbrella",
         "Fuel 5/8",
         "Key tag",
         "Customer, at check-in:",
     ] {
         assert!(text.contains(want), "{want} missing:\n{text}");
     }
+    // In the shop's other languages, item and panel names follow.
+    let zh = print(&["--lang", "zh"]);
+    assert!(
+        zh.contains("随车物品清单") && zh.contains("雨伞") && zh.contains("左前门"),
+        "{zh}"
+    );
+    let es = print(&["--lang", "es"]);
+    assert!(
+        es.contains("Paraguas") && es.contains("puerta delantera izquierda"),
+        "{es}"
+    );
     let html = print(&["--html"]);
     assert!(
         html.contains("<table>")

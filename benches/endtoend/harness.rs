@@ -109,6 +109,11 @@ pub struct Term {
 
 impl Term {
     pub fn spawn(plan: &Plan, cols: u16, rows: u16, pane: &str) -> Term {
+        Term::spawn_with(plan, cols, rows, pane, &[])
+    }
+
+    /// `spawn`, with more arguments (`--lang es`).
+    pub fn spawn_with(plan: &Plan, cols: u16, rows: u16, pane: &str, extra: &[&str]) -> Term {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -119,6 +124,7 @@ impl Term {
             .expect("a pseudo-terminal");
         let mut cmd = CommandBuilder::new(&plan.bin);
         cmd.args(["--db", plan.db.to_str().unwrap(), "--pane", pane]);
+        cmd.args(extra);
         for (k, v) in [
             ("LANG", "C.UTF-8"),
             ("LC_ALL", ""),
@@ -341,6 +347,29 @@ pub fn keys_and_bytes(plan: &Plan) -> Vec<Figure> {
         "MiB",
         vec![term.peak_mib()],
     ));
+    out
+}
+
+/// The board's cursor key in each language, against English: the same
+/// moves, with each language's words (and Chinese's double-width cells).
+pub fn languages(plan: &Plan) -> Vec<Figure> {
+    let mut out = Vec::new();
+    for (lang, filter) in [("en", "Filter"), ("zh", "筛选"), ("es", "Filtro")] {
+        let mut term = Term::spawn_with(plan, 80, 24, "board", &["--lang", lang]);
+        term.wait_text(filter, Duration::from_secs(20));
+        term.settle(0, Duration::from_secs(5));
+        let (ms, bytes) = keys(&mut term, plan.samples, DOWN, UP);
+        out.push(Figure::new(
+            format!("key to last byte: cursor move, {lang}"),
+            "ms",
+            ms,
+        ));
+        out.push(Figure::new(
+            format!("bytes per cursor move, {lang}"),
+            "B",
+            bytes,
+        ));
+    }
     out
 }
 
@@ -633,6 +662,7 @@ fn cpu_share(pids: &[u32], window: Duration, mut each: impl FnMut(u32)) -> f64 {
 pub fn run_all(plan: &Plan) -> Vec<Figure> {
     let mut out = vec![cold_start(plan, 80, 24), cold_start(plan, 200, 50)];
     out.extend(keys_and_bytes(plan));
+    out.extend(languages(plan));
     out.push(refresh(plan));
     out.push(next_number(plan));
     out.extend(shop_server(plan));

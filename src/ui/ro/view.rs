@@ -360,19 +360,22 @@ fn draw_line(cx: &Ctx, form: &RoForm, i: usize, frame: &mut Frame<'_>, rect: Rec
     let mark = mark(l.approval);
     let w = rect.width as usize;
     let desc_w = description_width(w);
+    let t = cx.texts;
+    let kind = t.get(&format!("kind.{}", l.kind.code()));
+    let payer = t.get(&format!("payer.{}", l.payer.code()));
     let text = format!(
-        "{}{:<6} {} {} {} {} {} {}",
+        "{}{} {} {} {} {} {} {}",
         if i == form.line_cursor && form.field() == FieldId::Lines {
             "> "
         } else {
             "  "
         },
-        l.kind.code(),
+        fit(kind, 6),
         fit(&l.code, 10),
         fit(&format!("{mark}{}", l.description), desc_w),
         fit_right(&super::dialogs::milli_text(l.quantity_milli), 8),
         fit_right(&cx.texts.money(l.unit_price, cur), 10),
-        fit(l.payer.code(), 8),
+        fit(payer, 8),
         fit_right(&amount, 11),
     );
     let selected = i == form.line_cursor && form.field() == FieldId::Lines;

@@ -238,17 +238,19 @@ impl LineEditor {
         LayerResult::stay()
     }
 
-    /// The value shown for a choice field.
-    fn choice(&self, f: LineField) -> String {
+    /// The value shown for a choice field, in the interface's language.
+    fn choice(&self, f: LineField, t: &crate::ui::i18n::Texts) -> String {
         let l = &self.line;
-        match f {
-            LineField::Kind => l.kind.code().into(),
-            LineField::Payer => l.payer.code().into(),
-            LineField::Supplier => l.supplier.code().into(),
-            LineField::Grade => l.grade.code().into(),
-            LineField::Critical => if l.critical_system { "yes" } else { "no" }.into(),
-            _ => String::new(),
-        }
+        let key = match f {
+            LineField::Kind => format!("kind.{}", l.kind.code()),
+            LineField::Payer => format!("payer.{}", l.payer.code()),
+            LineField::Supplier => format!("supplier.{}", l.supplier.code()),
+            LineField::Grade => format!("grade.{}", l.grade.code()),
+            LineField::Critical if l.critical_system => "list.yes".into(),
+            LineField::Critical => "list.no".into(),
+            _ => return String::new(),
+        };
+        t.get(&key).to_string()
     }
 }
 
@@ -359,7 +361,7 @@ impl Layer for LineEditor {
         for (i, f) in LINE_FIELDS.iter().enumerate() {
             let value = match inputs[i] {
                 Some(ta) => text(ta),
-                None => format!("‹ {} ›", self.choice(*f)),
+                None => format!("‹ {} ›", self.choice(*f, cx.texts)),
             };
             let style = if i == self.focus {
                 cx.theme.selected()
