@@ -222,13 +222,10 @@ fn ss3(b: &[u8]) -> Step {
     };
     let used = i + 1;
     let ctrl = KeyModifiers::CONTROL;
+    if let Some(code) = cursor(f) {
+        return got(code, mods, used);
+    }
     let code = match f {
-        b'A' => KeyCode::Up,
-        b'B' => KeyCode::Down,
-        b'C' => KeyCode::Right,
-        b'D' => KeyCode::Left,
-        b'H' => KeyCode::Home,
-        b'F' => KeyCode::End,
         b'P'..=b'Z' => KeyCode::F(f - b'P' + 1),
         b'[' => KeyCode::F(12),
         b'a' => return got(KeyCode::Up, ctrl, used),
@@ -325,6 +322,14 @@ fn numbered(n: u16) -> Option<KeyCode> {
 
 /// `ESC [ x` and `ESC [ 1 ; m x`.
 fn lettered(f: u8) -> Option<KeyCode> {
+    match f {
+        b'P'..=b'S' => Some(KeyCode::F(f - b'P' + 1)),
+        _ => cursor(f),
+    }
+}
+
+/// The cursor keys and Home/End, the same letter after `ESC [` and `ESC O`.
+fn cursor(f: u8) -> Option<KeyCode> {
     Some(match f {
         b'A' => KeyCode::Up,
         b'B' => KeyCode::Down,
@@ -332,7 +337,6 @@ fn lettered(f: u8) -> Option<KeyCode> {
         b'D' => KeyCode::Left,
         b'H' => KeyCode::Home,
         b'F' => KeyCode::End,
-        b'P'..=b'S' => KeyCode::F(f - b'P' + 1),
         _ => return None,
     })
 }
