@@ -468,11 +468,22 @@ fn money_and_quantities_parse_as_typed_at_a_desk() {
     assert_eq!(parse_money("1.234"), None);
     assert_eq!(parse_money("abc"), None);
     assert_eq!(parse_money(""), None);
+    // Typed the Spanish way (the Spanish interface shows 1.234,56 €): a
+    // decimal comma is never read as grouping, which would bill 100 times over.
+    assert_eq!(parse_money("120,50"), Some(Money(12_050)));
+    assert_eq!(parse_money("12,5"), Some(Money(1_250)));
+    assert_eq!(parse_money("1.234,56 €"), Some(Money(123_456)));
+    assert_eq!(parse_money("1,234"), Some(Money(123_400)));
+    assert_eq!(parse_money("1,234.56"), Some(Money(123_456)));
+    assert_eq!(parse_money("1.234.567,8"), Some(Money(123_456_780)));
+    assert_eq!(parse_money("1,2,3"), None);
     assert_eq!(parse_milli("1.5"), Some(1500));
     assert_eq!(parse_milli("2"), Some(2000));
     assert_eq!(parse_milli("-1"), Some(-1000));
     assert_eq!(parse_milli("1.2345"), None);
     assert_eq!(parse_milli("x"), None);
+    assert_eq!(parse_milli("1,5"), Some(1500));
+    assert_eq!(parse_milli("1,000"), None);
 }
 
 #[test]

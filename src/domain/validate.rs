@@ -229,13 +229,36 @@ pub fn check_ro(ro: &RepairOrder, ctx: &CheckContext) -> Vec<FieldError> {
 }
 
 /// Money typed at the desk: "180", "180.5", "1,234.56", "¥99". None if not money.
+/// A typed amount with `.` as its decimal point and no grouping, whether
+/// it was typed the English way (`1,234.56`) or the Spanish way
+/// (`1.234,56`, `120,5`). With both marks, the last is the decimal one; a
+/// comma alone is decimal when one or two digits follow it (`120,50`), and
+/// grouping when three do (`1,234`). Never guess wrong silently: a price of
+/// 120,50 read as 12,050 would be billed.
+fn with_decimal_point(t: &str) -> String {
+    let (comma, dot) = (t.rfind(','), t.rfind('.'));
+    let decimal_comma = match (comma, dot) {
+        (Some(c), Some(d)) => c > d,
+        (Some(c), None) => (1..=2).contains(&(t.len() - c - 1)),
+        _ => false,
+    };
+    if decimal_comma {
+        t.chars()
+            .filter(|c| *c != '.')
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect()
+    } else {
+        t.chars().filter(|c| *c != ',').collect()
+    }
+}
+
 pub fn parse_money(text: &str) -> Option<Money> {
-    let t: String = text
+    let bare = text
         .trim()
         .trim_start_matches(['¥', '€', '$'])
-        .chars()
-        .filter(|c| *c != ',')
-        .collect();
+        .trim_end_matches(['¥', '€', '$'])
+        .trim();
+    let t = with_decimal_point(bare);
     let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
     if whole.is_empty() && frac.is_empty()
         || frac.len() > 2
@@ -257,7 +280,20 @@ pub fn parse_money(text: &str) -> Option<Money> {
 
 /// A decimal typed at the desk, in thousandths: "1.5" → 1500. None if not a number.
 pub fn parse_milli(text: &str) -> Option<i64> {
+    // "1,5" h typed the Spanish way; "1,000" stays refused (a grouping
+    // comma in a quantity is a typo to point out, not to guess at).
     let t = text.trim();
+    let spanish = match t.rfind(',') {
+        Some(c) if !t.contains('.') => (1..=2).contains(&(t.len() - c - 1)),
+        _ => false,
+    };
+    let owned;
+    let t = if spanish {
+        owned = t.replacen(',', ".", 1);
+        owned.as_str()
+    } else {
+        t
+    };
     let (whole, frac) = t.split_once('.').unwrap_or((t, ""));
     if frac.len() > 3
         || !frac.chars().all(|c| c.is_ascii_digit())
