@@ -83,11 +83,6 @@ impl Lang {
             .unwrap_or(Lang::En)
     }
 
-    /// `--lang`, else the environment (for commands without a shop).
-    pub fn detect(explicit: Option<&str>) -> Lang {
-        Lang::choose(explicit, None, None)
-    }
-
     /// The catalogue's source text.
     pub fn source(self) -> &'static str {
         match self {
@@ -106,14 +101,6 @@ pub struct Texts {
 
 pub fn parse(text: &str) -> HashMap<String, String> {
     toml::from_str(text).expect("translation files are flat string tables (checked by tests)")
-}
-
-pub fn english_source() -> &'static str {
-    EN
-}
-
-pub fn chinese_source() -> &'static str {
-    ZH_CN
 }
 
 impl Texts {

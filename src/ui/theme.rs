@@ -119,11 +119,6 @@ impl Theme {
         }
     }
 
-    /// From the environment alone.
-    pub fn from_env() -> Theme {
-        Theme::choose(None, Lines::Auto, &|v| std::env::var(v).ok())
-    }
-
     pub fn color(self) -> bool {
         self.palette != Palette::Monochrome
     }
