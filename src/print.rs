@@ -125,14 +125,8 @@ impl Printout<'_> {
         self.t.get(self.form.title_key())
     }
 
-    /// A code's word (`payer.insurer`, `choice.wechat`), or the code.
     fn word(&self, prefix: &str, code: &str) -> String {
-        let key = format!("{prefix}.{code}");
-        if self.t.has(&key) {
-            self.t.get(&key).to_string()
-        } else {
-            code.to_string()
-        }
+        self.t.word(prefix, code)
     }
 
     fn at(&self, t: Option<DateTime<Utc>>) -> String {

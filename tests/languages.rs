@@ -273,3 +273,36 @@ fn the_half_glyph_check_sees_an_overwritten_wide_character() {
     buf.set_string(1, 0, "x", ratatui::style::Style::new());
     assert_eq!(half_glyphs(&buf).len(), 1);
 }
+
+/// Dates on the lists are written the Spanish way in Spanish: the call
+/// queue's due times (`22/11 10:00`), the visits' dates, categories and
+/// states.
+#[test]
+fn the_call_queue_writes_dates_the_languages_way() {
+    let frames = frames(Lang::Es, Theme::with_color(false));
+    let (name, buf) = frames
+        .iter()
+        .find(|(n, _)| n.contains("callbacks 80"))
+        .expect("the call queue's frame");
+    let text = screen(buf);
+    // The queue's rows: the due time as day/month.
+    let row = text
+        .lines()
+        .find(|l| l.contains("ATRASAD"))
+        .unwrap_or_default();
+    let due = row.split_whitespace().nth(1).unwrap_or_default();
+    assert!(
+        due.len() == 5 && due.as_bytes()[2] == b'/',
+        "{name}: due {due:?}\n{text}"
+    );
+    // The customer's visits: full dates, categories and states in Spanish.
+    let visits = text
+        .lines()
+        .find(|l| l.starts_with("Visitas"))
+        .unwrap_or_default();
+    assert!(visits.contains("/2026"), "{name}: {visits}");
+    assert!(
+        !visits.contains("awaiting_approval") && !visits.contains("delivered"),
+        "{visits}"
+    );
+}

@@ -365,15 +365,19 @@ impl Sheet<'_> {
 
 /// A drill-down row's cells: number, plate, customer, why, when.
 pub fn drill_cells(r: &DrillRow, time: crate::ui::timefmt::TimeFmt) -> Vec<Cell> {
-    let when =
-        r.at.map(|t| time.local(t).format("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
+    // On screen the reader's way; in CSV the ISO form a program reads.
+    let (when, raw) =
+        r.at.map(|t| {
+            let iso = time.in_locale(crate::locale::Locale::En).long(t);
+            (time.long(t), iso)
+        })
+        .unwrap_or_default();
     vec![
         Cell::words(r.number.clone()),
         Cell::words(r.plate.clone()),
         Cell::words(r.customer.clone()),
         Cell::words(r.what.clone()),
-        Cell::words(when),
+        Cell { text: when, raw },
     ]
 }
 
@@ -481,13 +485,8 @@ impl Sheet<'_> {
                 self.t.get("report.title"),
                 r.period.label()
             ),
-            self.t.fill(
-                "report.as_of",
-                &[(
-                    "time",
-                    &time.local(r.as_of).format("%Y-%m-%d %H:%M").to_string(),
-                )],
-            ),
+            self.t
+                .fill("report.as_of", &[("time", &time.long(r.as_of))]),
         ]
     }
 }

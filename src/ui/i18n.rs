@@ -123,6 +123,17 @@ impl Texts {
         Locale::from_code(self.get("lang"))
     }
 
+    /// A stored code's word (`payer.insurer`, `choice.wechat`), or the
+    /// code itself where the catalogue has none.
+    pub fn word(&self, prefix: &str, code: &str) -> String {
+        let key = format!("{prefix}.{code}");
+        if self.has(&key) {
+            self.get(&key).to_string()
+        } else {
+            code.to_string()
+        }
+    }
+
     /// The short name of a date's weekday ("Mon", "周一", "lun").
     pub fn weekday(&self, d: chrono::NaiveDate) -> &str {
         use chrono::Datelike;

@@ -90,7 +90,7 @@ fn draw_list(p: &mut CallbacksPane, frame: &mut Frame<'_>, area: Rect, page: usi
 }
 
 fn row_line(r: &QueueRow, selected: bool, w: usize, cx: &Ctx) -> Line<'static> {
-    let due = cx.time.local(r.due).format("%m-%d %H:%M").to_string();
+    let due = cx.time.medium(r.due);
     let taken = r
         .claimed_by
         .as_deref()
@@ -161,21 +161,25 @@ fn draw_detail(p: &CallbacksPane, frame: &mut Frame<'_>, area: Rect, cx: &Ctx) {
         format!("{} {said}", t.get("calls.script")),
         cx.theme.dim(),
     )));
-    lines.extend(history(file, cx));
+    lines.extend(history(file, cx, area.width as usize));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }
 
 /// Last visits, declined items, complaints and contacts, a line each.
-fn history(file: &CustomerFile, cx: &Ctx) -> Vec<Line<'static>> {
+/// Wrapped here, by display width, so Chinese words never reach past the
+/// edge (ratatui's wrap put a wide character in the last cell).
+fn history(file: &CustomerFile, cx: &Ctx, width: usize) -> Vec<Line<'static>> {
     let t = cx.texts;
-    let day = |d: Option<chrono::DateTime<chrono::Utc>>| {
-        d.map(|d| cx.time.local(d).format("%Y-%m-%d").to_string())
-            .unwrap_or_default()
-    };
+    let day =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| cx.time.date(d)).unwrap_or_default();
     let visits: Vec<String> = file
         .visits
         .iter()
-        .map(|v| format!("{} {} {} {}", v.number, day(v.at), v.category, v.status))
+        .map(|v| {
+            let category = t.word("category", &v.category);
+            let status = t.word("status", &v.status);
+            format!("{} {} {category} {status}", v.number, day(v.at))
+        })
         .collect();
     let declined: Vec<String> = file
         .declined
@@ -203,8 +207,8 @@ fn history(file: &CustomerFile, cx: &Ctx) -> Vec<Line<'static>> {
                 "{} {} {} {}{score}",
                 day(Some(c.at)),
                 c.by,
-                c.channel,
-                c.outcome
+                t.word("choice", &c.channel),
+                t.word("choice", &c.outcome)
             )
         })
         .collect();
@@ -220,10 +224,17 @@ fn history(file: &CustomerFile, cx: &Ctx) -> Vec<Line<'static>> {
         } else {
             items.join(" · ")
         };
-        out.push(Line::from(vec![
-            Span::styled(format!("{}: ", t.get(key)), cx.theme.header()),
-            Span::raw(body),
-        ]));
+        let head = format!("{}: ", t.get(key));
+        let rows = crate::ui::desk::wrapped(&format!("{head}{body}"), width);
+        for (i, row) in rows.into_iter().enumerate() {
+            match row.strip_prefix(head.as_str()) {
+                Some(rest) if i == 0 => out.push(Line::from(vec![
+                    Span::styled(head.clone(), cx.theme.header()),
+                    Span::raw(rest.to_string()),
+                ])),
+                _ => out.push(Line::from(row)),
+            }
+        }
     }
     out
 }

@@ -141,7 +141,7 @@ fn visit_lines(v: &VisitFile, customer_id: i64, cx: &Ctx, out: &mut Vec<FileLine
     let at = v
         .delivered_at
         .or(v.checked_in_at)
-        .map(|d| cx.time.local(d).format("%F").to_string())
+        .map(|d| cx.time.date(d))
         .unwrap_or_default();
     let km = v.odometer.map(|k| format!(" {k} km")).unwrap_or_default();
     let other = if v.customer_id != customer_id {
@@ -159,7 +159,7 @@ fn visit_lines(v: &VisitFile, customer_id: i64, cx: &Ctx, out: &mut Vec<FileLine
         format!(
             "  {} {at} {} {}{km}{other} · {}",
             v.number,
-            v.category,
+            t.word("category", &v.category),
             t.get(&format!("status.{}", v.status)),
             v.concerns
         ),
@@ -183,7 +183,7 @@ fn visit_lines(v: &VisitFile, customer_id: i64, cx: &Ctx, out: &mut Vec<FileLine
             format!(
                 "      {} {} {} {}",
                 t.get("file.paid"),
-                cx.time.local(p.at).format("%F"),
+                cx.time.date(p.at),
                 cx.texts.money(p.amount, sym),
                 p.method
             ),
@@ -203,7 +203,7 @@ fn history(f: &FullFile, cx: &Ctx, out: &mut Vec<FileLine>) {
         out.push(FileLine {
             text: format!(
                 "  {} {} {} {}",
-                cx.time.local(c.received_at).format("%F"),
+                cx.time.date(c.received_at),
                 c.status,
                 c.description,
                 c.resolution
