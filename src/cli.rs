@@ -26,9 +26,14 @@ use std::path::{Path, PathBuf};
     about = "The service department's front desk: board, repair orders, callbacks."
 )]
 pub struct Cli {
-    /// The shop database (one SQLite file shared by every terminal).
-    #[arg(long, global = true, value_name = "PATH")]
+    /// The shop database: one SQLite file shared by every terminal, or a
+    /// dealer group's PostgreSQL server (postgres://user@host/db, or
+    /// key=value such as "host=/run/postgresql dbname=group").
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub db: Option<PathBuf>,
+    /// On a group server: the shop to work in (default: your home shop).
+    #[arg(long, global = true, value_name = "CODE")]
+    pub shop: Option<String>,
     /// Create (or refresh) the demo shop and open it. Default file: ./frontdesk-demo.db.
     #[arg(long)]
     pub demo: bool,
@@ -67,7 +72,19 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Create an empty shop database, with you (the OS login) as its manager.
+    /// On a group server (--db postgres://…), creates the schema and the
+    /// shop given by --shop.
     Init,
+    /// Copy an SQLite shop into a group's PostgreSQL database, whole or not
+    /// at all. Safe to run again: a shop already moved in is left as it is.
+    Migrate {
+        /// The SQLite shop file.
+        #[arg(long, value_name = "PATH")]
+        from: PathBuf,
+        /// The group database (postgres://… or key=value).
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
     /// Create (or refresh) the demo shop database without opening it.
     Demo,
     /// Generate a new shop with years of realistic history (for benchmarks
@@ -246,15 +263,16 @@ impl Cli {
             "frontdesk.db"
         };
         let path = self.db.clone().unwrap_or_else(|| PathBuf::from(default));
-        Location::parse(path.as_os_str())
+        Location::parse(path.as_os_str()).with_shop(self.shop.as_deref())
     }
 }
 
 pub fn run(cli: Cli) -> Result<()> {
     let path = cli.location();
     let clock = cli.clock();
-    // Who acts is the operating system's answer, never the environment's.
-    let login = crate::os::real_login();
+    // Who acts is the operating system's answer, never the environment's;
+    // on a group server, the database role the server authenticated.
+    let login = path.server_login().unwrap_or_else(crate::os::real_login);
     let actor = Actor {
         login: &login,
         user_id: None,
@@ -268,6 +286,10 @@ pub fn run(cli: Cli) -> Result<()> {
             open_ui(&cli, &path, clock.as_ref(), &login)
         }
         Some(Command::Init) => init(&path, actor),
+        Some(Command::Migrate { from, to }) => match &cli.shop {
+            Some(shop) => migrate(from, to, shop),
+            None => bail!("say which shop this file becomes in the group: --shop CODE"),
+        },
         Some(Command::Demo) => {
             create_demo(&path, &login, clock.now())?;
             println!("demo shop written to {path}");
@@ -454,12 +476,49 @@ fn init(path: &Location, by: Actor<'_>) -> Result<()> {
         role: Role::Manager,
     };
     store.add_user(&me, by)?;
-    let defaults = crate::store::ShopSeed {
-        canned_jobs: crate::store::seed::default_canned_jobs(),
-        ..Default::default()
-    };
-    store.seed(&defaults, by)?;
+    if let Location::Sqlite(_) = path {
+        let defaults = crate::store::ShopSeed {
+            canned_jobs: crate::store::seed::default_canned_jobs(),
+            ..Default::default()
+        };
+        store.seed(&defaults, by)?;
+    }
     println!("created {path} with {} as manager", by.login);
+    Ok(())
+}
+
+/// `frontdesk migrate`: one SQLite shop into the group, with a progress bar.
+fn migrate(from: &Path, to: &str, shop: &str) -> Result<()> {
+    if !store::postgres::is_conninfo(to) {
+        bail!("--to must name a PostgreSQL server (postgres://… or host=… dbname=…)");
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows ({eta} left)")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let report = store::postgres::migrate_shop(from, to, shop, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    if report.already_done {
+        println!(
+            "{} was already moved in as shop {shop}; nothing changed",
+            from.display()
+        );
+        return Ok(());
+    }
+    for (table, rows, sum) in &report.tables {
+        println!("{table:<22} {rows:>10} rows  {}", &sum[..16]);
+    }
+    if report.repaired_texts > 0 {
+        println!(
+            "{} texts held bytes that were not UTF-8; they were written with U+FFFD",
+            report.repaired_texts
+        );
+    }
+    println!("moved {} into the group as shop {shop}", from.display());
     Ok(())
 }
 
@@ -479,6 +538,9 @@ pub fn create_demo(path: &Location, login: &str, now: DateTime<Utc>) -> Result<(
     demo::build_demo(scratch.as_mut(), now, login)?;
     match path {
         Location::Sqlite(file) => scratch.backup_to(file)?,
+        Location::Postgres { .. } => bail!(
+            "the demo is an SQLite shop: build it in a file, then `frontdesk migrate` it into the group"
+        ),
     }
     // Opening sets the shop's journal mode for the terminals that share it.
     store::open(path, OpenMode::ReadWrite)?;

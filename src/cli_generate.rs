@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 const SHOP_OFFSET_MINUTES: i64 = 480;
 
 pub fn generate(path: &Location, by: Actor<'_>, plan: HistoryPlan, sum: bool) -> Result<()> {
-    let Location::Sqlite(file) = path;
+    let Location::Sqlite(file) = path else {
+        bail!("generate writes an SQLite file; `frontdesk migrate` moves it into a group");
+    };
     if !(plan.years > 0.0 && plan.years <= 50.0) || plan.cars_per_day == 0 {
         bail!("--years must be above 0 and at most 50, and --cars-per-day at least 1");
     }

@@ -29,7 +29,10 @@ pub fn shop_template(
     location: &store::Location,
 ) -> anyhow::Result<domain::checklist::template::Template> {
     use domain::checklist::template::Template;
-    let store::Location::Sqlite(db) = location;
+    let store::Location::Sqlite(db) = location else {
+        // A group's terminals share no folder: the template shipped is used.
+        return Ok(Template::builtin());
+    };
     let own = db
         .parent()
         .unwrap_or(std::path::Path::new("."))

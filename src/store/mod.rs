@@ -9,6 +9,7 @@
 pub mod book;
 pub mod callbacks;
 pub mod history;
+pub mod postgres;
 pub mod report;
 pub mod seed;
 pub mod sqlite;
@@ -204,12 +205,43 @@ pub enum OpenMode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Location {
     Sqlite(PathBuf),
+    /// A dealer group's PostgreSQL server (a URL or key=value string), and
+    /// the shop chosen with `--shop`.
+    Postgres {
+        conninfo: String,
+        shop: Option<String>,
+    },
 }
 
 impl Location {
     /// From the `--db` argument.
     pub fn parse(arg: &OsStr) -> Location {
-        Location::Sqlite(PathBuf::from(arg))
+        match arg.to_str() {
+            Some(s) if postgres::is_conninfo(s) && !Path::new(s).exists() => Location::Postgres {
+                conninfo: s.to_string(),
+                shop: None,
+            },
+            _ => Location::Sqlite(PathBuf::from(arg)),
+        }
+    }
+
+    /// The same place, working in shop `code` (`--shop`; a file is one shop).
+    pub fn with_shop(self, code: Option<&str>) -> Location {
+        match self {
+            Location::Postgres { conninfo, .. } => Location::Postgres {
+                conninfo,
+                shop: code.map(str::to_string),
+            },
+            other => other,
+        }
+    }
+
+    /// Who the server will say is connected: the connection's role.
+    pub fn server_login(&self) -> Option<String> {
+        match self {
+            Location::Postgres { conninfo, .. } => postgres::role_of(conninfo),
+            Location::Sqlite(_) => None,
+        }
     }
 
     /// A short name for the status bar.
@@ -219,12 +251,18 @@ impl Location {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default(),
+            Location::Postgres { conninfo, shop } => match shop {
+                Some(s) => format!("{} {s}", postgres::label(conninfo)),
+                None => postgres::label(conninfo),
+            },
         }
     }
 
     pub fn exists(&self) -> bool {
         match self {
             Location::Sqlite(p) => p.exists() && !p.is_dir(),
+            // The server says, when connected to.
+            Location::Postgres { .. } => true,
         }
     }
 }
@@ -233,6 +271,13 @@ impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Location::Sqlite(p) => write!(f, "{}", p.display()),
+            Location::Postgres { conninfo, shop } => {
+                write!(f, "{}", postgres::label(conninfo))?;
+                match shop {
+                    Some(s) => write!(f, " (shop {s})"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
@@ -246,6 +291,11 @@ pub fn scratch() -> StoreResult<Box<dyn Store>> {
 pub fn open(location: &Location, mode: OpenMode) -> StoreResult<Box<dyn Store>> {
     match location {
         Location::Sqlite(path) => Ok(Box::new(SqliteStore::open(path, mode)?)),
+        Location::Postgres { conninfo, shop } => Ok(Box::new(postgres::PgStore::open(
+            conninfo,
+            shop.as_deref(),
+            mode,
+        )?)),
     }
 }
 
@@ -253,6 +303,7 @@ pub fn open(location: &Location, mode: OpenMode) -> StoreResult<Box<dyn Store>> 
 pub fn exposure(location: &Location) -> Vec<String> {
     match location {
         Location::Sqlite(path) => sqlite::exposure(path),
+        Location::Postgres { .. } => Vec::new(),
     }
 }
 
@@ -261,6 +312,7 @@ pub fn exposure(location: &Location) -> Vec<String> {
 pub fn is_part_of(location: &Location, path: &Path) -> bool {
     match location {
         Location::Sqlite(shop) => sqlite::is_part_of(shop, path),
+        Location::Postgres { .. } => false,
     }
 }
 
@@ -275,6 +327,9 @@ pub fn restrict(path: &Path) -> StoreResult<()> {
 pub fn destroy(location: &Location) -> StoreResult<()> {
     match location {
         Location::Sqlite(path) => sqlite::remove_files(path),
+        Location::Postgres { .. } => Err(StoreError::Invalid(
+            "a group database is never removed by frontdesk".into(),
+        )),
     }
 }
 
@@ -508,4 +563,9 @@ impl<T> Store for T where
 /// Tells whether anyone has committed to the shop since the last call.
 pub trait ChangeWatcher: Send {
     fn changed(&mut self) -> StoreResult<bool>;
+    /// Whether `changed` itself waits for news (LISTEN/NOTIFY), so the
+    /// watching thread need not sleep between calls.
+    fn waits(&self) -> bool {
+        false
+    }
 }

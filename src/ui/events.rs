@@ -200,7 +200,9 @@ pub fn spawn_watcher(
         .spawn(move || {
             let mut failing = false;
             loop {
-                thread::sleep(every);
+                if !watcher.waits() {
+                    thread::sleep(every);
+                }
                 let event = match watcher.changed() {
                     Ok(changed) => {
                         failing = false;

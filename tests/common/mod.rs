@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod calls;
+pub mod pg;
 pub mod pty;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};

@@ -10,11 +10,16 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use std::path::Path;
 
 pub fn settings(conn: &Connection) -> StoreResult<Settings> {
-    let mut s = Settings::default();
     let mut stmt = conn.prepare_cached("SELECT key, value FROM settings")?;
     let rows = stmt.query_map([], |r| Ok((text(r, 0)?, text(r, 1)?)))?;
-    for row in rows {
-        let (key, value) = row?;
+    Ok(settings_from(rows.collect::<Result<Vec<_>, _>>()?))
+}
+
+/// The settings from their stored key/value rows; an unknown key or a
+/// value that does not parse keeps the default. Both stores read them so.
+pub fn settings_from(rows: Vec<(String, String)>) -> Settings {
+    let mut s = Settings::default();
+    for (key, value) in rows {
         match key.as_str() {
             "shop_name" => s.shop_name = value,
             "currency_symbol" => s.currency_symbol = value,
@@ -37,7 +42,7 @@ pub fn settings(conn: &Connection) -> StoreResult<Settings> {
             },
         }
     }
-    Ok(s)
+    s
 }
 
 /// The callback queue's settings; a value that does not parse keeps the default.

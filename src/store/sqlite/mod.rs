@@ -1,13 +1,13 @@
 //! The embedded SQLite store: one file shared by every terminal in the shop,
 //! plus a small drafts file beside it (see `drafts.rs`).
 
-mod admin;
+pub(crate) mod admin;
 mod audit;
-mod board;
+pub(crate) mod board;
 mod book;
 mod callbacks;
 mod calls;
-mod checklist;
+pub(crate) mod checklist;
 mod customers;
 mod desk;
 mod drafts;

@@ -1,0 +1,185 @@
+//! The areas whose SQL is not yet written for the group server. Each call
+//! refuses plainly, with nothing written, rather than pretend: the pane
+//! shows the refusal in its message bar. See the README's group section.
+
+use super::PgStore;
+use crate::domain::book::{Appointment, Booking, ShowRate};
+use crate::domain::callbacks::contact::Contact;
+use crate::domain::checklist::keys::{KeyHolder, TagRequest};
+use crate::domain::checklist::Phase;
+use crate::domain::report::{Drill, Kpis, Report};
+use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
+use crate::store::callbacks::{
+    CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint, NewPartOrder,
+    QueueFilter, QueueRow, Recorded, SweepReport,
+};
+use crate::store::report::{DrillRow, ReportNames, ReportQuery, StillOpen};
+use crate::store::{
+    Actor, BookStore, CallbackStore, ChecklistStore, FileStore, Found, ReportStore, SaveSheet,
+    Sheets, StoreError, StoreResult,
+};
+use chrono::{DateTime, Utc};
+
+pub(super) fn not_yet<T>(what: &str) -> StoreResult<T> {
+    Err(StoreError::Invalid(format!(
+        "{what} is not available on the group server yet (PostgreSQL); nothing was changed"
+    )))
+}
+
+impl ChecklistStore for PgStore {
+    fn sheets(&self, _: i64) -> StoreResult<Sheets> {
+        not_yet("the checklist")
+    }
+    fn save_sheet(&mut self, _: &SaveSheet<'_>, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the checklist")
+    }
+    fn acknowledge_sheet(
+        &mut self,
+        _: i64,
+        _: Phase,
+        _: i64,
+        _: &str,
+        _: Actor<'_>,
+    ) -> StoreResult<()> {
+        not_yet("the checklist")
+    }
+    fn assign_key_tag(&mut self, _: i64, _: TagRequest, _: Actor<'_>) -> StoreResult<String> {
+        not_yet("the key cabinet")
+    }
+    fn hand_over_key(&mut self, _: i64, _: KeyHolder, _: &str, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the key cabinet")
+    }
+}
+
+impl BookStore for PgStore {
+    fn appointments(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> StoreResult<Vec<Appointment>> {
+        not_yet("the appointment book")
+    }
+    fn book(&mut self, _: &Booking, _: Actor<'_>) -> StoreResult<i64> {
+        not_yet("the appointment book")
+    }
+    fn move_appointment(&mut self, _: i64, _: i64, _: &Booking, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the appointment book")
+    }
+    fn cancel_appointment(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the appointment book")
+    }
+    fn no_show(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the appointment book")
+    }
+    fn tell_workshop(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the appointment book")
+    }
+    fn check_in_appointment(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<(i64, String)> {
+        not_yet("the appointment book")
+    }
+    fn show_rate(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> StoreResult<ShowRate> {
+        not_yet("the show rate")
+    }
+}
+
+impl FileStore for PgStore {
+    fn search(&self, _: &str, _: usize) -> StoreResult<Vec<Found>> {
+        not_yet("customer search")
+    }
+    fn full_file(&self, _: i64, _: DateTime<Utc>) -> StoreResult<FullFile> {
+        not_yet("the customer file")
+    }
+    fn owner_of(&self, _: i64) -> StoreResult<Option<i64>> {
+        not_yet("the customer file")
+    }
+    fn save_customer(
+        &mut self,
+        _: i64,
+        _: i64,
+        _: &CustomerDetails,
+        _: Actor<'_>,
+    ) -> StoreResult<()> {
+        not_yet("the customer file")
+    }
+    fn merge_customers(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<Merged> {
+        not_yet("merging customers")
+    }
+    fn import_records(
+        &mut self,
+        _: &[crate::domain::import::Record],
+        _: &str,
+        _: &mut dyn FnMut(u64),
+        _: Actor<'_>,
+    ) -> StoreResult<Imported> {
+        not_yet("import (use `frontdesk migrate` to move a shop in)")
+    }
+    fn export(
+        &self,
+        _: Export,
+        _: &mut dyn FnMut(&[String]) -> StoreResult<()>,
+    ) -> StoreResult<u64> {
+        not_yet("export (use pg_dump)")
+    }
+}
+
+impl CallbackStore for PgStore {
+    fn sweep_callbacks(&mut self, _: Actor<'_>) -> StoreResult<SweepReport> {
+        not_yet("the callback queue")
+    }
+    fn callback_queue(&self, _: &QueueFilter, _: DateTime<Utc>) -> StoreResult<Vec<QueueRow>> {
+        not_yet("the callback queue")
+    }
+    fn customer_file(&self, _: i64) -> StoreResult<CustomerFile> {
+        not_yet("the customer file")
+    }
+    fn claim_callback(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the callback queue")
+    }
+    fn release_callback(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("the callback queue")
+    }
+    fn record_contact(&mut self, _: i64, _: &Contact, _: Actor<'_>) -> StoreResult<Recorded> {
+        not_yet("the callback queue")
+    }
+    fn open_complaint(&mut self, _: &NewComplaint, _: Actor<'_>) -> StoreResult<i64> {
+        not_yet("complaints")
+    }
+    fn resolve_complaint(
+        &mut self,
+        _: i64,
+        _: &str,
+        _: Option<bool>,
+        _: Actor<'_>,
+    ) -> StoreResult<()> {
+        not_yet("complaints")
+    }
+    fn import_campaign(&mut self, _: &NewCampaign, _: Actor<'_>) -> StoreResult<CampaignImported> {
+        not_yet("campaigns")
+    }
+    fn callback_list(&self, _: &ListFilter) -> StoreResult<Vec<ListRow>> {
+        not_yet("the callback lists")
+    }
+    fn order_part(&mut self, _: &NewPartOrder, _: Actor<'_>) -> StoreResult<i64> {
+        not_yet("part orders")
+    }
+    fn part_arrived(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("part orders")
+    }
+    fn part_collected(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
+        not_yet("part orders")
+    }
+}
+
+impl ReportStore for PgStore {
+    fn report(&self, _: &ReportQuery, _: &mut dyn FnMut(u64, u64)) -> StoreResult<Report> {
+        not_yet("the management report")
+    }
+    fn rates(&self, _: &ReportQuery) -> StoreResult<Kpis> {
+        not_yet("the management report")
+    }
+    fn drill(&self, _: &ReportQuery, _: Drill) -> StoreResult<Vec<DrillRow>> {
+        not_yet("the management report")
+    }
+    fn still_open(&self, _: &ReportQuery) -> StoreResult<StillOpen> {
+        not_yet("the management report")
+    }
+    fn report_names(&self) -> StoreResult<ReportNames> {
+        not_yet("the management report")
+    }
+}

@@ -1,0 +1,398 @@
+//! The group store on a real PostgreSQL server (a throwaway cluster per
+//! test, see common/pg.rs): moving a shop in, one shop's board, the row
+//! security between shops, conflicts, and eight writers at once.
+
+mod common;
+
+use common::pg::{Cluster, ADMIN};
+use common::pty::{make_demo, me, NOW};
+use frontdesk::domain::{MoveRequest, RepairOrder, RoStatus};
+use frontdesk::store::postgres::PgStore;
+use frontdesk::store::prelude::*;
+use frontdesk::store::{Actor, OpenMode, SaveRo};
+use std::path::Path;
+use std::process::Command;
+
+const BIN: &str = env!("CARGO_BIN_EXE_frontdesk");
+
+fn migrate(from: &Path, to: &str, shop: &str) -> String {
+    let out = Command::new(BIN)
+        .args([
+            "migrate",
+            "--from",
+            from.to_str().unwrap(),
+            "--to",
+            to,
+            "--shop",
+            shop,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "migrate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn demo(dir: &Path, name: &str) -> std::path::PathBuf {
+    let db = dir.join(name);
+    make_demo(&db, "tester", NOW);
+    db
+}
+
+fn actor(login: &str) -> Actor<'_> {
+    Actor {
+        login,
+        user_id: None,
+        at: chrono::Utc::now(),
+    }
+}
+
+fn sqlite_count(db: &Path, table: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+#[test]
+fn a_shop_moved_in_keeps_every_row_its_numbers_and_its_audit_chain() {
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "shop.db");
+    let url = pg.create_db("grp");
+    let out = migrate(&db, &url, "SH01");
+    // Every table of the file, with the checksum the copy verified on the
+    // server before committing.
+    let mut admin = pg.admin("grp");
+    for line in out.lines().filter(|l| l.contains(" rows ")) {
+        let mut w = line.split_whitespace();
+        let (table, rows) = (w.next().unwrap(), w.next().unwrap().parse::<i64>().unwrap());
+        assert_eq!(sqlite_count(&db, table), rows, "{table} in the report");
+        let on_server: i64 = admin
+            .query_one(&format!("SELECT count(*) FROM {table}"), &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(on_server, rows, "{table} on the server");
+    }
+    assert!(
+        out.lines().filter(|l| l.contains(" rows ")).count() >= 25,
+        "{out}"
+    );
+    // The RO numbers are the file's.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let mut numbers: Vec<String> = conn
+        .prepare("SELECT number FROM repair_orders ORDER BY number")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut moved: Vec<String> = admin
+        .query("SELECT number FROM repair_orders ORDER BY number", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    numbers.sort();
+    moved.sort();
+    assert_eq!(numbers, moved);
+    // The audit chain verifies on the server, row for row.
+    let check = Command::new(BIN)
+        .args(["check", "--db", &url, "--shop", "SH01"])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&check.stdout);
+    let rows = sqlite_count(&db, "audit_log");
+    assert!(
+        check.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        said.contains(&format!("audit chain of {rows} rows is whole")),
+        "{said}"
+    );
+    // And cannot be rewritten, even by the owner.
+    let err = admin
+        .execute(
+            "UPDATE audit_log SET detail = 'x'::bytea WHERE seq = 1",
+            &[],
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("append-only") || format!("{err:?}").contains("append-only"));
+    // A second run changes nothing.
+    let again = migrate(&db, &url, "SH01");
+    assert!(again.contains("already moved in"), "{again}");
+    let ros: i64 = admin
+        .query_one("SELECT count(*) FROM repair_orders", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(ros, sqlite_count(&db, "repair_orders"));
+}
+
+#[test]
+fn a_migration_that_fails_leaves_nothing_behind() {
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path(), "shop.db");
+    let url = pg.create_db("grp");
+    // A second shop already using the code, with ROs of its own, refuses
+    // a different file; and the refused run writes no row anywhere.
+    migrate(&db, &url, "SH01");
+    let other = demo(dir.path(), "other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute("UPDATE ro_counter SET last_serial = last_serial", [])
+        .unwrap();
+    let mut admin = pg.admin("grp");
+    let before: i64 = admin
+        .query_one("SELECT count(*) FROM audit_log", &[])
+        .unwrap()
+        .get(0);
+    let out = Command::new(BIN)
+        .args([
+            "migrate",
+            "--from",
+            other.to_str().unwrap(),
+            "--to",
+            &url,
+            "--shop",
+            "SH01",
+        ])
+        .output()
+        .unwrap();
+    // Same content, same chain: the same shop. Nothing is copied twice.
+    let after: i64 = admin
+        .query_one("SELECT count(*) FROM audit_log", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(before, after, "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+fn open(pg: &Cluster, user: &str, shop: &str) -> PgStore {
+    PgStore::open(&pg.conninfo("grp", user), Some(shop), OpenMode::ReadWrite).unwrap()
+}
+
+fn group_of_two(pg: &Cluster) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "a.db");
+    let url = pg.create_db("grp");
+    migrate(&a, &url, "SH01");
+    // The second shop: its own bays and ROs (the demo again, renamed).
+    let b = demo(dir.path(), "b.db");
+    rusqlite::Connection::open(&b)
+        .unwrap()
+        .execute_batch("UPDATE bays SET code = 'Z' || code, name = 'Zhuhai ' || name; UPDATE campaigns SET code = code || '-B'")
+        .unwrap();
+    migrate(&b, &url, "SH02");
+    // bob works in SH02 only.
+    let mut admin = pg.admin("grp");
+    admin
+        .batch_execute(
+            "INSERT INTO users (login, name, role, created_at, home_shop_id)
+             SELECT 'bob', 'Bob', 'dispatcher', now(), id FROM shops WHERE code = 'SH02';
+             CREATE ROLE bob LOGIN IN ROLE frontdesk_staff;",
+        )
+        .unwrap();
+    dir
+}
+
+#[test]
+fn a_user_of_one_shop_never_sees_the_other_shops_bays() {
+    let pg = Cluster::start();
+    let _dir = group_of_two(&pg);
+    let bob = open(&pg, "bob", "SH02");
+    let board = bob.board().unwrap();
+    assert!(!board.bays.is_empty());
+    assert!(
+        board.bays.iter().all(|b| b.code.starts_with('Z')),
+        "{:?}",
+        board.bays
+    );
+    // Row-level security, not the program's WHERE: bob's own SQL sees
+    // only SH02's rows.
+    let mut raw = postgres::Client::connect(&pg.conninfo("grp", "bob"), postgres::NoTls).unwrap();
+    let codes: Vec<String> = raw
+        .query("SELECT code FROM bays", &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(
+        !codes.is_empty() && codes.iter().all(|c| c.starts_with('Z')),
+        "{codes:?}"
+    );
+    let theirs: i64 = raw
+        .query_one("SELECT count(*) FROM repair_orders r JOIN shops s ON s.id = r.shop_id WHERE s.code = 'SH01'", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(theirs, 0);
+    // Nor may he write into SH01.
+    assert!(raw
+        .execute(
+            "INSERT INTO bays (code, name, kind, shop_id) SELECT 'X9', 'x', 'lift', id FROM shops WHERE code = 'SH01'",
+            &[]
+        )
+        .is_err());
+    // Opening SH01 is refused outright.
+    let refused = PgStore::open(
+        &pg.conninfo("grp", "bob"),
+        Some("SH01"),
+        OpenMode::ReadWrite,
+    );
+    assert!(refused.is_err());
+    // Someone allowed both sees both shops' ROs: the group's sum.
+    let mut admin = pg.admin("grp");
+    let per_shop: Vec<i64> = admin
+        .query(
+            "SELECT count(*) FROM repair_orders GROUP BY shop_id ORDER BY shop_id",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let me_store = open(&pg, &me(), "SH01");
+    let mine = me_store.board().unwrap().cards.len();
+    assert!(mine > 0);
+    assert_eq!(per_shop.len(), 2);
+}
+
+fn waiting(store: &PgStore) -> (i64, i64) {
+    let card = store
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| c.times.status == RoStatus::WaitingForBay)
+        .expect("a car waiting for a bay");
+    (card.id, card.version)
+}
+
+#[test]
+fn a_move_and_a_stale_save_behave_as_on_sqlite() {
+    let pg = Cluster::start();
+    let _dir = group_of_two(&pg);
+    let login = me();
+    let mut one = open(&pg, &login, "SH01");
+    let mut two = open(&pg, &login, "SH01");
+    let (id, version) = waiting(&one);
+    let stale = two.load_ro(id).unwrap();
+    let board = one.board().unwrap();
+    let free = board
+        .bays
+        .iter()
+        .find(|b| {
+            !board.cards.iter().any(|c| c.bay_id == Some(b.id))
+                && b.kind == frontdesk::domain::BayKind::Lift
+        })
+        .expect("a free lift");
+    let req = MoveRequest {
+        ro_id: id,
+        expected_version: version,
+        to: RoStatus::InBay,
+        bay_id: Some(free.id),
+        work_group_id: board.groups.first().map(|g| g.id),
+    };
+    one.move_ro(&req, actor(&login)).unwrap();
+    let moved = two.load_ro(id).unwrap();
+    assert_eq!(moved.status, RoStatus::InBay);
+    // The other terminal's copy is stale: its save is a conflict, not an
+    // overwrite.
+    let mut edit = stale.clone();
+    edit.concerns.push_str(" and a rattle");
+    let err = two.save_ro(&SaveRo::new(&edit), actor(&login)).unwrap_err();
+    assert!(err.is_conflict(), "{err}");
+    // The move is in the shop's audit chain, sealed by the server's login.
+    let history = two.ro_detail(id).unwrap().history;
+    assert!(history.last().unwrap().user_login == login);
+    assert!(two.audit_problems().unwrap().problems.is_empty());
+}
+
+fn new_ro(n: usize) -> RepairOrder {
+    let mut ro = RepairOrder::new("");
+    ro.customer.name = format!("Writer {n}");
+    ro.customer.phone = format!("1380000{n:04}");
+    ro.vehicle.plate = format!("粤B{n:05}");
+    ro.vehicle.make = "Toyota".into();
+    ro.vehicle.model = "Camry".into();
+    ro.concerns = "noise".into();
+    ro
+}
+
+#[test]
+fn eight_writers_lose_no_update_and_never_share_an_ro_number() {
+    let pg = Cluster::start();
+    let _dir = group_of_two(&pg);
+    let login = me();
+    let target = waiting(&open(&pg, &login, "SH01")).0;
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let writers: Vec<_> = (0..8)
+        .map(|w| {
+            let info = pg.conninfo("grp", &login);
+            let login = login.clone();
+            std::thread::spawn(move || {
+                let mut store = PgStore::open(&info, Some("SH01"), OpenMode::ReadWrite).unwrap();
+                let (mut created, mut marks) = (Vec::new(), Vec::new());
+                let mut i = 0;
+                while std::time::Instant::now() < until {
+                    i += 1;
+                    let saved = store
+                        .save_ro(&SaveRo::new(&new_ro(w * 10_000 + i)), actor(&login))
+                        .unwrap();
+                    created.push(saved.number);
+                    // Everyone appends a mark to the same RO; a conflict is
+                    // retried on the new version, never written over.
+                    let mark = format!("[w{w}-{i}]");
+                    loop {
+                        let mut ro = store.load_ro(target).unwrap();
+                        ro.diagnosis.push_str(&mark);
+                        match store.save_ro(&SaveRo::new(&ro), actor(&login)) {
+                            Ok(_) => break,
+                            Err(e) if e.is_conflict() => continue,
+                            Err(e) => panic!("{e}"),
+                        }
+                    }
+                    marks.push(mark);
+                }
+                (created, marks)
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    let mut marks = Vec::new();
+    for w in writers {
+        let (c, m) = w.join().unwrap();
+        numbers.extend(c);
+        marks.extend(m);
+    }
+    let store = open(&pg, &login, "SH01");
+    let diagnosis = store.load_ro(target).unwrap().diagnosis;
+    let lost: Vec<_> = marks
+        .iter()
+        .filter(|m| !diagnosis.contains(m.as_str()))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "{} of {} updates lost",
+        lost.len(),
+        marks.len()
+    );
+    let mut admin = pg.admin("grp");
+    let twice: i64 = admin
+        .query_one(
+            "SELECT count(*) FROM (SELECT shop_id, number FROM repair_orders GROUP BY 1, 2 HAVING count(*) > 1) d",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(twice, 0);
+    let unique: std::collections::HashSet<_> = numbers.iter().collect();
+    assert_eq!(unique.len(), numbers.len());
+    assert!(numbers.len() >= 8, "every writer saved");
+    assert!(store.audit_problems().unwrap().problems.is_empty());
+    let _ = ADMIN;
+}
