@@ -397,3 +397,35 @@ fn merge_lines(
 fn find(lines: &[Value], id: Option<i64>) -> Option<&Value> {
     id.and_then(|id| lines.iter().find(|l| line_id(l) == Some(id)))
 }
+
+/// What a save writes over the stored RO, decided the same way by every
+/// store: the editor's own RO when it is current; merged with the stored
+/// one when someone saved meanwhile and the two touched different things
+/// (then `merged_with` is the version merged with); with "keep mine", the
+/// changes of theirs it overwrote. `None` is a conflict: nothing is written.
+#[allow(clippy::type_complexity)]
+pub fn reconcile(
+    mine: &RepairOrder,
+    base: Option<&RepairOrder>,
+    keep_mine: bool,
+    stored: &RepairOrder,
+) -> Option<(RepairOrder, Option<i64>, Vec<FieldChange>)> {
+    if stored.version == mine.version {
+        let overwrote = match (keep_mine, base) {
+            (true, Some(base)) => {
+                let theirs: Vec<String> =
+                    changes(base, stored).into_iter().map(|c| c.field).collect();
+                changes(stored, mine)
+                    .into_iter()
+                    .filter(|c| theirs.contains(&c.field))
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        return Some((mine.clone(), None, overwrote));
+    }
+    let (merged, conflicts) = merge3(base?, mine, stored, Prefer::Theirs);
+    conflicts
+        .is_empty()
+        .then(|| (merged, Some(stored.version), Vec::new()))
+}

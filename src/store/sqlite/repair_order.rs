@@ -5,7 +5,7 @@ use super::audit;
 use super::desk::permit;
 use super::text::{opt_text, text};
 use crate::domain::audit::AuditEvent;
-use crate::domain::conflict::{changes, merge3, FieldChange, Prefer};
+use crate::domain::conflict::{changes, FieldChange};
 use crate::domain::desk::{conflict_message, numbering};
 use crate::domain::lifecycle::{check_save, SaveRule};
 use crate::domain::plate::normalize_plate;
@@ -253,27 +253,10 @@ fn reconcile(
     req: &SaveRo<'_>,
     stored: &RepairOrder,
 ) -> StoreResult<(RepairOrder, Option<i64>, Vec<FieldChange>)> {
-    let overwrote = |ro: &RepairOrder| match (req.keep_mine, req.base) {
-        (true, Some(base)) => {
-            let theirs: Vec<String> = changes(base, stored).into_iter().map(|c| c.field).collect();
-            changes(stored, ro)
-                .into_iter()
-                .filter(|c| theirs.contains(&c.field))
-                .collect()
-        }
-        _ => Vec::new(),
-    };
-    if stored.version == req.ro.version {
-        return Ok((req.ro.clone(), None, overwrote(req.ro)));
+    match crate::domain::conflict::reconcile(req.ro, req.base, req.keep_mine, stored) {
+        Some(out) => Ok(out),
+        None => Err(conflict(tx, stored)?),
     }
-    let Some(base) = req.base else {
-        return Err(conflict(tx, stored)?);
-    };
-    let (merged, conflicts) = merge3(base, req.ro, stored, Prefer::Theirs);
-    if !conflicts.is_empty() {
-        return Err(conflict(tx, stored)?);
-    }
-    Ok((merged, Some(stored.version), Vec::new()))
 }
 
 /// What a save does besides its fields: a new signature is needed after the
