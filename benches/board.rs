@@ -98,6 +98,7 @@ fn bench_app() -> App {
         user: None,
         db_label: "big.db".into(),
         read_only: false,
+        group: false,
         settings: Settings::default(),
     };
     App::new(

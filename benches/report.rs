@@ -48,6 +48,7 @@ fn main() {
         period,
         offset,
         now: Utc::now(),
+        group: false,
     };
     let month = q(Period::month(last - Days::days(31)));
     let years = q(Period::range(last - Days::days(5 * 365), last).unwrap());

@@ -45,6 +45,10 @@ pub struct ReportArgs {
     /// Replace --out if it exists.
     #[arg(long, requires = "out")]
     force: bool,
+    /// On a group server: every shop you may see, not just the one you
+    /// work in (a shop file is one shop, so there it changes nothing).
+    #[arg(long)]
+    group: bool,
 }
 
 fn day_of(s: &str, today: NaiveDate) -> Result<NaiveDate, PeriodError> {
@@ -145,6 +149,7 @@ pub fn run(
         period,
         offset,
         now,
+        group: args.group,
     };
     let report = store.report(&q, &mut progress_bar())?;
     let names = store.report_names()?;

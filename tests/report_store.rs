@@ -127,6 +127,7 @@ fn query(period: Period) -> ReportQuery {
         period,
         offset: FixedOffset::east_opt(8 * 3600).unwrap(),
         now: utc(12, 5, 0, 0, 0),
+        group: false,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod callbacks;
 pub mod history;
 pub mod postgres;
 pub mod report;
+pub mod report_facts;
 pub mod seed;
 pub mod sqlite;
 
@@ -336,6 +337,11 @@ pub fn destroy(location: &Location) -> StoreResult<()> {
 /// Settings, users, whole-shop operations and connections.
 pub trait AdminStore {
     fn is_read_only(&self) -> bool;
+    /// Whether the store holds several shops (a group server), so the call
+    /// queue and the reports can show one shop or the group.
+    fn is_group(&self) -> bool {
+        false
+    }
     fn settings(&self) -> StoreResult<Settings>;
     fn user_by_login(&self, login: &str) -> StoreResult<Option<User>>;
     fn users(&self) -> StoreResult<Vec<User>>;

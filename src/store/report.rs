@@ -13,6 +13,9 @@ pub struct ReportQuery {
     /// The shop's offset from UTC, which places midnight.
     pub offset: FixedOffset,
     pub now: DateTime<Utc>,
+    /// Every shop of the group this person may see, rather than the one
+    /// they work in. A shop file is a one-shop group, so SQLite ignores it.
+    pub group: bool,
 }
 
 impl ReportQuery {

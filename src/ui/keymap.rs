@@ -103,6 +103,8 @@ pub enum Action {
     ReportWeek,
     ReportMonth,
     ReportRange,
+    /// The callback queue or a report: the working shop, or the group.
+    ShopOrGroup,
     CloseOfDay,
 }
 

@@ -90,6 +90,8 @@ pub struct Session {
     pub user: Option<User>,
     pub db_label: String,
     pub read_only: bool,
+    /// A group server: G shows the call queue and reports for the group.
+    pub group: bool,
     pub settings: Settings,
 }
 
@@ -102,6 +104,7 @@ impl Session {
             user: store.user_by_login(login)?,
             db_label,
             read_only: store.is_read_only(),
+            group: store.is_group(),
             settings: store.settings()?,
         })
     }

@@ -161,6 +161,7 @@ fn session(role: Option<Role>) -> Session {
         user: role.map(user),
         db_label: "shop.db".into(),
         read_only: false,
+        group: false,
         settings: Settings::default(),
     }
 }

@@ -13,6 +13,7 @@ mod admin;
 mod audit;
 mod board;
 mod copy;
+mod report;
 mod ro;
 mod schema;
 mod unported;
@@ -262,6 +263,9 @@ impl AdminStore for PgStore {
     fn is_read_only(&self) -> bool {
         false
     }
+    fn is_group(&self) -> bool {
+        true
+    }
     fn settings(&self) -> StoreResult<Settings> {
         self.read(admin::settings)
     }
@@ -477,6 +481,50 @@ impl DraftStore for PgStore {
                 &[&self.login, &ro_id],
             )?;
             Ok(())
+        })
+    }
+}
+
+impl PgStore {
+    fn facts(&self, q: &crate::store::report::ReportQuery) -> report::Facts<'_> {
+        report::Facts {
+            client: &self.client,
+            group: q.group,
+        }
+    }
+}
+
+impl crate::store::ReportStore for PgStore {
+    fn report(
+        &self,
+        q: &crate::store::report::ReportQuery,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> StoreResult<crate::domain::report::Report> {
+        crate::store::report_facts::assemble(&self.facts(q), q, true, progress)
+    }
+    fn rates(
+        &self,
+        q: &crate::store::report::ReportQuery,
+    ) -> StoreResult<crate::domain::report::Kpis> {
+        Ok(crate::store::report_facts::assemble(&self.facts(q), q, false, &mut |_, _| {})?.kpis)
+    }
+    fn drill(
+        &self,
+        q: &crate::store::report::ReportQuery,
+        drill: crate::domain::report::Drill,
+    ) -> StoreResult<Vec<crate::store::report::DrillRow>> {
+        crate::store::report_facts::drill(&self.facts(q), q, drill)
+    }
+    fn still_open(
+        &self,
+        q: &crate::store::report::ReportQuery,
+    ) -> StoreResult<crate::store::report::StillOpen> {
+        report::still_open(&self.facts(q), q)
+    }
+    fn report_names(&self) -> StoreResult<crate::store::report::ReportNames> {
+        report::names(&report::Facts {
+            client: &self.client,
+            group: true,
         })
     }
 }

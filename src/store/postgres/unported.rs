@@ -7,16 +7,14 @@ use crate::domain::book::{Appointment, Booking, ShowRate};
 use crate::domain::callbacks::contact::Contact;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
 use crate::domain::checklist::Phase;
-use crate::domain::report::{Drill, Kpis, Report};
 use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
 use crate::store::callbacks::{
     CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint, NewPartOrder,
     QueueFilter, QueueRow, Recorded, SweepReport,
 };
-use crate::store::report::{DrillRow, ReportNames, ReportQuery, StillOpen};
 use crate::store::{
-    Actor, BookStore, CallbackStore, ChecklistStore, FileStore, Found, ReportStore, SaveSheet,
-    Sheets, StoreError, StoreResult,
+    Actor, BookStore, CallbackStore, ChecklistStore, FileStore, Found, SaveSheet, Sheets,
+    StoreError, StoreResult,
 };
 use chrono::{DateTime, Utc};
 
@@ -163,23 +161,5 @@ impl CallbackStore for PgStore {
     }
     fn part_collected(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
         not_yet("part orders")
-    }
-}
-
-impl ReportStore for PgStore {
-    fn report(&self, _: &ReportQuery, _: &mut dyn FnMut(u64, u64)) -> StoreResult<Report> {
-        not_yet("the management report")
-    }
-    fn rates(&self, _: &ReportQuery) -> StoreResult<Kpis> {
-        not_yet("the management report")
-    }
-    fn drill(&self, _: &ReportQuery, _: Drill) -> StoreResult<Vec<DrillRow>> {
-        not_yet("the management report")
-    }
-    fn still_open(&self, _: &ReportQuery) -> StoreResult<StillOpen> {
-        not_yet("the management report")
-    }
-    fn report_names(&self) -> StoreResult<ReportNames> {
-        not_yet("the management report")
     }
 }

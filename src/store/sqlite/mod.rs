@@ -681,7 +681,7 @@ impl crate::store::report::ReportStore for SqliteStore {
         q: &crate::store::report::ReportQuery,
         drill: crate::domain::report::Drill,
     ) -> StoreResult<Vec<crate::store::report::DrillRow>> {
-        report_lists::drill(&self.conn, q, drill)
+        crate::store::report_facts::drill(&report::Facts(&self.conn), q, drill)
     }
 
     fn still_open(

@@ -6,69 +6,15 @@
 use super::text::text;
 use crate::domain::book::{AppointmentStatus, ShowRate};
 use crate::domain::repair_order::{Approval, Category, LineKind, Payer, RoLine};
-use crate::domain::report::kpi::{
-    self, ComplaintFact, DeclinedItem, Delivered, LaterWork, NewCar, Visit,
-};
+use crate::domain::report::kpi::{self, ComplaintFact, DeclinedItem, LaterWork, NewCar, Visit};
 use crate::domain::report::period::local_day;
-use crate::domain::report::{DeliveredRo, Kpis, LostCounts, Report, RoFigures, Statistics};
-use crate::domain::Money;
-use crate::store::report::ReportQuery;
+use crate::domain::report::{LostCounts, Report};
+use crate::domain::{Money, Settings};
+use crate::store::report::{DrillRow, ReportQuery};
+use crate::store::report_facts::{assemble, Bounds, ReportFacts, RoFacts};
 use crate::store::StoreResult;
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
 use rusqlite::{params, Connection, Row};
-
-/// A delivered RO with its lines, as read.
-#[derive(Debug, Clone, Default)]
-pub struct RoFacts {
-    pub id: i64,
-    pub number: String,
-    pub vehicle_id: i64,
-    pub customer_id: i64,
-    pub category: Category,
-    pub advisor_id: Option<i64>,
-    pub group_id: Option<i64>,
-    pub delivered_at: DateTime<Utc>,
-    pub promised_at: Option<DateTime<Utc>>,
-    pub ready_at: Option<DateTime<Utc>>,
-    pub discount_bp: i64,
-    pub paid: Money,
-    pub called: bool,
-    pub lines: Vec<RoLine>,
-}
-
-impl RoFacts {
-    pub fn figures(&self, tax_rate_bp: i64) -> RoFigures {
-        RoFigures::of(&self.lines, self.discount_bp, tax_rate_bp, self.paid)
-    }
-
-    pub fn delivered(&self) -> Delivered {
-        Delivered {
-            ro_id: self.id,
-            warranty: self.category == Category::Warranty
-                || self
-                    .lines
-                    .iter()
-                    .any(|l| l.is_active() && l.payer == Payer::Warranty),
-            delivered_at: self.delivered_at,
-            promised_at: self.promised_at,
-            ready_at: self.ready_at,
-            called: self.called,
-        }
-    }
-
-    pub fn declined(&self) -> impl Iterator<Item = DeclinedItem> + '_ {
-        self.lines
-            .iter()
-            .filter(|l| l.approval == Approval::Declined)
-            .map(|l| DeclinedItem {
-                ro_id: self.id,
-                vehicle_id: self.vehicle_id,
-                declined_at: self.delivered_at,
-                code: l.code.clone(),
-                description: l.description.clone(),
-            })
-    }
-}
 
 /// The ROs first, with what they were paid and whether they were called
 /// (once per RO, not once per line), then their lines.
@@ -89,7 +35,7 @@ SELECT d.id, d.number, d.vehicle_id, d.customer_id, d.category, d.advisor_id, d.
 FROM d LEFT JOIN ro_lines l ON l.ro_id = d.id
 ORDER BY d.delivered_at, d.id";
 
-fn head(r: &Row<'_>) -> rusqlite::Result<RoFacts> {
+fn head(r: &Row<'_>, tax_rate_bp: i64) -> rusqlite::Result<RoFacts> {
     Ok(RoFacts {
         id: r.get(0)?,
         number: text(r, 1)?,
@@ -104,6 +50,7 @@ fn head(r: &Row<'_>) -> rusqlite::Result<RoFacts> {
         discount_bp: r.get(10)?,
         paid: Money(r.get(11)?),
         called: r.get(12)?,
+        tax_rate_bp,
         lines: Vec::new(),
     })
 }
@@ -142,6 +89,7 @@ fn line(r: &Row<'_>) -> rusqlite::Result<Option<RoLine>> {
 pub fn delivered(
     conn: &Connection,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
+    tax_rate_bp: i64,
     each: &mut dyn FnMut(&RoFacts),
 ) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached(DELIVERED)?;
@@ -153,7 +101,7 @@ pub fn delivered(
             if let Some(done) = current.take() {
                 each(&done);
             }
-            current = Some(head(r)?);
+            current = Some(head(r, tax_rate_bp)?);
         }
         if let (Some(c), Some(l)) = (current.as_mut(), line(r)?) {
             c.lines.push(l);
@@ -378,19 +326,6 @@ pub fn complaints(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The delivery KPIs and the statistics of one delivered RO.
-fn count_ro(ro: &RoFacts, tax_bp: i64, q: &ReportQuery, stats: &mut Statistics, k: &mut Kpis) {
-    let figures = ro.figures(tax_bp);
-    stats.delivered(&DeliveredRo {
-        category: ro.category,
-        advisor_id: ro.advisor_id,
-        group_id: ro.group_id,
-        delivered_on: local_day(ro.delivered_at, q.offset),
-        figures,
-    });
-    k.add_delivered(&ro.delivered(), q.as_of());
-}
-
 /// The whole report; `lost` reads every customer's last visit, which a
 /// trend does not need.
 pub fn report(
@@ -402,60 +337,61 @@ pub fn report(
     // Reading the file through a memory map saves a system call per page
     // on a long range; the connection goes back to plain reads after.
     conn.pragma_update(None, "mmap_size", 1i64 << 32)?;
-    let result = read_report(conn, q, with_lost, progress);
+    let result = assemble(&Facts(conn), q, with_lost, progress);
     conn.pragma_update(None, "mmap_size", 0)?;
     result
 }
 
-fn read_report(
-    conn: &Connection,
-    q: &ReportQuery,
-    with_lost: bool,
-    progress: &mut dyn FnMut(u64, u64),
-) -> StoreResult<Report> {
-    let bounds = q.bounds();
-    let settings = super::admin::settings(conn)?;
-    let days = settings.report_targets.comeback_days;
-    let total = count_delivered(conn, bounds)?;
-    let mut stats = Statistics::empty(q.period.dates());
-    let mut kpis = Kpis::default();
-    let mut declined = Vec::new();
-    let mut done = 0u64;
-    delivered(conn, bounds, &mut |ro| {
-        count_ro(ro, settings.tax_rate_bp, q, &mut stats, &mut kpis);
-        declined.extend(ro.declined());
-        done += 1;
-        if done.is_multiple_of(4096) {
-            progress(done, total);
-        }
-    })?;
-    progress(done, total);
-    visits(
-        conn,
-        (bounds.0 - Duration::days(days), bounds.1),
-        &mut |car| {
-            for v in car.iter().filter(|v| v.checked_in_at >= bounds.0) {
-                stats.car_in(local_day(v.checked_in_at, q.offset));
-            }
-            kpis.add_visits(car, bounds.0, days);
-        },
-    )?;
-    let scores = scores(conn, bounds)?;
-    kpis.satisfaction = kpi::satisfaction(&scores);
-    kpis.csi = kpi::csi(&scores);
-    kpis.first_maintenance = kpi::first_maintenance_return(&new_cars(conn, q)?, &q.period);
-    kpis.show = show(conn, bounds)?;
-    let later = later_work(conn, &declined)?;
-    kpis.recapture = kpi::recapture(&declined, &later, settings.report_targets.recapture_days);
-    kpis.complaints = kpi::complaints(&complaints(conn, bounds)?, bounds, q.as_of());
-    if with_lost {
-        kpis.lost = lost(conn, bounds.1, q)?;
+/// The report's questions, answered from the shop file.
+pub struct Facts<'a>(pub &'a Connection);
+
+impl ReportFacts for Facts<'_> {
+    fn settings(&self) -> StoreResult<Settings> {
+        super::admin::settings(self.0)
     }
-    Ok(Report {
-        period: q.period,
-        as_of: q.as_of(),
-        days_so_far: q.days_so_far(),
-        stats,
-        kpis,
-    })
+    fn count_delivered(&self, b: Bounds) -> StoreResult<u64> {
+        count_delivered(self.0, b)
+    }
+    fn delivered(&self, b: Bounds, each: &mut dyn FnMut(&RoFacts)) -> StoreResult<()> {
+        delivered(self.0, b, self.settings()?.tax_rate_bp, each)
+    }
+    fn visits(&self, b: Bounds, each_car: &mut dyn FnMut(&[Visit])) -> StoreResult<()> {
+        visits(self.0, b, each_car)
+    }
+    fn scores(&self, b: Bounds) -> StoreResult<Vec<i64>> {
+        scores(self.0, b)
+    }
+    fn new_cars(&self, q: &ReportQuery) -> StoreResult<Vec<NewCar>> {
+        new_cars(self.0, q)
+    }
+    fn show(&self, b: Bounds) -> StoreResult<ShowRate> {
+        show(self.0, b)
+    }
+    fn later_work(&self, declined: &[DeclinedItem]) -> StoreResult<Vec<LaterWork>> {
+        later_work(self.0, declined)
+    }
+    fn complaints(&self, b: Bounds) -> StoreResult<Vec<ComplaintFact>> {
+        complaints(self.0, b)
+    }
+    fn lost(&self, end: DateTime<Utc>, q: &ReportQuery) -> StoreResult<LostCounts> {
+        lost(self.0, end, q)
+    }
+    fn score_rows(&self, b: Bounds) -> StoreResult<Vec<DrillRow>> {
+        super::report_lists::scores(self.0, b)
+    }
+    fn no_show_rows(&self, b: Bounds) -> StoreResult<Vec<DrillRow>> {
+        super::report_lists::no_shows(self.0, b)
+    }
+    fn complaint_link(&self, id: i64) -> StoreResult<(i64, Option<i64>)> {
+        super::report_lists::complaint_link(self.0, id)
+    }
+    fn plate(&self, vehicle_id: i64) -> StoreResult<String> {
+        super::report_lists::plate(self.0, vehicle_id)
+    }
+    fn owner_of(&self, vehicle_id: i64) -> StoreResult<Option<i64>> {
+        super::customers::owner_of(self.0, vehicle_id)
+    }
+    fn fill_names(&self, rows: &mut [DrillRow]) -> StoreResult<()> {
+        super::report_lists::fill_names(self.0, rows)
+    }
 }

@@ -86,6 +86,8 @@ pub struct ReportsPane {
     pub drill: Option<DrillList>,
     /// The KPI whose trend the chart view draws (an index into the rates).
     pub trend_kpi: usize,
+    /// Every shop this person may see rather than the working one (G).
+    pub group: bool,
     pub took: Duration,
     loaded: Option<(Period, View)>,
     trend: Option<(Period, Trend)>,
@@ -111,6 +113,7 @@ impl ReportsPane {
             period: self.period.unwrap_or_else(|| Period::month(today(cx))),
             offset: cx.time.offset_at(cx.now),
             now: cx.now,
+            group: self.group,
         }
     }
 
@@ -329,6 +332,13 @@ impl Pane for ReportsPane {
                 return self.set_period(Period::of_span(span, today(cx)));
             }
             Action::CloseOfDay => return self.show(View::Close, cx),
+            Action::ShopOrGroup if cx.session.group => {
+                self.group = !self.group;
+                self.loaded = None;
+                self.trend = None;
+                self.drill = None;
+                return vec![Command::Reload];
+            }
             Action::NextSection | Action::PrevSection => {
                 return self.show(self.view.step(action == Action::NextSection), cx);
             }

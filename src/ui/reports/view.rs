@@ -112,6 +112,12 @@ fn heading(pane: &ReportsPane, cx: &Ctx, w: usize) -> Vec<Line<'static>> {
         format!("{}  {label}  ", t.get("report.title")),
         cx.theme.title(),
     )];
+    if pane.group {
+        spans.push(Span::styled(
+            format!("[{}]  ", t.get("report.group")),
+            cx.theme.selected(),
+        ));
+    }
     for v in View::ALL {
         let name = t.get(v.key());
         if v == pane.view {
@@ -120,11 +126,15 @@ fn heading(pane: &ReportsPane, cx: &Ctx, w: usize) -> Vec<Line<'static>> {
             spans.push(Span::raw(format!(" {name} ")));
         }
     }
+    let mut keys = t.get("report.keys").to_string();
+    if cx.session.group {
+        keys.push_str(t.get("report.keys_group"));
+    }
     let took = t.fill("report.took", &[("ms", &pane.took.as_millis().to_string())]);
     spans.push(Span::styled(format!("  {took}"), cx.theme.dim()));
     vec![
         Line::from(spans),
-        Line::from(Span::styled(fit(t.get("report.keys"), w), cx.theme.dim())),
+        Line::from(Span::styled(fit(&keys, w), cx.theme.dim())),
     ]
 }
 
