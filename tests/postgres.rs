@@ -506,3 +506,96 @@ fn micros(
         })
         .collect()
 }
+
+#[test]
+fn eight_processes_for_ten_seconds_lose_no_update_and_share_no_number() {
+    let pg = Cluster::start();
+    let _dir = group_of_two(&pg);
+    // fd-load: eight OS processes, each its own connection, creating ROs,
+    // merging lines into each other's ROs and moving cars; then it checks
+    // every claimed write is on the server once, numbers are unique per
+    // shop, and the audit chain is whole.
+    let out = Command::new(env!("CARGO_BIN_EXE_fd-load"))
+        .args(["run", "--db", &pg.conninfo("grp", &me())])
+        .args(["--processes", "8", "--seconds", "10"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("no lost update, unique numbers, audit chain whole"),
+        "{text}"
+    );
+    let ros: u64 = text
+        .split("verified: ")
+        .nth(1)
+        .and_then(|v| v.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(ros >= 8, "the processes created ROs: {text}");
+    let merged: u64 = text
+        .split("ROs, ")
+        .nth(1)
+        .and_then(|v| v.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(merged > 0, "lines were merged into shared ROs: {text}");
+}
+
+/// frontdesk's board on the group server, shop SH01, in a terminal.
+fn board_on_server(conninfo: &str, cols: u16, rows: u16) -> common::pty::Tui {
+    let args = [
+        "--db",
+        conninfo,
+        "--shop",
+        "SH01",
+        "--now",
+        NOW,
+        "--utc-offset",
+        "+08:00",
+        "--pane",
+        "board",
+    ];
+    common::pty::Tui::spawn(&args, &common::pty::base_env("li.na"), cols, rows)
+}
+
+#[test]
+fn a_move_in_one_terminal_reaches_the_other_through_the_server() {
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "a.db");
+    let number = common::pty::waiting_for_bay(&a);
+    migrate(&a, &pg.create_db("grp"), "SH01");
+    let conninfo = pg.conninfo("grp", &me());
+    let wall = board_on_server(&conninfo, 120, 40); // the dispatcher's wall screen
+    let mut desk = board_on_server(&conninfo, 80, 24);
+    wall.wait_text("B4 Lift 4 0/1 · free");
+    desk.wait_text("Waiting for bay");
+    common::pty::assign_to_free_lift(&mut desk, &number);
+    desk.wait_text(&format!("{number} moved to in bay"));
+    // No polling: the other process reloads on the server's NOTIFY.
+    let took = wall.wait_text("B4 Lift 4 1/1");
+    eprintln!("move visible on the other terminal after {took:?}");
+    let screen = wall.screen();
+    let row = screen
+        .lines()
+        .skip_while(|l| !l.contains("B4 Lift 4 1/1"))
+        .nth(1)
+        .unwrap_or("");
+    assert!(row.contains(&number), "the car sits under B4:\n{screen}");
+    // A commit by any client of the server (here psql-like raw SQL) too.
+    pg.admin("grp")
+        .execute(
+            "UPDATE customers SET name = 'Live 林' WHERE id =
+               (SELECT customer_id FROM repair_orders WHERE status = 'checked_in' LIMIT 1)",
+            &[],
+        )
+        .unwrap();
+    let took = wall.wait_text("Live 林");
+    eprintln!("raw commit visible after {took:?}");
+    let _ = (desk.pid(), wall.pid()); // both end by pid when dropped
+}

@@ -6,10 +6,15 @@
 use crate::store::{OpenMode, StoreError, StoreResult};
 use postgres::Client;
 
-const MIGRATIONS: [(i32, &str, &str); 3] = [
+const MIGRATIONS: [(i32, &str, &str); 4] = [
     (1, "group", include_str!("migrations/001_group.sql")),
     (2, "tables", include_str!("migrations/002_tables.sql")),
     (3, "security", include_str!("migrations/003_security.sql")),
+    (
+        4,
+        "shared_notify",
+        include_str!("migrations/004_shared_notify.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i32 = MIGRATIONS.len() as i32;

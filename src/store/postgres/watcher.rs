@@ -15,7 +15,7 @@ const WAIT: Duration = Duration::from_millis(250);
 
 /// The tables whose rows a terminal shows (the board, its RO, the lists).
 /// Drafts and the audit log's own rows are not among them.
-const SHOWN: [&str; 10] = [
+const SHOWN: [&str; 13] = [
     "repair_orders",
     "bays",
     "work_groups",
@@ -26,6 +26,9 @@ const SHOWN: [&str; 10] = [
     "callbacks",
     "complaints",
     "settings",
+    "customers",
+    "vehicles",
+    "vehicle_owners",
 ];
 
 pub struct NotifyWatcher {
@@ -41,12 +44,28 @@ impl NotifyWatcher {
     }
 }
 
-/// Whether a notice is about something this terminal shows.
+/// Whether a notice is about something this terminal shows: its own
+/// shop's rows, or the group's shared customers and cars ("*").
 fn concerns(shop_id: i64, payload: &str) -> bool {
     let mut words = payload.split(' ');
-    let shop = words.next().and_then(|s| s.parse::<i64>().ok());
+    let shop = words.next().unwrap_or_default();
     let table = words.next().unwrap_or_default();
-    shop == Some(shop_id) && SHOWN.contains(&table)
+    let ours = shop == "*" || shop.parse::<i64>().ok() == Some(shop_id);
+    ours && SHOWN.contains(&table)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::concerns;
+
+    #[test]
+    fn a_notice_counts_for_its_own_shop_and_for_shared_rows_only() {
+        assert!(concerns(1, "1 repair_orders"));
+        assert!(!concerns(1, "2 repair_orders"), "another shop's car");
+        assert!(concerns(2, "* customers"), "a customer is the group's");
+        assert!(!concerns(1, "1 drafts"), "not on any screen");
+        assert!(!concerns(1, "garbage"));
+    }
 }
 
 impl ChangeWatcher for NotifyWatcher {
