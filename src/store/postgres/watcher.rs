@@ -54,20 +54,6 @@ fn concerns(shop_id: i64, payload: &str) -> bool {
     ours && SHOWN.contains(&table)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::concerns;
-
-    #[test]
-    fn a_notice_counts_for_its_own_shop_and_for_shared_rows_only() {
-        assert!(concerns(1, "1 repair_orders"));
-        assert!(!concerns(1, "2 repair_orders"), "another shop's car");
-        assert!(concerns(2, "* customers"), "a customer is the group's");
-        assert!(!concerns(1, "1 drafts"), "not on any screen");
-        assert!(!concerns(1, "garbage"));
-    }
-}
-
 impl ChangeWatcher for NotifyWatcher {
     fn changed(&mut self) -> StoreResult<bool> {
         let mut payloads = Vec::new();
@@ -89,5 +75,19 @@ impl ChangeWatcher for NotifyWatcher {
 
     fn waits(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::concerns;
+
+    #[test]
+    fn a_notice_counts_for_its_own_shop_and_for_shared_rows_only() {
+        assert!(concerns(1, "1 repair_orders"));
+        assert!(!concerns(1, "2 repair_orders"), "another shop's car");
+        assert!(concerns(2, "* customers"), "a customer is the group's");
+        assert!(!concerns(1, "1 drafts"), "not on any screen");
+        assert!(!concerns(1, "garbage"));
     }
 }
