@@ -599,3 +599,82 @@ fn a_move_in_one_terminal_reaches_the_other_through_the_server() {
     eprintln!("raw commit visible after {took:?}");
     let _ = (desk.pid(), wall.pid()); // both end by pid when dropped
 }
+
+#[test]
+fn a_delivery_owes_its_three_day_call_and_the_daily_sweep_agrees_with_the_file() {
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "a.db");
+    migrate(&a, &pg.create_db("grp"), "SH01");
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file = frontdesk::store::SqliteStore::open(&a, OpenMode::ReadWrite).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let by = Actor {
+        login: &login,
+        user_id: None,
+        at,
+    };
+    // The daily sweep finds the same calls to add, move and withdraw.
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        user_id: user,
+        ..by
+    };
+    assert_eq!(
+        server.sweep_callbacks(by).unwrap(),
+        file.sweep_callbacks(by).unwrap()
+    );
+    // Every car ready for pickup is delivered the same way on both, and a
+    // delivered one has its three-day call at once.
+    let ready: Vec<_> = server
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .filter(|c| c.times.status == RoStatus::ReadyForPickup)
+        .collect();
+    assert!(!ready.is_empty());
+    let mut delivered = 0;
+    for card in ready {
+        // Paid in full and let out with the exit notice, on both.
+        let mut version = card.version;
+        for store in [&mut server as &mut dyn Store, &mut file] {
+            let owed = frontdesk::domain::settlement::Balance::of(
+                &store.load_ro(card.id).unwrap(),
+                store.settings().unwrap().tax_rate_bp,
+                &store.payments(card.id).unwrap(),
+            )
+            .outstanding();
+            if owed.0 > 0 {
+                store.add_payment(card.id, owed, "card", by).unwrap();
+            }
+            let v = store.load_ro(card.id).unwrap().version;
+            store.issue_exit_notice(card.id, v, by).unwrap();
+            version = store.load_ro(card.id).unwrap().version;
+        }
+        let req = MoveRequest {
+            ro_id: card.id,
+            expected_version: version,
+            to: RoStatus::Delivered,
+            bay_id: None,
+            work_group_id: card.work_group_id,
+        };
+        let on_server = server.move_ro(&req, by).map_err(|e| e.to_string());
+        let on_file = file.move_ro(&req, by).map_err(|e| e.to_string());
+        assert_eq!(on_server, on_file, "RO {}", card.number);
+        if on_server.is_ok() {
+            delivered += 1;
+            let calls: i64 = pg
+                .admin("grp")
+                .query_one(
+                    "SELECT count(*) FROM callbacks WHERE ro_id = $1 AND kind = 'three_day_call'",
+                    &[&card.id],
+                )
+                .unwrap()
+                .get(0);
+            assert_eq!(calls, 1, "RO {} owes its three-day call", card.number);
+        }
+    }
+    assert!(delivered > 0, "at least one car could be delivered");
+}

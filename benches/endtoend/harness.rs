@@ -442,12 +442,17 @@ impl OtherTerminal {
 /// From another process's commit to the updated frame: the customer of
 /// the first car on the board starts and stops waiting (its WAIT flag).
 pub fn refresh(plan: &Plan) -> Figure {
-    let term = Term::board(plan, 80, 24);
     let other = OtherTerminal::open(&plan.db);
+    refresh_by(plan, &mut || other.commit())
+}
+
+/// From `commit` (another client's) to the updated frame on a board.
+pub fn refresh_by(plan: &Plan, commit: &mut dyn FnMut()) -> Figure {
+    let term = Term::board(plan, 80, 24);
     let samples = (0..plan.samples.min(40))
         .map(|_| {
             let from = term.mark();
-            other.commit();
+            commit();
             let committed = Instant::now();
             let (last, _) = term.settle(from, Duration::from_secs(3));
             last.map_or(0.0, |t| {

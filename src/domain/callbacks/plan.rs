@@ -72,6 +72,13 @@ pub fn withdrawn_because(kind: Kind) -> &'static str {
     }
 }
 
+/// Two due times a call would be made at alike: within a millisecond. A
+/// file keeps nanoseconds and a group server microseconds, and a time read
+/// back rounded must not move every call it derives (an audit row each).
+fn same_time(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
+    (a - b).num_microseconds().is_some_and(|d| d.abs() < 1_000)
+}
+
 /// The changes that bring the stored rows in line with `wanted`.
 /// - `open`: the open rule-made rows in scope;
 /// - `closed`: keys already stored and closed (never made again);
@@ -92,7 +99,11 @@ pub fn plan(
             continue;
         }
         match by_key.get(d.key.as_str()) {
-            Some(s) if s.from != d.from || s.until != d.until || s.reason != d.reason => {
+            Some(s)
+                if !same_time(s.from, d.from)
+                    || !same_time(s.until, d.until)
+                    || s.reason != d.reason =>
+            {
                 out.moves.push((s.id, d))
             }
             Some(_) => {}

@@ -12,7 +12,9 @@
 mod admin;
 mod audit;
 mod board;
+mod callbacks;
 mod copy;
+mod desk;
 mod report;
 mod ro;
 mod schema;
@@ -337,7 +339,10 @@ impl BoardStore for PgStore {
     }
     fn move_ro(&mut self, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
         let by = self.me(by);
-        self.write(|tx| board::move_ro(tx, req, by))
+        self.write(|tx| {
+            board::move_ro(tx, req, by)?;
+            callbacks::follow(tx, req.ro_id, by)
+        })
     }
     fn record_progress_check(
         &mut self,
@@ -370,7 +375,11 @@ impl RoStore for PgStore {
     }
     fn save_ro(&mut self, req: &SaveRo<'_>, by: Actor<'_>) -> StoreResult<RepairOrder> {
         let by = self.me(by);
-        let id = self.write(|tx| ro::save(tx, req, by))?;
+        let id = self.write(|tx| {
+            let id = ro::save(tx, req, by)?;
+            callbacks::follow(tx, id, by)?;
+            Ok(id)
+        })?;
         self.load_ro(id)
     }
     fn search_vehicles(&self, _: &str, _: usize) -> StoreResult<Vec<SearchHit>> {
@@ -400,33 +409,60 @@ impl RoStore for PgStore {
     ) -> StoreResult<()> {
         unported::not_yet("added work")
     }
-    fn add_payment(&mut self, _: i64, _: Money, _: &str, _: Actor<'_>) -> StoreResult<Money> {
-        unported::not_yet("settlement")
+    fn add_payment(
+        &mut self,
+        id: i64,
+        amount: Money,
+        method: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<Money> {
+        let by = self.me(by);
+        self.write(|tx| desk::add_payment(tx, id, amount, method, by))
     }
     fn payments(&self, id: i64) -> StoreResult<Vec<Payment>> {
         self.read(|c| board::payments(c, id))
     }
-    fn issue_exit_notice(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("the exit notice")
+    fn issue_exit_notice(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| desk::issue_exit_notice(tx, id, version, by))
     }
     fn record_quality_check(
         &mut self,
-        _: i64,
-        _: i64,
-        _: bool,
-        _: &str,
-        _: Actor<'_>,
+        id: i64,
+        version: i64,
+        passed: bool,
+        findings: &str,
+        by: Actor<'_>,
     ) -> StoreResult<()> {
-        unported::not_yet("the final check")
+        let by = self.me(by);
+        self.write(|tx| desk::record_quality_check(tx, id, version, passed, findings, by))
     }
-    fn override_dispatch(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("dispatch before signing")
+    fn override_dispatch(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| desk::override_dispatch(tx, id, version, reason, by))
     }
-    fn accept_arrears(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("arrears")
+    fn accept_arrears(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| desk::accept_arrears(tx, id, version, reason, by))
     }
-    fn reopen_ro(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("reopening")
+    fn reopen_ro(&mut self, id: i64, version: i64, reason: &str, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| {
+            desk::reopen(tx, id, version, reason, by)?;
+            callbacks::follow(tx, id, by)
+        })
     }
     fn added_work_calls(&self, _: i64) -> StoreResult<Vec<CallRecord>> {
         Ok(Vec::new())

@@ -117,8 +117,9 @@ impl FileStore for PgStore {
 }
 
 impl CallbackStore for PgStore {
-    fn sweep_callbacks(&mut self, _: Actor<'_>) -> StoreResult<SweepReport> {
-        not_yet("the callback queue")
+    fn sweep_callbacks(&mut self, by: Actor<'_>) -> StoreResult<SweepReport> {
+        let by = self.me(by);
+        self.write(|tx| super::callbacks::sweep(tx, super::callbacks::Scope::Shop, by))
     }
     fn callback_queue(&self, _: &QueueFilter, _: DateTime<Utc>) -> StoreResult<Vec<QueueRow>> {
         not_yet("the callback queue")

@@ -5,7 +5,7 @@ pub(crate) mod admin;
 mod audit;
 pub(crate) mod board;
 mod book;
-mod callbacks;
+pub(crate) mod callbacks;
 mod calls;
 pub(crate) mod checklist;
 mod customers;
