@@ -314,7 +314,7 @@ fn complaints(
     id: Option<i64>,
 ) -> StoreResult<Vec<ComplaintFacts>> {
     let sql = format!(
-        "SELECT id, customer_id, ro_id, received_at, COALESCE(reply_by::timestamptz, received_at),
+        "SELECT id, customer_id, ro_id, received_at, COALESCE(frontdesk_at(reply_by), received_at),
                 resolved_at, description
          FROM complaints WHERE status <> 'closed' AND ({})",
         w.customer
@@ -456,7 +456,7 @@ fn apply(c: &mut impl GenericClient, changes: &Plan, now: DateTime<Utc>) -> Stor
 fn escalate(c: &mut impl GenericClient, scope: Scope, now: DateTime<Utc>) -> StoreResult<usize> {
     let (w, id) = scope_where(scope);
     let sql = format!(
-        "SELECT id, status, COALESCE(reply_by::timestamptz, received_at) FROM complaints
+        "SELECT id, status, COALESCE(frontdesk_at(reply_by), received_at) FROM complaints
          WHERE status = 'open' AND ({})",
         w.customer
     );

@@ -293,7 +293,7 @@ impl ReportFacts for Facts<'_> {
         let sql = format!(
             "SELECT c.id, c.received_at,
                     CASE WHEN c.status IN ('resolved', 'closed') THEN coalesce(c.resolved_at, c.received_at) END,
-                    c.reply_by::timestamptz
+                    frontdesk_at(c.reply_by)
              FROM complaints c
              WHERE c.received_at < $2 AND {}
                AND (c.status IN ('open', 'escalated') OR c.received_at >= $1 OR c.resolved_at >= $1)",
@@ -472,8 +472,8 @@ pub fn still_open(f: &Facts<'_>, q: &ReportQuery) -> StoreResult<StillOpen> {
         })
         .collect();
     let sql = format!(
-        "SELECT c.id, c.customer_id, c.ro_id, c.reply_by::timestamptz FROM complaints c
-         WHERE c.status IN ('open', 'escalated') AND c.reply_by::timestamptz < $1 AND {}
+        "SELECT c.id, c.customer_id, c.ro_id, frontdesk_at(c.reply_by) FROM complaints c
+         WHERE c.status IN ('open', 'escalated') AND frontdesk_at(c.reply_by) < $1 AND {}
          ORDER BY c.reply_by, c.id LIMIT $2",
         f.scope("c")
     );

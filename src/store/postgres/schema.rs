@@ -6,7 +6,7 @@
 use crate::store::{OpenMode, StoreError, StoreResult};
 use postgres::Client;
 
-const MIGRATIONS: [(i32, &str, &str); 4] = [
+const MIGRATIONS: [(i32, &str, &str); 5] = [
     (1, "group", include_str!("migrations/001_group.sql")),
     (2, "tables", include_str!("migrations/002_tables.sql")),
     (3, "security", include_str!("migrations/003_security.sql")),
@@ -15,6 +15,7 @@ const MIGRATIONS: [(i32, &str, &str); 4] = [
         "shared_notify",
         include_str!("migrations/004_shared_notify.sql"),
     ),
+    (5, "text_times", include_str!("migrations/005_text_times.sql")),
 ];
 
 pub const LATEST_VERSION: i32 = MIGRATIONS.len() as i32;
