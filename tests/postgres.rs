@@ -548,6 +548,10 @@ fn eight_processes_for_ten_seconds_lose_no_update_and_share_no_number() {
 
 /// frontdesk's board on the group server, shop SH01, in a terminal.
 fn board_on_server(conninfo: &str, cols: u16, rows: u16) -> common::pty::Tui {
+    pane_on_server(conninfo, "board", cols, rows)
+}
+
+fn pane_on_server(conninfo: &str, pane: &str, cols: u16, rows: u16) -> common::pty::Tui {
     let args = [
         "--db",
         conninfo,
@@ -558,7 +562,7 @@ fn board_on_server(conninfo: &str, cols: u16, rows: u16) -> common::pty::Tui {
         "--utc-offset",
         "+08:00",
         "--pane",
-        "board",
+        pane,
     ];
     common::pty::Tui::spawn(&args, &common::pty::base_env("li.na"), cols, rows)
 }
@@ -677,4 +681,228 @@ fn a_delivery_owes_its_three_day_call_and_the_daily_sweep_agrees_with_the_file()
         }
     }
     assert!(delivered > 0, "at least one car could be delivered");
+}
+
+fn contact(complaint: &str) -> frontdesk::domain::callbacks::contact::Contact {
+    use frontdesk::domain::callbacks::contact::{Channel, Contact, Outcome};
+    Contact {
+        outcome: Outcome::Reached,
+        channel: Channel::Phone,
+        score: Some(5),
+        call_back_at: None,
+        appointment: false,
+        notes: "happy with the service".into(),
+        complaint: complaint.into(),
+    }
+}
+
+/// The queue as both stores must agree on it: the file keeps nanoseconds,
+/// the server microseconds.
+fn queue_key(
+    rows: &[frontdesk::store::callbacks::QueueRow],
+) -> Vec<(i64, String, u8, String, String, i64)> {
+    rows.iter()
+        .map(|r| {
+            (
+                r.id,
+                format!("{:?}/{:?}", r.kind, r.band),
+                r.priority,
+                r.reason.clone(),
+                r.customer.clone(),
+                r.due.timestamp_micros(),
+            )
+        })
+        .collect()
+}
+
+fn audit_rows(pg: &Cluster, shop: &str) -> i64 {
+    pg.admin("grp")
+        .query_one(
+            "SELECT count(*) FROM audit_log a JOIN shops s ON s.id = a.shop_id WHERE s.code = $1",
+            &[&shop],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn the_call_centre_works_the_group_queue_and_each_call_stays_in_its_shop() {
+    use frontdesk::store::callbacks::{ListFilter, NewPartOrder, QueueFilter};
+    let pg = Cluster::start();
+    let dir = group_of_two(&pg);
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file =
+        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        login: &login,
+        user_id: user,
+        at,
+    };
+    let shop = QueueFilter {
+        me: login.clone(),
+        ..QueueFilter::default()
+    };
+    let group = QueueFilter {
+        group: true,
+        ..shop.clone()
+    };
+    // One shop's queue is its file's queue, row for row and in order.
+    let ours = server.callback_queue(&shop, at).unwrap();
+    assert!(!ours.is_empty());
+    assert_eq!(
+        queue_key(&ours),
+        queue_key(&file.callback_queue(&shop, at).unwrap())
+    );
+    // The group's queue holds both shops; the other shop's calls say whose.
+    let all = server.callback_queue(&group, at).unwrap();
+    let theirs: Vec<_> = all
+        .iter()
+        .filter(|r| r.reason.starts_with("SH02 · "))
+        .collect();
+    assert_eq!(all.len(), ours.len() + theirs.len(), "{all:#?}");
+    assert!(!theirs.is_empty());
+    // bob, of SH02 only, asking for the group gets SH02's queue: row
+    // security bounds it, not the program.
+    let bob = open(&pg, "bob", "SH02");
+    let bobs = bob.callback_queue(&group, at).unwrap();
+    assert_eq!(bobs.len(), theirs.len());
+    assert!(bobs.iter().all(|r| !r.reason.starts_with("SH0")));
+    // Calling SH02's customer from SH01: the claim, the contact, the
+    // complaint raised on the call and every audit row land in SH02.
+    let call = theirs[0].clone();
+    let (sh01, sh02) = (audit_rows(&pg, "SH01"), audit_rows(&pg, "SH02"));
+    server.claim_callback(call.id, by).unwrap();
+    let mut admin = pg.admin("grp");
+    admin
+        .batch_execute(
+            "INSERT INTO users (login, name, role, created_at, home_shop_id)
+             SELECT 'carol', 'Carol', 'customer_care', now(), id FROM shops WHERE code = 'SH02';
+             CREATE ROLE carol LOGIN IN ROLE frontdesk_staff;",
+        )
+        .unwrap();
+    let mut carol = open(&pg, "carol", "SH02");
+    let taken = carol.claim_callback(call.id, by).unwrap_err().to_string();
+    assert!(taken.contains(&login), "{taken}");
+    let recorded = server
+        .record_contact(call.id, &contact("the car still pulls to the left"), by)
+        .unwrap();
+    let complaint = recorded.complaint.expect("a complaint was opened");
+    let shop_of = |table: &str, id: i64| -> String {
+        pg.admin("grp")
+            .query_one(
+                &format!(
+                    "SELECT s.code FROM {table} t JOIN shops s ON s.id = t.shop_id WHERE t.id = $1"
+                ),
+                &[&id],
+            )
+            .unwrap()
+            .get(0)
+    };
+    assert_eq!(shop_of("complaints", complaint), "SH02");
+    let contact_shop: String = admin
+        .query_one(
+            "SELECT s.code FROM contacts c JOIN shops s ON s.id = c.shop_id WHERE c.callback_id = $1",
+            &[&call.id],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(contact_shop, "SH02");
+    assert_eq!(audit_rows(&pg, "SH01"), sh01, "nothing in SH01's chain");
+    assert!(audit_rows(&pg, "SH02") >= sh02 + 3);
+    for code in ["SH01", "SH02"] {
+        let check = Command::new(BIN)
+            .args(["check", "--db", &pg.conninfo("grp", ADMIN), "--shop", code])
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{code}: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+    }
+    // The complaint is answered from SH01 too, once.
+    server
+        .resolve_complaint(complaint, "wheel alignment redone", Some(true), by)
+        .unwrap();
+    assert!(server
+        .resolve_complaint(complaint, "again", Some(true), by)
+        .is_err());
+    let file_view = server.customer_file(call.customer_id).unwrap();
+    assert!(file_view
+        .complaints
+        .iter()
+        .any(|c| c.id == complaint && c.status == "resolved"));
+    assert_eq!(file_view.contacts[0].notes, "happy with the service");
+    // A contact on one of SH01's calls does on the server what it does on
+    // the file.
+    let mine = ours.iter().find(|r| r.claimed_by.is_none()).unwrap();
+    for store in [&mut server as &mut dyn Store, &mut file] {
+        store.claim_callback(mine.id, by).unwrap();
+    }
+    assert_eq!(
+        server.record_contact(mine.id, &contact(""), by).unwrap(),
+        file.record_contact(mine.id, &contact(""), by).unwrap()
+    );
+    // A part order: ordered, arrived (the customer is called), and not
+    // twice, alike on both.
+    let ro = server.board().unwrap().cards[0].id;
+    let order = NewPartOrder {
+        ro_id: ro,
+        part_number: "04465-02220".into(),
+        description: "brake pads".into(),
+    };
+    let (a, b) = (
+        server.order_part(&order, by).unwrap(),
+        file.order_part(&order, by).unwrap(),
+    );
+    server.part_arrived(a, by).unwrap();
+    file.part_arrived(b, by).unwrap();
+    assert_eq!(
+        server.part_arrived(a, by).unwrap_err().to_string(),
+        format!("part order {a} is already arrived")
+    );
+    let lists = |s: &dyn Store| -> Vec<(i64, String, String)> {
+        s.callback_list(&ListFilter::default())
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.id, r.kind, r.customer))
+            .collect()
+    };
+    // A recall is the maker's, kept once for the group: SH02's copy of the
+    // demo brought its own campaigns for the same VINs, so on the server
+    // SH01's customers owe a call for those too. Every other call matches.
+    let maker = |r: &(i64, String, String)| r.1 == "recall" || r.1 == "campaign";
+    let (mut on_server, mut on_file) = (lists(&server), lists(&file));
+    let recalls = |l: &[(i64, String, String)]| l.iter().filter(|r| maker(r)).count();
+    assert!(recalls(&on_server) > recalls(&on_file));
+    on_server.retain(|r| !maker(r));
+    on_file.retain(|r| !maker(r));
+    assert_eq!(on_server.len(), on_file.len());
+    let kinds = |l: &[(i64, String, String)]| {
+        let mut k: Vec<_> = l.iter().map(|r| (r.1.clone(), r.2.clone())).collect();
+        k.sort();
+        k
+    };
+    assert_eq!(kinds(&on_server), kinds(&on_file));
+    assert!(on_server.iter().any(|r| r.1 == "parts_arrived"));
+}
+
+#[test]
+fn g_in_the_callback_queue_shows_the_whole_group_and_back() {
+    let pg = Cluster::start();
+    let _dir = group_of_two(&pg);
+    let mut tui = pane_on_server(&pg.conninfo("grp", &me()), "callbacks", 160, 60);
+    tui.wait_text("this shop (G)");
+    assert!(!tui.screen().contains("SH02 · "), "{}", tui.screen());
+    tui.send("G");
+    tui.wait_text("group (G)");
+    tui.wait_text("SH02 · ");
+    tui.send("G");
+    tui.wait_for("SH01's queue again", |s| {
+        s.contains("this shop (G)") && !s.contains("SH02 · ")
+    });
+    let _ = tui.pid(); // ends by pid when dropped
 }

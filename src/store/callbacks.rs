@@ -24,6 +24,9 @@ pub struct QueueFilter {
     pub agent: Agent,
     /// The login "mine" means.
     pub me: String,
+    /// Every shop the agent may see (a group's call centre), not only the
+    /// one they work in. A one-shop file has nothing more to show.
+    pub group: bool,
 }
 
 /// One open callback as the queue lists it.

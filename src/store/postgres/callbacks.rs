@@ -26,7 +26,7 @@ pub use crate::store::sqlite::callbacks::Scope;
 /// How far back the daily sweep reads visits (as for SQLite).
 const LOOK_BACK_DAYS: i64 = 400;
 
-fn policy(c: &mut impl GenericClient, now: DateTime<Utc>) -> StoreResult<Policy> {
+pub(super) fn policy(c: &mut impl GenericClient, now: DateTime<Utc>) -> StoreResult<Policy> {
     let local = now.with_timezone(&Local).offset().fix();
     Ok(settings(c)?.calls.policy(local))
 }

@@ -13,6 +13,7 @@ mod admin;
 mod audit;
 mod board;
 mod callbacks;
+mod calls;
 mod copy;
 mod desk;
 mod report;
@@ -253,6 +254,7 @@ use super::{
     ChangeWatcher, DraftStore, RoStore, SaveRo, SeedIds, ShopSeed, Store,
 };
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
+use crate::domain::callbacks::contact::Contact;
 use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
@@ -260,6 +262,11 @@ use crate::domain::settlement::Payment;
 use crate::domain::{
     BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Role, Settings, User,
 };
+use crate::store::callbacks::{
+    CallbackStore, CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint,
+    NewPartOrder, QueueFilter, QueueRow, Recorded, SweepReport,
+};
+use chrono::{DateTime, Utc};
 
 impl AdminStore for PgStore {
     fn is_read_only(&self) -> bool {
@@ -562,5 +569,63 @@ impl crate::store::ReportStore for PgStore {
             client: &self.client,
             group: true,
         })
+    }
+}
+
+impl CallbackStore for PgStore {
+    fn sweep_callbacks(&mut self, by: Actor<'_>) -> StoreResult<SweepReport> {
+        let by = self.me(by);
+        self.write(|tx| callbacks::sweep(tx, callbacks::Scope::Shop, by))
+    }
+    fn callback_queue(&self, f: &QueueFilter, now: DateTime<Utc>) -> StoreResult<Vec<QueueRow>> {
+        self.read(|c| calls::queue(c, f, now))
+    }
+    fn customer_file(&self, customer_id: i64) -> StoreResult<CustomerFile> {
+        self.read(|c| calls::file(c, customer_id))
+    }
+    fn claim_callback(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| calls::claim(tx, id, by))
+    }
+    fn release_callback(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| calls::release(tx, id, by))
+    }
+    fn record_contact(&mut self, id: i64, c: &Contact, by: Actor<'_>) -> StoreResult<Recorded> {
+        let by = self.me(by);
+        self.write(|tx| calls::record(tx, id, c, by))
+    }
+    fn open_complaint(&mut self, c: &NewComplaint, by: Actor<'_>) -> StoreResult<i64> {
+        let by = self.me(by);
+        self.write(|tx| calls::open_complaint(tx, c, by))
+    }
+    fn resolve_complaint(
+        &mut self,
+        id: i64,
+        resolution: &str,
+        satisfied: Option<bool>,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| calls::resolve_complaint(tx, id, resolution, satisfied, by))
+    }
+    fn import_campaign(&mut self, c: &NewCampaign, by: Actor<'_>) -> StoreResult<CampaignImported> {
+        let by = self.me(by);
+        self.write(|tx| calls::import_campaign(tx, c, by))
+    }
+    fn callback_list(&self, f: &ListFilter) -> StoreResult<Vec<ListRow>> {
+        self.read(|c| calls::list(c, f))
+    }
+    fn order_part(&mut self, o: &NewPartOrder, by: Actor<'_>) -> StoreResult<i64> {
+        let by = self.me(by);
+        self.write(|tx| calls::order_part(tx, o, by))
+    }
+    fn part_arrived(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| calls::mark_part(tx, id, calls::PartEvent::Arrived, by))
+    }
+    fn part_collected(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| calls::mark_part(tx, id, calls::PartEvent::Collected, by))
     }
 }

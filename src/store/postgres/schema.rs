@@ -15,7 +15,11 @@ const MIGRATIONS: [(i32, &str, &str); 5] = [
         "shared_notify",
         include_str!("migrations/004_shared_notify.sql"),
     ),
-    (5, "text_times", include_str!("migrations/005_text_times.sql")),
+    (
+        5,
+        "text_times",
+        include_str!("migrations/005_text_times.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i32 = MIGRATIONS.len() as i32;

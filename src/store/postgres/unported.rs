@@ -4,17 +4,11 @@
 
 use super::PgStore;
 use crate::domain::book::{Appointment, Booking, ShowRate};
-use crate::domain::callbacks::contact::Contact;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
 use crate::domain::checklist::Phase;
 use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
-use crate::store::callbacks::{
-    CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint, NewPartOrder,
-    QueueFilter, QueueRow, Recorded, SweepReport,
-};
 use crate::store::{
-    Actor, BookStore, CallbackStore, ChecklistStore, FileStore, Found, SaveSheet, Sheets,
-    StoreError, StoreResult,
+    Actor, BookStore, ChecklistStore, FileStore, Found, SaveSheet, Sheets, StoreError, StoreResult,
 };
 use chrono::{DateTime, Utc};
 
@@ -113,54 +107,5 @@ impl FileStore for PgStore {
         _: &mut dyn FnMut(&[String]) -> StoreResult<()>,
     ) -> StoreResult<u64> {
         not_yet("export (use pg_dump)")
-    }
-}
-
-impl CallbackStore for PgStore {
-    fn sweep_callbacks(&mut self, by: Actor<'_>) -> StoreResult<SweepReport> {
-        let by = self.me(by);
-        self.write(|tx| super::callbacks::sweep(tx, super::callbacks::Scope::Shop, by))
-    }
-    fn callback_queue(&self, _: &QueueFilter, _: DateTime<Utc>) -> StoreResult<Vec<QueueRow>> {
-        not_yet("the callback queue")
-    }
-    fn customer_file(&self, _: i64) -> StoreResult<CustomerFile> {
-        not_yet("the customer file")
-    }
-    fn claim_callback(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the callback queue")
-    }
-    fn release_callback(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the callback queue")
-    }
-    fn record_contact(&mut self, _: i64, _: &Contact, _: Actor<'_>) -> StoreResult<Recorded> {
-        not_yet("the callback queue")
-    }
-    fn open_complaint(&mut self, _: &NewComplaint, _: Actor<'_>) -> StoreResult<i64> {
-        not_yet("complaints")
-    }
-    fn resolve_complaint(
-        &mut self,
-        _: i64,
-        _: &str,
-        _: Option<bool>,
-        _: Actor<'_>,
-    ) -> StoreResult<()> {
-        not_yet("complaints")
-    }
-    fn import_campaign(&mut self, _: &NewCampaign, _: Actor<'_>) -> StoreResult<CampaignImported> {
-        not_yet("campaigns")
-    }
-    fn callback_list(&self, _: &ListFilter) -> StoreResult<Vec<ListRow>> {
-        not_yet("the callback lists")
-    }
-    fn order_part(&mut self, _: &NewPartOrder, _: Actor<'_>) -> StoreResult<i64> {
-        not_yet("part orders")
-    }
-    fn part_arrived(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("part orders")
-    }
-    fn part_collected(&mut self, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("part orders")
     }
 }

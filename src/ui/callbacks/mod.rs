@@ -25,6 +25,8 @@ pub struct CallbacksPane {
     pub selected: Option<i64>,
     pub kind: Option<Kind>,
     pub agent: Agent,
+    /// The whole group's queue (a call centre), not only the working shop's.
+    pub group: bool,
     /// The selected customer's file, once read.
     pub file: Option<CustomerFile>,
     pub offset: usize,
@@ -48,6 +50,7 @@ impl CallbacksPane {
             kind: self.kind,
             agent: self.agent,
             me: cx.session.login.clone(),
+            group: self.group && cx.session.group,
         }
     }
 
@@ -193,6 +196,10 @@ impl Pane for CallbacksPane {
             }
             Action::CycleAgent => {
                 self.cycle_agent();
+                vec![Command::Reload]
+            }
+            Action::ShopOrGroup if cx.session.group => {
+                self.group = !self.group;
                 vec![Command::Reload]
             }
             Action::New => vec![Command::Goto(PaneId::RepairOrder, Some(Request::NewRo))],

@@ -56,7 +56,17 @@ fn header(p: &CallbacksPane, cx: &Ctx) -> Line<'static> {
             ("agent", agent),
         ],
     );
-    Line::from(Span::styled(text, cx.theme.header()))
+    let mut spans = vec![Span::styled(text, cx.theme.header())];
+    // Only a group server has more than one shop to show.
+    if cx.session.group {
+        let scope = match p.group {
+            true => t.get("report.group"),
+            false => t.get("calls.shop"),
+        };
+        let scope = t.fill("calls.scope", &[("scope", scope)]);
+        spans.push(Span::styled(scope, cx.theme.header()));
+    }
+    Line::from(spans)
 }
 
 fn band_words(b: Band, cx: &Ctx) -> String {
