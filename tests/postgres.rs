@@ -906,3 +906,165 @@ fn g_in_the_callback_queue_shows_the_whole_group_and_back() {
     });
     let _ = tui.pid(); // ends by pid when dropped
 }
+
+/// A check-in list with three belongings ticked.
+fn check_in_list() -> frontdesk::domain::checklist::Sheet {
+    let mut s = frontdesk::domain::checklist::template::Template::builtin().blank();
+    for e in s
+        .entries
+        .iter_mut()
+        .filter(|e| ["umbrella", "spare_tyre", "registration"].contains(&e.item.as_str()))
+    {
+        e.present = true;
+    }
+    s
+}
+
+/// Checks a new car in on `store`: the list, the questions, fuel and
+/// odometer, and a key on the first free hook. Returns the RO and its tag.
+fn check_in_on(store: &mut dyn Store, n: usize, by: Actor<'_>) -> (i64, String) {
+    use frontdesk::domain::checklist::keys::TagRequest;
+    use frontdesk::domain::checklist::{Answers, OldParts};
+    let id = store
+        .save_ro(&SaveRo::new(&new_ro(n)), by)
+        .unwrap()
+        .id
+        .unwrap();
+    let answers = Answers {
+        wash: false,
+        old_parts: OldParts::CustomerKeeps,
+        waiting: true,
+        covers: true,
+    };
+    let readings = frontdesk::store::Readings {
+        fuel: Some(3),
+        odometer: Some(42_000),
+        odometer_reason: String::new(),
+    };
+    let sheet = check_in_list();
+    let req = frontdesk::store::SaveSheet {
+        ro_id: id,
+        sheet: &sheet,
+        answers: Some(&answers),
+        readings: Some(&readings),
+        tag: Some(TagRequest::Auto),
+    };
+    store.save_sheet(&req, by).unwrap();
+    let tag = store.sheets(id).unwrap().key.unwrap().tag;
+    (id, tag)
+}
+
+#[test]
+fn the_checklist_and_each_shops_key_cabinet_work_as_on_the_file() {
+    use frontdesk::domain::checklist::keys::{KeyHolder, TagRequest};
+    use frontdesk::domain::checklist::Phase;
+    let pg = Cluster::start();
+    let dir = group_of_two(&pg);
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file =
+        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        login: &login,
+        user_id: user,
+        at: chrono::Utc::now(),
+    };
+    let (a, tag_a) = check_in_on(&mut server, 1, by);
+    let (b, tag_b) = check_in_on(&mut file, 1, by);
+    // The same RO number, the same hook, the same list and answers.
+    assert_eq!(
+        server.load_ro(a).unwrap().number,
+        file.load_ro(b).unwrap().number
+    );
+    assert_eq!(tag_a, tag_b);
+    let (sa, sb) = (server.sheets(a).unwrap(), file.sheets(b).unwrap());
+    assert_eq!(
+        sa.check_in.as_ref().unwrap().entries,
+        sb.check_in.as_ref().unwrap().entries
+    );
+    assert_eq!(sa.answers, sb.answers);
+    assert_eq!(server.load_ro(a).unwrap().fuel_eighths, Some(3));
+    // The customer signs; then the list is frozen on both.
+    for (store, id) in [(&mut server as &mut dyn Store, a), (&mut file, b)] {
+        let version = store.sheets(id).unwrap().check_in.unwrap().version;
+        store
+            .acknowledge_sheet(id, Phase::CheckIn, version, "王伟", by)
+            .unwrap();
+        store
+            .hand_over_key(id, KeyHolder::Workshop, "Zhang", by)
+            .unwrap();
+    }
+    let (sa, sb) = (server.sheets(a).unwrap(), file.sheets(b).unwrap());
+    assert_eq!(
+        sa.check_in.unwrap().acknowledged.unwrap().name,
+        sb.check_in.unwrap().acknowledged.unwrap().name
+    );
+    let (ka, kb) = (sa.key.unwrap(), sb.key.unwrap());
+    assert_eq!((ka.holder, ka.moves.len()), (kb.holder, kb.moves.len()));
+    let list = check_in_list();
+    let again = |s: &mut dyn Store, id| {
+        s.save_sheet(
+            &frontdesk::store::SaveSheet {
+                ro_id: id,
+                sheet: &list,
+                answers: None,
+                readings: None,
+                tag: None,
+            },
+            by,
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    assert_eq!(again(&mut server, a), again(&mut file, b));
+    // A hook in use is refused, naming the car on it, alike.
+    let second = |s: &mut dyn Store| {
+        let id = s.save_ro(&SaveRo::new(&new_ro(2)), by).unwrap().id.unwrap();
+        let hook = tag_a.parse().unwrap();
+        s.assign_key_tag(id, TagRequest::Hook(hook), by)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(second(&mut server), second(&mut file));
+    // SH02 has its own cabinet: the same hook number is free there.
+    let mut sh02 = open(&pg, &login, "SH02");
+    let (_, tag_c) = check_in_on(&mut sh02, 3, by);
+    assert_eq!(tag_c, tag_a, "each shop numbers its own hooks");
+    // Eight advisors of SH01 hanging keys at once get eight hooks.
+    let conninfo = pg.conninfo("grp", &login);
+    let ids: Vec<i64> = (0..8)
+        .map(|n| {
+            server
+                .save_ro(&SaveRo::new(&new_ro(10 + n)), by)
+                .unwrap()
+                .id
+                .unwrap()
+        })
+        .collect();
+    let tags: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .iter()
+            .map(|&id| {
+                let conninfo = conninfo.clone();
+                let login = login.clone();
+                s.spawn(move || {
+                    let mut st =
+                        PgStore::open(&conninfo, Some("SH01"), OpenMode::ReadWrite).unwrap();
+                    let by = Actor {
+                        login: &login,
+                        user_id: user,
+                        at: chrono::Utc::now(),
+                    };
+                    st.assign_key_tag(id, TagRequest::Auto, by).unwrap()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut unique = tags.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 8, "{tags:?}");
+    assert!(!tags.contains(&tag_a));
+}

@@ -7,7 +7,6 @@ use super::ro::{coded, conflict, load, lock};
 use crate::domain::audit::{AuditEvent, Place};
 use crate::domain::book::capacity::Slot;
 use crate::domain::checklist::keys::KeyHolder;
-use crate::domain::checklist::{Acknowledged, Category, DamageKind, Entry, Handover, Phase, Sheet};
 use crate::domain::dispatch::{changes_nothing, plan_move, BayChoice, RoState};
 use crate::domain::lifecycle::{check_pickup_call, check_progress, Facts, Progress};
 use crate::domain::roles::Permission;
@@ -222,7 +221,7 @@ pub fn with_facts<T>(
         balance: Balance::of(ro, s.tax_rate_bp, &payments),
         role: role_of(c, by)?,
         currency: &s.currency_symbol,
-        handover: handover(c, id)?,
+        handover: super::checklist::handover(c, id)?,
     };
     f(&facts)
 }
@@ -239,59 +238,6 @@ pub fn payments(c: &mut impl GenericClient, id: i64) -> StoreResult<Vec<Payment>
         paid_at: r.get(2),
     })
     .collect())
-}
-
-fn handover(c: &mut impl GenericClient, ro_id: i64) -> StoreResult<Handover> {
-    let check_in = sheet(c, ro_id, Phase::CheckIn)?;
-    let delivery = sheet(c, ro_id, Phase::Delivery)?;
-    Ok(Handover::of(check_in.as_ref(), delivery.as_ref()))
-}
-
-fn sheet(c: &mut impl GenericClient, ro_id: i64, phase: Phase) -> StoreResult<Option<Sheet>> {
-    let Some(head) = c.query_opt(
-        "SELECT version, acknowledged_by, acknowledged_at FROM checklists WHERE ro_id = $1 AND phase = $2",
-        &[&ro_id, &phase.code()],
-    )?
-    else {
-        return Ok(None);
-    };
-    let ack = head
-        .get::<_, Option<String>>(1)
-        .zip(head.get(2))
-        .map(|(name, at)| Acknowledged { name, at });
-    let entries = c
-        .query(
-            "SELECT category, item, present <> 0, valid <> 0, quantity, damage_kind, severity, note,
-                    checked <> 0, explanation
-             FROM checklist_entries WHERE ro_id = $1 AND phase = $2 ORDER BY sort, id",
-            &[&ro_id, &phase.code()],
-        )?
-        .iter()
-        .filter_map(|r| {
-            let category = Category::from_code(r.get(0))?;
-            let kind: Option<String> = r.get(5);
-            let severity: Option<i64> = r.get(6);
-            Some(Entry {
-                category,
-                item: r.get(1),
-                present: r.get(2),
-                valid: r.get(3),
-                quantity: r.get(4),
-                damage: kind
-                    .and_then(|k| DamageKind::from_code(&k))
-                    .map(|k| (k, severity.unwrap_or(1))),
-                note: r.get(7),
-                checked: r.get(8),
-                explanation: r.get(9),
-            })
-        })
-        .collect();
-    Ok(Some(Sheet {
-        phase,
-        version: head.get(0),
-        entries,
-        acknowledged: ack,
-    }))
 }
 
 pub fn move_ro(tx: &mut impl GenericClient, req: &MoveRequest, by: Actor<'_>) -> StoreResult<()> {
@@ -350,45 +296,9 @@ pub fn move_ro(tx: &mut impl GenericClient, req: &MoveRequest, by: Actor<'_>) ->
     };
     audit(tx, by, req.ro_id, &event)?;
     if !next.status.is_open() {
-        release_key(tx, req.ro_id, &number, by)?;
+        super::checklist::release_key(tx, req.ro_id, &number, by)?;
     }
     Ok(())
-}
-
-/// The car left: its key went with the customer and its hook is free.
-fn release_key(
-    c: &mut impl GenericClient,
-    ro_id: i64,
-    number: &str,
-    by: Actor<'_>,
-) -> StoreResult<()> {
-    let Some(r) = c.query_opt(
-        "SELECT id, tag, holder FROM key_tags WHERE ro_id = $1 AND returned_at IS NULL",
-        &[&ro_id],
-    )?
-    else {
-        return Ok(());
-    };
-    let (tag_id, tag, holder): (i64, String, String) = (r.get(0), r.get(1), r.get(2));
-    if KeyHolder::from_code(&holder) != Some(KeyHolder::Customer) {
-        c.execute(
-            "INSERT INTO key_moves (key_tag_id, holder, person, at, by_user) VALUES ($1, 'customer', '', $2, $3)",
-            &[&tag_id, &by.at, &by.user_id],
-        )?;
-        c.execute(
-            "UPDATE key_tags SET holder = 'customer' WHERE id = $1",
-            &[&tag_id],
-        )?;
-    }
-    c.execute(
-        "UPDATE key_tags SET returned_at = $2 WHERE id = $1",
-        &[&tag_id, &by.at],
-    )?;
-    let event = AuditEvent::KeyReturned {
-        number: number.to_string(),
-        tag,
-    };
-    audit(c, by, ro_id, &event)
 }
 
 fn place(c: &mut impl GenericClient, status: RoStatus, bay_id: Option<i64>) -> StoreResult<Place> {

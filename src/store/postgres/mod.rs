@@ -14,6 +14,7 @@ mod audit;
 mod board;
 mod callbacks;
 mod calls;
+mod checklist;
 mod copy;
 mod desk;
 mod report;
@@ -255,6 +256,8 @@ use super::{
 };
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
 use crate::domain::callbacks::contact::Contact;
+use crate::domain::checklist::keys::{KeyHolder, TagRequest};
+use crate::domain::checklist::Phase;
 use crate::domain::draft::{Draft, SearchHit};
 use crate::domain::lifecycle::Progress;
 use crate::domain::repair_order::RoLine;
@@ -266,6 +269,7 @@ use crate::store::callbacks::{
     CallbackStore, CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint,
     NewPartOrder, QueueFilter, QueueRow, Recorded, SweepReport,
 };
+use crate::store::{ChecklistStore, SaveSheet, Sheets};
 use chrono::{DateTime, Utc};
 
 impl AdminStore for PgStore {
@@ -627,5 +631,45 @@ impl CallbackStore for PgStore {
     fn part_collected(&mut self, id: i64, by: Actor<'_>) -> StoreResult<()> {
         let by = self.me(by);
         self.write(|tx| calls::mark_part(tx, id, calls::PartEvent::Collected, by))
+    }
+}
+
+impl ChecklistStore for PgStore {
+    fn sheets(&self, ro_id: i64) -> StoreResult<Sheets> {
+        self.read(|c| checklist::sheets(c, ro_id))
+    }
+    fn save_sheet(&mut self, req: &SaveSheet<'_>, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| checklist::save(tx, req, by))
+    }
+    fn acknowledge_sheet(
+        &mut self,
+        ro_id: i64,
+        phase: Phase,
+        version: i64,
+        name: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| checklist::acknowledge(tx, ro_id, phase, version, name, by))
+    }
+    fn assign_key_tag(
+        &mut self,
+        ro_id: i64,
+        tag: TagRequest,
+        by: Actor<'_>,
+    ) -> StoreResult<String> {
+        let by = self.me(by);
+        self.write(|tx| checklist::assign_tag(tx, ro_id, tag, by))
+    }
+    fn hand_over_key(
+        &mut self,
+        ro_id: i64,
+        to: KeyHolder,
+        person: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| checklist::hand_over(tx, ro_id, to, person, by))
     }
 }

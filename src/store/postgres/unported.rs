@@ -4,43 +4,14 @@
 
 use super::PgStore;
 use crate::domain::book::{Appointment, Booking, ShowRate};
-use crate::domain::checklist::keys::{KeyHolder, TagRequest};
-use crate::domain::checklist::Phase;
 use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
-use crate::store::{
-    Actor, BookStore, ChecklistStore, FileStore, Found, SaveSheet, Sheets, StoreError, StoreResult,
-};
+use crate::store::{Actor, BookStore, FileStore, Found, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 
 pub(super) fn not_yet<T>(what: &str) -> StoreResult<T> {
     Err(StoreError::Invalid(format!(
         "{what} is not available on the group server yet (PostgreSQL); nothing was changed"
     )))
-}
-
-impl ChecklistStore for PgStore {
-    fn sheets(&self, _: i64) -> StoreResult<Sheets> {
-        not_yet("the checklist")
-    }
-    fn save_sheet(&mut self, _: &SaveSheet<'_>, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the checklist")
-    }
-    fn acknowledge_sheet(
-        &mut self,
-        _: i64,
-        _: Phase,
-        _: i64,
-        _: &str,
-        _: Actor<'_>,
-    ) -> StoreResult<()> {
-        not_yet("the checklist")
-    }
-    fn assign_key_tag(&mut self, _: i64, _: TagRequest, _: Actor<'_>) -> StoreResult<String> {
-        not_yet("the key cabinet")
-    }
-    fn hand_over_key(&mut self, _: i64, _: KeyHolder, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the key cabinet")
-    }
 }
 
 impl BookStore for PgStore {
