@@ -1068,3 +1068,143 @@ fn the_checklist_and_each_shops_key_cabinet_work_as_on_the_file() {
     assert_eq!(unique.len(), 8, "{tags:?}");
     assert!(!tags.contains(&tag_a));
 }
+
+#[test]
+fn the_appointment_book_shows_one_shop_and_books_as_the_file_does() {
+    use chrono::Duration;
+    use frontdesk::domain::book::Booking;
+    use frontdesk::domain::Money;
+    use frontdesk::store::BookStore;
+    let pg = Cluster::start();
+    let dir = group_of_two(&pg);
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file =
+        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        login: &login,
+        user_id: user,
+        at,
+    };
+    // The book shows SH01's appointments only, as its file has them.
+    let (from, to) = (at - Duration::days(30), at + Duration::days(30));
+    let key = |s: &dyn Store| -> Vec<(i64, String, i64, String)> {
+        s.appointments(from, to)
+            .unwrap()
+            .into_iter()
+            .map(|a| {
+                (
+                    a.id,
+                    a.status.code().to_string(),
+                    a.starts_at.timestamp(),
+                    a.customer,
+                )
+            })
+            .collect()
+    };
+    let ours = key(&server);
+    assert!(!ours.is_empty());
+    assert_eq!(ours, key(&file));
+    assert_eq!(
+        server.show_rate(from, to).unwrap(),
+        file.show_rate(from, to).unwrap()
+    );
+    // A booking, a clash refused alike, the clash taken with a reason.
+    let model = server
+        .appointments(from, to)
+        .unwrap()
+        .into_iter()
+        .find(|a| a.vehicle_id.is_some() && a.starts_at > at && a.status.is_active())
+        .expect("a booked appointment ahead");
+    let bay = server.board().unwrap().bays[0].id;
+    let slot = Booking {
+        customer_id: model.customer_id,
+        vehicle_id: model.vehicle_id,
+        bay_id: Some(bay),
+        work_group_id: None,
+        starts_at: model.starts_at + Duration::days(7),
+        ends_at: model.ends_at + Duration::days(7),
+        requested_work: "10,000 km service".into(),
+        parts_value: Money(80_000),
+        deposit: Money(40_000),
+        overbook_reason: String::new(),
+    };
+    let booked: Vec<Result<i64, String>> = [&mut server as &mut dyn Store, &mut file]
+        .into_iter()
+        .map(|s| s.book(&slot, by).map_err(|e| e.to_string()))
+        .collect();
+    assert!(booked[0].is_ok(), "{booked:?}");
+    assert_eq!(booked[0].is_ok(), booked[1].is_ok());
+    let clash = |s: &mut dyn Store| s.book(&slot, by).map_err(|e| e.to_string());
+    let (a, b) = (clash(&mut server), clash(&mut file));
+    assert!(a.is_err(), "{a:?}");
+    assert_eq!(a, b);
+    let anyway = Booking {
+        overbook_reason: "fleet customer, two technicians free".into(),
+        ..slot.clone()
+    };
+    assert!(server.book(&anyway, by).is_ok());
+    // Cancel it, tell the workshop of the first, check the model in: the
+    // same RO number on both.
+    let ids: Vec<i64> = booked.iter().map(|r| *r.as_ref().unwrap()).collect();
+    for (store, id) in [(&mut server as &mut dyn Store, ids[0]), (&mut file, ids[1])] {
+        store.tell_workshop(id, 1, by).unwrap();
+        assert!(store.tell_workshop(id, 2, by).is_err());
+        assert!(store.cancel_appointment(id, 2, "  ", by).is_err());
+        store
+            .cancel_appointment(id, 2, "customer travels", by)
+            .unwrap();
+    }
+    let checked: Vec<String> = [&mut server as &mut dyn Store, &mut file]
+        .into_iter()
+        .map(|s| {
+            let early = Actor {
+                at: model.starts_at,
+                ..by
+            };
+            s.check_in_appointment(model.id, model.version, early)
+                .unwrap()
+                .1
+        })
+        .collect();
+    assert_eq!(checked[0], checked[1]);
+    // SH02's book is its own: bob sees none of SH01's.
+    let bob = open(&pg, "bob", "SH02");
+    let theirs: Vec<i64> = bob
+        .appointments(from, to)
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    assert!(!theirs.is_empty());
+    assert!(theirs.iter().all(|id| !ours.iter().any(|o| o.0 == *id)));
+    // Two clerks booking the last place at once: one gets it, the other
+    // is told it is full.
+    let later = Booking {
+        starts_at: slot.starts_at + Duration::days(7),
+        ends_at: slot.ends_at + Duration::days(7),
+        ..slot.clone()
+    };
+    let conninfo = pg.conninfo("grp", &login);
+    let results: Vec<bool> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                let (conninfo, login, later) = (conninfo.clone(), login.clone(), later.clone());
+                s.spawn(move || {
+                    let mut st =
+                        PgStore::open(&conninfo, Some("SH01"), OpenMode::ReadWrite).unwrap();
+                    let by = Actor {
+                        login: &login,
+                        user_id: user,
+                        at,
+                    };
+                    st.book(&later, by).is_ok()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
+}

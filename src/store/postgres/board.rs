@@ -115,7 +115,7 @@ pub fn bays(c: &mut impl GenericClient) -> StoreResult<Vec<Bay>> {
     .collect())
 }
 
-fn groups(c: &mut impl GenericClient) -> StoreResult<Vec<WorkGroup>> {
+pub fn groups(c: &mut impl GenericClient) -> StoreResult<Vec<WorkGroup>> {
     Ok(c.query(
         "SELECT id, name, technicians FROM work_groups
              WHERE shop_id = frontdesk_shop() AND active = 1 ORDER BY name",

@@ -12,6 +12,7 @@
 mod admin;
 mod audit;
 mod board;
+mod book;
 mod callbacks;
 mod calls;
 mod checklist;
@@ -255,6 +256,7 @@ use super::{
     ChangeWatcher, DraftStore, RoStore, SaveRo, SeedIds, ShopSeed, Store,
 };
 use crate::domain::added_work::{AddedWorkCall, CallRecord};
+use crate::domain::book::{Appointment, Booking, ShowRate};
 use crate::domain::callbacks::contact::Contact;
 use crate::domain::checklist::keys::{KeyHolder, TagRequest};
 use crate::domain::checklist::Phase;
@@ -269,6 +271,7 @@ use crate::store::callbacks::{
     CallbackStore, CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint,
     NewPartOrder, QueueFilter, QueueRow, Recorded, SweepReport,
 };
+use crate::store::BookStore;
 use crate::store::{ChecklistStore, SaveSheet, Sheets};
 use chrono::{DateTime, Utc};
 
@@ -671,5 +674,59 @@ impl ChecklistStore for PgStore {
     ) -> StoreResult<()> {
         let by = self.me(by);
         self.write(|tx| checklist::hand_over(tx, ro_id, to, person, by))
+    }
+}
+
+impl BookStore for PgStore {
+    fn appointments(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> StoreResult<Vec<Appointment>> {
+        self.read(|c| book::list(c, from, to))
+    }
+    fn book(&mut self, b: &Booking, by: Actor<'_>) -> StoreResult<i64> {
+        let by = self.me(by);
+        self.write(|tx| book::book(tx, b, by))
+    }
+    fn move_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        b: &Booking,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| book::reschedule(tx, id, version, b, by))
+    }
+    fn cancel_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        reason: &str,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| book::cancel(tx, id, version, reason, by))
+    }
+    fn no_show(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| book::no_show(tx, id, version, by))
+    }
+    fn tell_workshop(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| book::tell_workshop(tx, id, version, by))
+    }
+    fn check_in_appointment(
+        &mut self,
+        id: i64,
+        version: i64,
+        by: Actor<'_>,
+    ) -> StoreResult<(i64, String)> {
+        let by = self.me(by);
+        self.write(|tx| book::check_in(tx, id, version, by))
+    }
+    fn show_rate(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<ShowRate> {
+        self.read(|c| book::show_rate(c, from, to))
     }
 }

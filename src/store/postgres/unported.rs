@@ -3,42 +3,14 @@
 //! shows the refusal in its message bar. See the README's group section.
 
 use super::PgStore;
-use crate::domain::book::{Appointment, Booking, ShowRate};
 use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
-use crate::store::{Actor, BookStore, FileStore, Found, StoreError, StoreResult};
+use crate::store::{Actor, FileStore, Found, StoreError, StoreResult};
 use chrono::{DateTime, Utc};
 
 pub(super) fn not_yet<T>(what: &str) -> StoreResult<T> {
     Err(StoreError::Invalid(format!(
         "{what} is not available on the group server yet (PostgreSQL); nothing was changed"
     )))
-}
-
-impl BookStore for PgStore {
-    fn appointments(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> StoreResult<Vec<Appointment>> {
-        not_yet("the appointment book")
-    }
-    fn book(&mut self, _: &Booking, _: Actor<'_>) -> StoreResult<i64> {
-        not_yet("the appointment book")
-    }
-    fn move_appointment(&mut self, _: i64, _: i64, _: &Booking, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the appointment book")
-    }
-    fn cancel_appointment(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the appointment book")
-    }
-    fn no_show(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the appointment book")
-    }
-    fn tell_workshop(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        not_yet("the appointment book")
-    }
-    fn check_in_appointment(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<(i64, String)> {
-        not_yet("the appointment book")
-    }
-    fn show_rate(&self, _: DateTime<Utc>, _: DateTime<Utc>) -> StoreResult<ShowRate> {
-        not_yet("the show rate")
-    }
 }
 
 impl FileStore for PgStore {
