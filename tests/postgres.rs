@@ -1208,3 +1208,132 @@ fn the_appointment_book_shows_one_shop_and_books_as_the_file_does() {
     });
     assert_eq!(results.iter().filter(|ok| **ok).count(), 1, "{results:?}");
 }
+
+#[test]
+fn signing_added_work_declining_and_the_people_of_a_shop_go_as_on_the_file() {
+    use chrono::Duration;
+    use frontdesk::domain::added_work::{AddedWorkCall, Channel, Decision};
+    use frontdesk::domain::repair_order::{LineKind, RoLine};
+    use frontdesk::domain::{Money, Role};
+    let pg = Cluster::start();
+    let dir = group_of_two(&pg);
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file =
+        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        login: &login,
+        user_id: user,
+        at,
+    };
+    // A new RO signed at the desk, and another declined, alike on both.
+    let mut numbers = Vec::new();
+    for store in [&mut server as &mut dyn Store, &mut file] {
+        let signed = store.save_ro(&SaveRo::new(&new_ro(1)), by).unwrap();
+        let id = signed.id.unwrap();
+        assert!(store.sign_ro(id, signed.version, "  ", by).is_err());
+        store.sign_ro(id, signed.version, "王伟", by).unwrap();
+        let stale = store.sign_ro(id, signed.version, "王伟", by).unwrap_err();
+        let ro = store.load_ro(id).unwrap();
+        let declined = store.save_ro(&SaveRo::new(&new_ro(2)), by).unwrap();
+        let did = declined.id.unwrap();
+        store.decline_ro(did, declined.version, by).unwrap();
+        let gone = store.load_ro(did).unwrap();
+        numbers.push((
+            ro.number,
+            ro.signed_by_name,
+            ro.status,
+            stale.to_string().contains("changed"),
+            gone.status,
+            gone.exit_notice_at.is_some(),
+        ));
+    }
+    assert_eq!(numbers[0], numbers[1]);
+    // Added work on a car in a bay: proposed, then approved on the call,
+    // which moves the promise by the agreed delay.
+    let card = server
+        .board()
+        .unwrap()
+        .cards
+        .into_iter()
+        .find(|c| {
+            c.times.status == RoStatus::InBay && server.load_ro(c.id).unwrap().signed_at.is_some()
+        })
+        .expect("a signed car in a bay");
+    let extra = RoLine {
+        kind: LineKind::Part,
+        code: "P-DISC".into(),
+        description: "Front discs".into(),
+        quantity_milli: 2000,
+        unit_price: Money(60_000),
+        ..Default::default()
+    };
+    let mut after = Vec::new();
+    for store in [&mut server as &mut dyn Store, &mut file] {
+        let v = store.load_ro(card.id).unwrap().version;
+        store
+            .propose_added_work(card.id, v, vec![extra.clone()], by)
+            .unwrap();
+        let waiting = store.load_ro(card.id).unwrap();
+        assert_eq!(waiting.status, RoStatus::AwaitingApproval);
+        let item = waiting.lines.last().unwrap().id.unwrap();
+        let call = AddedWorkCall {
+            asked_at: at,
+            answered_at: at + Duration::minutes(4),
+            channel: Channel::Phone,
+            workshop_told: "王强".into(),
+            workshop_told_at: at + Duration::minutes(5),
+            delay_minutes: 90,
+            decisions: vec![(item, Decision::Approved)],
+        };
+        let later = Actor {
+            at: at + Duration::minutes(10),
+            ..by
+        };
+        store
+            .record_added_work_call(card.id, waiting.version, &call, later)
+            .unwrap();
+        let ro = store.load_ro(card.id).unwrap();
+        let calls = store.added_work_calls(card.id).unwrap();
+        after.push((
+            ro.status,
+            ro.promised_at.map(|p| p.timestamp_micros()),
+            ro.lines
+                .iter()
+                .map(|l| (l.description.clone(), l.approval))
+                .collect::<Vec<_>>(),
+            calls.len(),
+            calls[0].call.decisions.len(),
+            calls[0].call.delay_minutes,
+        ));
+    }
+    assert_eq!(after[0], after[1]);
+    assert_eq!(after[0].3, 1);
+    // The people of a shop: a manager changes a role and disables a user
+    // of their own shop, not of another; a disabled user sees nothing.
+    pg.admin("grp")
+        .batch_execute(
+            "INSERT INTO users (login, name, role, created_at, home_shop_id)
+             SELECT 'dave', 'Dave', 'advisor', now(), id FROM shops WHERE code = 'SH01';
+             CREATE ROLE dave LOGIN IN ROLE frontdesk_staff;",
+        )
+        .unwrap();
+    server.set_user_role("dave", Role::Cashier, by).unwrap();
+    let not_ours = server
+        .set_user_role("bob", Role::Advisor, by)
+        .unwrap_err()
+        .to_string();
+    assert!(not_ours.contains("no active user bob"), "{not_ours}");
+    let mut dave = postgres::Client::connect(&pg.conninfo("grp", "dave"), postgres::NoTls).unwrap();
+    let count = |c: &mut postgres::Client| -> i64 {
+        c.query_one("SELECT count(*) FROM repair_orders", &[])
+            .unwrap()
+            .get(0)
+    };
+    assert!(count(&mut dave) > 0);
+    server.disable_user("dave", by).unwrap();
+    assert_eq!(count(&mut dave), 0, "a disabled user sees no shop");
+    assert!(server.users().unwrap().iter().all(|u| u.login != "dave"));
+}

@@ -179,3 +179,65 @@ pub fn integrity_check(c: &mut impl GenericClient) -> StoreResult<Vec<String>> {
         Vec::new()
     })
 }
+
+/// One of this shop's active users: a manager changes the people of the
+/// shop they work in, not another shop's.
+fn shop_user(c: &mut impl GenericClient, login: &str) -> StoreResult<User> {
+    users(c)?
+        .into_iter()
+        .find(|u| u.login == login)
+        .ok_or_else(|| StoreError::Invalid(format!("no active user {login} in this shop")))
+}
+
+/// The shop keeps at least one active manager: nobody can lock it out.
+fn keeps_a_manager(c: &mut impl GenericClient, leaving: &User) -> StoreResult<()> {
+    let others = users(c)?
+        .iter()
+        .filter(|u| u.role == Role::Manager && u.id != leaving.id)
+        .count();
+    if leaving.role == Role::Manager && others == 0 {
+        return Err(StoreError::Invalid(format!(
+            "{} is the last manager; make someone else manager first",
+            leaving.login
+        )));
+    }
+    Ok(())
+}
+
+pub fn set_role(
+    tx: &mut impl GenericClient,
+    login: &str,
+    role: Role,
+    by: Actor<'_>,
+) -> StoreResult<()> {
+    permit(tx, by, Permission::ManageUsers)?;
+    let user = shop_user(tx, login)?;
+    if user.role == role {
+        return Ok(());
+    }
+    if role != Role::Manager {
+        keeps_a_manager(tx, &user)?;
+    }
+    tx.execute(
+        "UPDATE users SET role = $2 WHERE id = $1",
+        &[&user.id, &role.code()],
+    )?;
+    let event = AuditEvent::UserRoleChanged {
+        login: user.login,
+        from: user.role.code(),
+        to: role.code(),
+    };
+    audit(tx, by, user.id, &event)
+}
+
+/// A disabled user keeps their database role, but row security then shows
+/// them no shop at all (it reads `active`), so they can neither read nor
+/// write; the administrator may drop the role as well.
+pub fn disable(tx: &mut impl GenericClient, login: &str, by: Actor<'_>) -> StoreResult<()> {
+    permit(tx, by, Permission::ManageUsers)?;
+    let user = shop_user(tx, login)?;
+    keeps_a_manager(tx, &user)?;
+    tx.execute("UPDATE users SET active = 0 WHERE id = $1", &[&user.id])?;
+    let event = AuditEvent::UserDisabled { login: user.login };
+    audit(tx, by, user.id, &event)
+}

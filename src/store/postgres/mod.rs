@@ -9,6 +9,7 @@
 //! eight terminals save at once; a stale version is still refused, because
 //! the version is read under the lock.
 
+mod added;
 mod admin;
 mod audit;
 mod board;
@@ -295,11 +296,13 @@ impl AdminStore for PgStore {
         let by = self.me(by);
         self.write(|tx| admin::add_user(tx, user, by))
     }
-    fn set_user_role(&mut self, _: &str, _: Role, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("changing a role")
+    fn set_user_role(&mut self, login: &str, role: Role, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| admin::set_role(tx, login, role, by))
     }
-    fn disable_user(&mut self, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("disabling a user")
+    fn disable_user(&mut self, login: &str, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| admin::disable(tx, login, by))
     }
     fn set_setting(&mut self, key: &str, value: &str, by: Actor<'_>) -> StoreResult<()> {
         let by = self.me(by);
@@ -399,29 +402,39 @@ impl RoStore for PgStore {
     fn search_vehicles(&self, _: &str, _: usize) -> StoreResult<Vec<SearchHit>> {
         unported::not_yet("the car search")
     }
-    fn sign_ro(&mut self, _: i64, _: i64, _: &str, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("signing")
+    fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| added::sign(tx, id, version, signer, by))
     }
-    fn decline_ro(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<()> {
-        unported::not_yet("declining")
+    fn decline_ro(&mut self, id: i64, version: i64, by: Actor<'_>) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| {
+            added::decline(tx, id, version, by)?;
+            callbacks::follow(tx, id, by)
+        })
     }
     fn propose_added_work(
         &mut self,
-        _: i64,
-        _: i64,
-        _: Vec<RoLine>,
-        _: Actor<'_>,
+        id: i64,
+        version: i64,
+        lines: Vec<RoLine>,
+        by: Actor<'_>,
     ) -> StoreResult<()> {
-        unported::not_yet("added work")
+        let by = self.me(by);
+        self.write(|tx| added::propose_added_work(tx, id, version, lines, by))
     }
     fn record_added_work_call(
         &mut self,
-        _: i64,
-        _: i64,
-        _: &AddedWorkCall,
-        _: Actor<'_>,
+        id: i64,
+        version: i64,
+        call: &AddedWorkCall,
+        by: Actor<'_>,
     ) -> StoreResult<()> {
-        unported::not_yet("added work")
+        let by = self.me(by);
+        self.write(|tx| {
+            added::record_added_work_call(tx, id, version, call, by)?;
+            callbacks::follow(tx, id, by)
+        })
     }
     fn add_payment(
         &mut self,
@@ -478,8 +491,8 @@ impl RoStore for PgStore {
             callbacks::follow(tx, id, by)
         })
     }
-    fn added_work_calls(&self, _: i64) -> StoreResult<Vec<CallRecord>> {
-        Ok(Vec::new())
+    fn added_work_calls(&self, id: i64) -> StoreResult<Vec<CallRecord>> {
+        self.read(|c| added::calls(c, id))
     }
     fn canned_jobs(&self) -> StoreResult<Vec<CannedJob>> {
         self.read(admin::canned_jobs)
