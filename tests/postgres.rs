@@ -1337,3 +1337,51 @@ fn signing_added_work_declining_and_the_people_of_a_shop_go_as_on_the_file() {
     assert_eq!(count(&mut dave), 0, "a disabled user sees no shop");
     assert!(server.users().unwrap().iter().all(|u| u.login != "dave"));
 }
+
+#[test]
+fn the_search_finds_on_the_server_what_it_finds_in_the_file() {
+    use frontdesk::store::{FileStore, Found};
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "a.db");
+    migrate(&a, &pg.create_db("grp"), "SH01");
+    let server = open(&pg, &me(), "SH01");
+    let file = frontdesk::store::SqliteStore::open(&a, OpenMode::ReadOnlyOk).unwrap();
+    let card = server.board().unwrap().cards[0].clone();
+    let phone: String = server
+        .search_vehicles(&card.plate, 1)
+        .unwrap()
+        .first()
+        .map(|h| h.phone.clone())
+        .expect("the car of a card is found by its plate");
+    let name_part: String = card.customer.chars().skip(1).take(2).collect();
+    let first: String = card.customer.chars().take(1).collect();
+    let queries = [
+        card.plate.clone(),
+        card.plate.to_lowercase().replace(' ', ""),
+        card.number.clone(),
+        card.number.trim_start_matches("RO-").to_string(),
+        phone[phone.len().saturating_sub(6)..].to_string(),
+        name_part,
+        first,
+        "100%_\\".into(),
+    ];
+    let words = |f: &Found| match f {
+        Found::Ro { number, .. } => format!("RO {number}"),
+        Found::Car(h) => format!("car {} {} {:?}", h.plate, h.customer, h.open_ro),
+        Found::Customer { name, phone, .. } => format!("customer {name} {phone}"),
+    };
+    for q in queries {
+        let on_server: Vec<String> = server.search(&q, 12).unwrap().iter().map(words).collect();
+        let on_file: Vec<String> = file.search(&q, 12).unwrap().iter().map(words).collect();
+        assert_eq!(on_server, on_file, "query {q:?}");
+        let cars = |s: &dyn Store| -> Vec<String> {
+            s.search_vehicles(&q, 8)
+                .unwrap()
+                .iter()
+                .map(|h| format!("{} {}", h.plate, h.customer))
+                .collect()
+        };
+        assert_eq!(cars(&server), cars(&file), "query {q:?}");
+    }
+}

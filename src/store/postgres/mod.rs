@@ -22,6 +22,7 @@ mod desk;
 mod report;
 mod ro;
 mod schema;
+mod search;
 mod unported;
 mod watcher;
 
@@ -399,8 +400,8 @@ impl RoStore for PgStore {
         })?;
         self.load_ro(id)
     }
-    fn search_vehicles(&self, _: &str, _: usize) -> StoreResult<Vec<SearchHit>> {
-        unported::not_yet("the car search")
+    fn search_vehicles(&self, query: &str, limit: usize) -> StoreResult<Vec<SearchHit>> {
+        self.read(|c| search::cars(c, query, limit))
     }
     fn sign_ro(&mut self, id: i64, version: i64, signer: &str, by: Actor<'_>) -> StoreResult<()> {
         let by = self.me(by);
