@@ -1385,3 +1385,136 @@ fn the_search_finds_on_the_server_what_it_finds_in_the_file() {
         assert_eq!(cars(&server), cars(&file), "query {q:?}");
     }
 }
+
+#[test]
+fn the_customer_file_its_edits_and_merges_work_as_on_the_file_and_keep_every_shops_records() {
+    use frontdesk::store::FileStore;
+    let pg = Cluster::start();
+    let dir = group_of_two(&pg);
+    let login = me();
+    let mut server = open(&pg, &login, "SH01");
+    let mut file =
+        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
+    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
+    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
+    let by = Actor {
+        login: &login,
+        user_id: user,
+        at,
+    };
+    // The whole file reads alike.
+    let card = server.board().unwrap().cards[0].clone();
+    let customer = server.load_ro(card.id).unwrap().customer.id.unwrap();
+    let shape = |s: &dyn Store| {
+        let f = s.full_file(customer, at).unwrap();
+        let cars: Vec<_> = f
+            .cars
+            .iter()
+            .map(|c| {
+                let visits: Vec<_> = c
+                    .visits
+                    .iter()
+                    .map(|v| (v.number.clone(), v.lines.len(), v.payments.len()))
+                    .collect();
+                (c.plate.clone(), c.since, c.next_due.clone(), visits)
+            })
+            .collect();
+        (
+            f.details,
+            f.version,
+            cars,
+            f.complaints.len(),
+            f.contacts.len(),
+            f.appointments.len(),
+        )
+    };
+    assert_eq!(shape(&server), shape(&file));
+    let vehicle = server.full_file(customer, at).unwrap().cars[0].vehicle_id;
+    assert_eq!(
+        server.owner_of(vehicle).unwrap(),
+        file.owner_of(vehicle).unwrap()
+    );
+    // An edit, then the same stale edit: refused alike.
+    let mut edited = server.full_file(customer, at).unwrap().details;
+    edited.phone2 = "13900001111".into();
+    edited.notes = "prefers mornings".into();
+    let v = server.full_file(customer, at).unwrap().version;
+    for store in [&mut server as &mut dyn Store, &mut file] {
+        store.save_customer(customer, v, &edited, by).unwrap();
+    }
+    let stale = |s: &mut dyn Store| {
+        s.save_customer(customer, v, &edited, by)
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(stale(&mut server), stale(&mut file));
+    assert_eq!(shape(&server), shape(&file));
+    // Two new customers, one a duplicate of the other: merged alike.
+    let mut merged = Vec::new();
+    for store in [&mut server as &mut dyn Store, &mut file] {
+        let keep = store.save_ro(&SaveRo::new(&new_ro(1)), by).unwrap();
+        let gone = store.save_ro(&SaveRo::new(&new_ro(2)), by).unwrap();
+        let (k, g) = (keep.customer.id.unwrap(), gone.customer.id.unwrap());
+        let m = store.merge_customers(k, g, by).unwrap();
+        let f = store.full_file(k, at).unwrap();
+        merged.push((
+            m,
+            f.cars.len(),
+            store.full_file(g, at).unwrap().merged_into == Some(k),
+        ));
+    }
+    assert_eq!(merged[0], merged[1]);
+    assert_eq!(merged[0].1, 2);
+    // A manager who sees only SH01 may not merge away a customer with
+    // records at SH02: they would stay behind on the duplicate.
+    let mut admin = pg.admin("grp");
+    admin
+        .batch_execute(
+            "INSERT INTO users (login, name, role, created_at, home_shop_id)
+             SELECT 'erin', 'Erin', 'manager', now(), id FROM shops WHERE code = 'SH01';
+             CREATE ROLE erin LOGIN IN ROLE frontdesk_staff;",
+        )
+        .unwrap();
+    let theirs: i64 = admin
+        .query_one(
+            "SELECT r.customer_id FROM repair_orders r JOIN shops s ON s.id = r.shop_id
+             WHERE s.code = 'SH02' LIMIT 1",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    let ros_of = |c: i64| -> i64 {
+        pg.admin("grp")
+            .query_one(
+                "SELECT count(*) FROM repair_orders WHERE customer_id = $1",
+                &[&c],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let before = ros_of(theirs);
+    assert!(before > 0);
+    let mut erin = open(&pg, "erin", "SH01");
+    let refused = erin
+        .merge_customers(customer, theirs, by)
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("shops you may not see"), "{refused}");
+    assert_eq!(ros_of(theirs), before, "nothing moved");
+    // Someone who sees both shops merges them, and every RO follows.
+    let mine = ros_of(customer);
+    server.merge_customers(customer, theirs, by).unwrap();
+    assert_eq!(ros_of(theirs), 0);
+    assert_eq!(ros_of(customer), mine + before);
+    let numbers: Vec<String> = server
+        .full_file(customer, at)
+        .unwrap()
+        .cars
+        .iter()
+        .flat_map(|c| c.visits.iter().map(|v| v.number.clone()))
+        .collect();
+    assert!(
+        numbers.iter().any(|n| n.starts_with("SH02·")),
+        "{numbers:?}"
+    );
+}

@@ -68,6 +68,15 @@ pub fn list(
     Ok(c.query(&sql, &[&from, &to])?.iter().map(from_row).collect())
 }
 
+/// A customer's last appointments, at every shop one may see.
+pub fn for_customer(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Vec<Appointment>> {
+    let sql = format!("{SELECT} WHERE a.customer_id = $1 ORDER BY a.starts_at DESC LIMIT 20");
+    Ok(c.query(&sql, &[&customer_id])?
+        .iter()
+        .map(from_row)
+        .collect())
+}
+
 /// Reads an appointment of this shop and locks its row until commit.
 fn load(c: &mut impl GenericClient, id: i64) -> StoreResult<Appointment> {
     let sql = format!("{SELECT} WHERE a.id = $1 AND a.shop_id = frontdesk_shop() FOR UPDATE OF a");

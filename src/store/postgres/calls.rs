@@ -153,8 +153,8 @@ pub fn file(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Custome
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-    file.complaints = complaints(c, customer_id)?;
-    file.contacts = contacts(c, customer_id)?;
+    file.complaints = complaints(c, customer_id, 5)?;
+    file.contacts = contacts(c, customer_id, 5)?;
     Ok(file)
 }
 
@@ -181,11 +181,15 @@ fn visits(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Vec<FileV
     .collect())
 }
 
-fn complaints(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Vec<FileComplaint>> {
+pub(super) fn complaints(
+    c: &mut impl GenericClient,
+    customer_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<FileComplaint>> {
     Ok(c.query(
         "SELECT id, received_at, frontdesk_at(reply_by), status, description, resolution
-             FROM complaints WHERE customer_id = $1 ORDER BY id DESC LIMIT 5",
-        &[&customer_id],
+             FROM complaints WHERE customer_id = $1 ORDER BY id DESC LIMIT $2",
+        &[&customer_id, &limit],
     )?
     .iter()
     .map(|r| FileComplaint {
@@ -199,11 +203,15 @@ fn complaints(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Vec<F
     .collect())
 }
 
-fn contacts(c: &mut impl GenericClient, customer_id: i64) -> StoreResult<Vec<FileContact>> {
+pub(super) fn contacts(
+    c: &mut impl GenericClient,
+    customer_id: i64,
+    limit: i64,
+) -> StoreResult<Vec<FileContact>> {
     Ok(c.query(
         "SELECT at, by_login, channel, outcome, satisfaction, notes FROM contacts
-             WHERE customer_id = $1 ORDER BY at DESC, id DESC LIMIT 5",
-        &[&customer_id],
+             WHERE customer_id = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        &[&customer_id, &limit],
     )?
     .iter()
     .map(|r| FileContact {

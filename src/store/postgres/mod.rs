@@ -18,6 +18,7 @@ mod callbacks;
 mod calls;
 mod checklist;
 mod copy;
+mod customers;
 mod desk;
 mod report;
 mod ro;

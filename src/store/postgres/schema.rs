@@ -6,7 +6,7 @@
 use crate::store::{OpenMode, StoreError, StoreResult};
 use postgres::Client;
 
-const MIGRATIONS: [(i32, &str, &str); 6] = [
+const MIGRATIONS: [(i32, &str, &str); 7] = [
     (1, "group", include_str!("migrations/001_group.sql")),
     (2, "tables", include_str!("migrations/002_tables.sql")),
     (3, "security", include_str!("migrations/003_security.sql")),
@@ -21,6 +21,11 @@ const MIGRATIONS: [(i32, &str, &str); 6] = [
         include_str!("migrations/005_text_times.sql"),
     ),
     (6, "search", include_str!("migrations/006_search.sql")),
+    (
+        7,
+        "merge_guard",
+        include_str!("migrations/007_merge_guard.sql"),
+    ),
 ];
 
 pub const LATEST_VERSION: i32 = MIGRATIONS.len() as i32;

@@ -17,23 +17,25 @@ impl FileStore for PgStore {
     fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<Found>> {
         self.read(|c| super::search::anything(c, query, limit))
     }
-    fn full_file(&self, _: i64, _: DateTime<Utc>) -> StoreResult<FullFile> {
-        not_yet("the customer file")
+    fn full_file(&self, customer_id: i64, now: DateTime<Utc>) -> StoreResult<FullFile> {
+        self.read(|c| super::customers::full(c, customer_id, now))
     }
-    fn owner_of(&self, _: i64) -> StoreResult<Option<i64>> {
-        not_yet("the customer file")
+    fn owner_of(&self, vehicle_id: i64) -> StoreResult<Option<i64>> {
+        self.read(|c| super::customers::owner_of(c, vehicle_id))
     }
     fn save_customer(
         &mut self,
-        _: i64,
-        _: i64,
-        _: &CustomerDetails,
-        _: Actor<'_>,
+        id: i64,
+        version: i64,
+        d: &CustomerDetails,
+        by: Actor<'_>,
     ) -> StoreResult<()> {
-        not_yet("the customer file")
+        let by = self.me(by);
+        self.write(|tx| super::customers::save(tx, id, version, d, by))
     }
-    fn merge_customers(&mut self, _: i64, _: i64, _: Actor<'_>) -> StoreResult<Merged> {
-        not_yet("merging customers")
+    fn merge_customers(&mut self, keep: i64, gone: i64, by: Actor<'_>) -> StoreResult<Merged> {
+        let by = self.me(by);
+        self.write(|tx| super::customers::merge(tx, keep, gone, by))
     }
     fn import_records(
         &mut self,
