@@ -1518,3 +1518,93 @@ fn the_customer_file_its_edits_and_merges_work_as_on_the_file_and_keep_every_sho
         "{numbers:?}"
     );
 }
+
+fn run(args: &[&str]) -> String {
+    let out = Command::new(BIN).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn export_and_import_on_the_server_read_as_the_files_do() {
+    let pg = Cluster::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = demo(dir.path(), "a.db");
+    let url = pg.create_db("grp");
+    migrate(&a, &url, "SH01");
+    let conninfo = pg.conninfo("grp", &me());
+    let (db, out) = (a.to_str().unwrap(), dir.path());
+    let sorted = |p: &Path| {
+        let mut l: Vec<String> = std::fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .map(String::from)
+            .collect();
+        l.sort();
+        l
+    };
+    for what in ["customers", "vehicles", "ros"] {
+        let (f, s) = (
+            out.join(format!("{what}.file.csv")),
+            out.join(format!("{what}.server.csv")),
+        );
+        run(&["export", what, "--db", db, "--out", f.to_str().unwrap()]);
+        run(&[
+            "export",
+            what,
+            "--db",
+            &conninfo,
+            "--shop",
+            "SH01",
+            "--out",
+            s.to_str().unwrap(),
+        ]);
+        assert!(sorted(&f).len() > 1, "{what} has rows");
+        assert_eq!(sorted(&f), sorted(&s), "{what}");
+    }
+    // The file's own customers read back into the server: all matched,
+    // nothing new. A new customer is added once, however often imported.
+    let customers = out.join("customers.file.csv");
+    let said = run(&[
+        "import",
+        customers.to_str().unwrap(),
+        "--db",
+        &conninfo,
+        "--shop",
+        "SH01",
+    ]);
+    assert!(
+        said.contains(" 0 customers new") && said.contains(" 0 cars new"),
+        "{said}"
+    );
+    let extra = out.join("extra.csv");
+    std::fs::write(
+        &extra,
+        "name,phone,plate,vin,make,model\n陈新,13912345678,粤B7Z001,,BYD,Seal\n",
+    )
+    .unwrap();
+    let count = || -> i64 {
+        pg.admin("grp")
+            .query_one(
+                "SELECT count(*) FROM customers WHERE phone = '13912345678'",
+                &[],
+            )
+            .unwrap()
+            .get(0)
+    };
+    for _ in 0..2 {
+        run(&[
+            "import",
+            extra.to_str().unwrap(),
+            "--db",
+            &conninfo,
+            "--shop",
+            "SH01",
+        ]);
+        assert_eq!(count(), 1);
+    }
+}

@@ -20,6 +20,8 @@ mod checklist;
 mod copy;
 mod customers;
 mod desk;
+mod export;
+mod import;
 mod report;
 mod ro;
 mod schema;
@@ -270,11 +272,12 @@ use crate::domain::settlement::Payment;
 use crate::domain::{
     BoardSnapshot, Money, MoveRequest, NewUser, RepairOrder, RoDetail, Role, Settings, User,
 };
+use crate::store::book::{CustomerDetails, Export, FullFile, Imported, Merged};
 use crate::store::callbacks::{
     CallbackStore, CampaignImported, CustomerFile, ListFilter, ListRow, NewCampaign, NewComplaint,
     NewPartOrder, QueueFilter, QueueRow, Recorded, SweepReport,
 };
-use crate::store::BookStore;
+use crate::store::{BookStore, FileStore, Found};
 use crate::store::{ChecklistStore, SaveSheet, Sheets};
 use chrono::{DateTime, Utc};
 
@@ -743,5 +746,48 @@ impl BookStore for PgStore {
     }
     fn show_rate(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> StoreResult<ShowRate> {
         self.read(|c| book::show_rate(c, from, to))
+    }
+}
+
+impl FileStore for PgStore {
+    fn search(&self, query: &str, limit: usize) -> StoreResult<Vec<Found>> {
+        self.read(|c| search::anything(c, query, limit))
+    }
+    fn full_file(&self, customer_id: i64, now: DateTime<Utc>) -> StoreResult<FullFile> {
+        self.read(|c| customers::full(c, customer_id, now))
+    }
+    fn owner_of(&self, vehicle_id: i64) -> StoreResult<Option<i64>> {
+        self.read(|c| customers::owner_of(c, vehicle_id))
+    }
+    fn save_customer(
+        &mut self,
+        id: i64,
+        version: i64,
+        d: &CustomerDetails,
+        by: Actor<'_>,
+    ) -> StoreResult<()> {
+        let by = self.me(by);
+        self.write(|tx| customers::save(tx, id, version, d, by))
+    }
+    fn merge_customers(&mut self, keep: i64, gone: i64, by: Actor<'_>) -> StoreResult<Merged> {
+        let by = self.me(by);
+        self.write(|tx| customers::merge(tx, keep, gone, by))
+    }
+    fn import_records(
+        &mut self,
+        records: &[crate::domain::import::Record],
+        file: &str,
+        progress: &mut dyn FnMut(u64),
+        by: Actor<'_>,
+    ) -> StoreResult<Imported> {
+        let by = self.me(by);
+        self.write(|tx| import::apply(tx, records, file, progress, by))
+    }
+    fn export(
+        &self,
+        what: Export,
+        sink: &mut dyn FnMut(&[String]) -> StoreResult<()>,
+    ) -> StoreResult<u64> {
+        self.read(|c| export::export(c, what, sink))
     }
 }
