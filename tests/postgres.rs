@@ -683,6 +683,28 @@ fn a_delivery_owes_its_three_day_call_and_the_daily_sweep_agrees_with_the_file()
     assert!(delivered > 0, "at least one car could be delivered");
 }
 
+/// SH01 on the server and the file it was moved in from, with the acting
+/// user's id in the file (the same person on both).
+fn server_and_file(
+    pg: &Cluster,
+    dir: &Path,
+    login: &str,
+) -> (PgStore, frontdesk::store::SqliteStore, Option<i64>) {
+    let server = open(pg, login, "SH01");
+    let file = frontdesk::store::SqliteStore::open(&dir.join("a.db"), OpenMode::ReadWrite).unwrap();
+    let user = file.user_by_login(login).unwrap().map(|u| u.id);
+    (server, file, user)
+}
+
+/// The tests' clock: the demo's "now".
+fn test_now() -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc()
+}
+
+fn acting(login: &str, user_id: Option<i64>, at: chrono::DateTime<chrono::Utc>) -> Actor<'_> {
+    Actor { login, user_id, at }
+}
+
 fn contact(complaint: &str) -> frontdesk::domain::callbacks::contact::Contact {
     use frontdesk::domain::callbacks::contact::{Channel, Contact, Outcome};
     Contact {
@@ -731,16 +753,9 @@ fn the_call_centre_works_the_group_queue_and_each_call_stays_in_its_shop() {
     let pg = Cluster::start();
     let dir = group_of_two(&pg);
     let login = me();
-    let mut server = open(&pg, &login, "SH01");
-    let mut file =
-        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
-    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
-    let by = Actor {
-        login: &login,
-        user_id: user,
-        at,
-    };
+    let (mut server, mut file, user) = server_and_file(&pg, dir.path(), &login);
+    let at = test_now();
+    let by = acting(&login, user, at);
     let shop = QueueFilter {
         me: login.clone(),
         ..QueueFilter::default()
@@ -961,15 +976,8 @@ fn the_checklist_and_each_shops_key_cabinet_work_as_on_the_file() {
     let pg = Cluster::start();
     let dir = group_of_two(&pg);
     let login = me();
-    let mut server = open(&pg, &login, "SH01");
-    let mut file =
-        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
-    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
-    let by = Actor {
-        login: &login,
-        user_id: user,
-        at: chrono::Utc::now(),
-    };
+    let (mut server, mut file, user) = server_and_file(&pg, dir.path(), &login);
+    let by = acting(&login, user, chrono::Utc::now());
     let (a, tag_a) = check_in_on(&mut server, 1, by);
     let (b, tag_b) = check_in_on(&mut file, 1, by);
     // The same RO number, the same hook, the same list and answers.
@@ -1078,16 +1086,9 @@ fn the_appointment_book_shows_one_shop_and_books_as_the_file_does() {
     let pg = Cluster::start();
     let dir = group_of_two(&pg);
     let login = me();
-    let mut server = open(&pg, &login, "SH01");
-    let mut file =
-        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
-    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
-    let by = Actor {
-        login: &login,
-        user_id: user,
-        at,
-    };
+    let (mut server, mut file, user) = server_and_file(&pg, dir.path(), &login);
+    let at = test_now();
+    let by = acting(&login, user, at);
     // The book shows SH01's appointments only, as its file has them.
     let (from, to) = (at - Duration::days(30), at + Duration::days(30));
     let key = |s: &dyn Store| -> Vec<(i64, String, i64, String)> {
@@ -1218,16 +1219,9 @@ fn signing_added_work_declining_and_the_people_of_a_shop_go_as_on_the_file() {
     let pg = Cluster::start();
     let dir = group_of_two(&pg);
     let login = me();
-    let mut server = open(&pg, &login, "SH01");
-    let mut file =
-        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
-    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
-    let by = Actor {
-        login: &login,
-        user_id: user,
-        at,
-    };
+    let (mut server, mut file, user) = server_and_file(&pg, dir.path(), &login);
+    let at = test_now();
+    let by = acting(&login, user, at);
     // A new RO signed at the desk, and another declined, alike on both.
     let mut numbers = Vec::new();
     for store in [&mut server as &mut dyn Store, &mut file] {
@@ -1392,16 +1386,9 @@ fn the_customer_file_its_edits_and_merges_work_as_on_the_file_and_keep_every_sho
     let pg = Cluster::start();
     let dir = group_of_two(&pg);
     let login = me();
-    let mut server = open(&pg, &login, "SH01");
-    let mut file =
-        frontdesk::store::SqliteStore::open(&dir.path().join("a.db"), OpenMode::ReadWrite).unwrap();
-    let at = chrono::DateTime::parse_from_rfc3339(NOW).unwrap().to_utc();
-    let user = file.user_by_login(&login).unwrap().map(|u| u.id);
-    let by = Actor {
-        login: &login,
-        user_id: user,
-        at,
-    };
+    let (mut server, mut file, user) = server_and_file(&pg, dir.path(), &login);
+    let at = test_now();
+    let by = acting(&login, user, at);
     // The whole file reads alike.
     let card = server.board().unwrap().cards[0].clone();
     let customer = server.load_ro(card.id).unwrap().customer.id.unwrap();
