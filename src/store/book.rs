@@ -75,6 +75,55 @@ impl CustomerDetails {
         }
         Ok(())
     }
+    /// As typed, made safe to store: control characters out, ends trimmed.
+    pub fn cleaned(&self) -> CustomerDetails {
+        let c = |s: &str| crate::domain::text::clean_line(s).trim().to_string();
+        CustomerDetails {
+            name: c(&self.name),
+            phone: c(&self.phone),
+            phone2: c(&self.phone2),
+            email: c(&self.email),
+            wechat: c(&self.wechat),
+            preferred_contact: c(&self.preferred_contact),
+            preferred_time: c(&self.preferred_time),
+            address: c(&self.address),
+            wishes: c(&self.wishes),
+            notes: c(&self.notes),
+            do_not_contact: self.do_not_contact,
+            membership: c(&self.membership),
+            points: self.points,
+        }
+    }
+
+    /// The kept file of a merge, taking what only the duplicate knew: a
+    /// second phone, an e-mail, notes. Nothing the kept file says is
+    /// overwritten; points add up, and do-not-contact wins.
+    pub fn taking_from(&self, dup: &CustomerDetails) -> CustomerDetails {
+        let pick = |a: &str, b: &str| match a.is_empty() {
+            true => b.to_string(),
+            false => a.to_string(),
+        };
+        let mut d = self.clone();
+        if d.phone2.is_empty() && dup.phone != self.phone {
+            d.phone2 = dup.phone.clone();
+        }
+        d.email = pick(&d.email, &dup.email);
+        d.wechat = pick(&d.wechat, &dup.wechat);
+        d.address = pick(&d.address, &dup.address);
+        d.preferred_time = pick(&d.preferred_time, &dup.preferred_time);
+        d.membership = pick(&d.membership, &dup.membership);
+        d.points += dup.points;
+        d.do_not_contact |= dup.do_not_contact;
+        for (mine, theirs) in [(&mut d.wishes, &dup.wishes), (&mut d.notes, &dup.notes)] {
+            if !theirs.is_empty() && !mine.contains(theirs.as_str()) {
+                *mine = match mine.is_empty() {
+                    true => theirs.clone(),
+                    false => format!("{mine}; {theirs}"),
+                };
+            }
+        }
+        d
+    }
 }
 
 /// One line of a visit, as the file shows it.

@@ -88,6 +88,29 @@ pub struct Appointment {
 }
 
 impl Appointment {
+    /// The RO the car's arrival opens: customer, car, the requested work as
+    /// the concerns, the group, the booked time as the estimate, and the
+    /// booked end as the promise when it is still ahead of `now`.
+    pub fn repair_order(
+        &self,
+        advisor: &str,
+        vehicle: crate::domain::repair_order::VehicleRef,
+        now: DateTime<Utc>,
+    ) -> crate::domain::RepairOrder {
+        let mut ro = crate::domain::RepairOrder::new(advisor);
+        ro.customer = crate::domain::repair_order::CustomerRef {
+            id: Some(self.customer_id),
+            name: self.customer.clone(),
+            phone: self.phone.clone(),
+        };
+        ro.vehicle = vehicle;
+        ro.concerns = self.requested_work.clone();
+        ro.work_group_id = self.work_group_id;
+        ro.estimated_minutes = Some(self.minutes()).filter(|m| *m > 0);
+        ro.promised_at = Some(self.ends_at).filter(|e| *e > now);
+        ro
+    }
+
     pub fn minutes(&self) -> i64 {
         (self.ends_at - self.starts_at).num_minutes().max(0)
     }

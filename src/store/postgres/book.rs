@@ -15,9 +15,9 @@ use crate::domain::book::events::BookEvent;
 use crate::domain::book::{
     check_form, Appointment, AppointmentStatus, Booking, BookingRefusal, ShowRate,
 };
-use crate::domain::repair_order::{CustomerRef, VehicleRef};
+use crate::domain::repair_order::VehicleRef;
 use crate::domain::roles::Permission;
-use crate::domain::{Money, RepairOrder};
+use crate::domain::Money;
 use crate::store::{Actor, SaveRo, StoreError, StoreResult};
 use chrono::{DateTime, Duration, FixedOffset, Utc};
 use postgres::{GenericClient, Row};
@@ -359,17 +359,7 @@ pub fn check_in(
             "the appointment has no car; open a new RO from the search instead".into(),
         ));
     };
-    let mut ro = RepairOrder::new(by.login);
-    ro.customer = CustomerRef {
-        id: Some(a.customer_id),
-        name: a.customer.clone(),
-        phone: a.phone.clone(),
-    };
-    ro.vehicle = vehicle(c, vehicle_id)?;
-    ro.concerns = a.requested_work.clone();
-    ro.work_group_id = a.work_group_id;
-    ro.estimated_minutes = Some(a.minutes()).filter(|m| *m > 0);
-    ro.promised_at = Some(a.ends_at).filter(|e| *e > by.at);
+    let ro = a.repair_order(by.login, vehicle(c, vehicle_id)?, by.at);
     let ro_id = super::ro::save(c, &SaveRo::new(&ro), by)?;
     let number: String = c
         .query_one("SELECT number FROM repair_orders WHERE id = $1", &[&ro_id])?

@@ -185,25 +185,6 @@ fn next_due(
     Ok(())
 }
 
-fn cleaned(d: &CustomerDetails) -> CustomerDetails {
-    let c = |s: &str| crate::domain::text::clean_line(s).trim().to_string();
-    CustomerDetails {
-        name: c(&d.name),
-        phone: c(&d.phone),
-        phone2: c(&d.phone2),
-        email: c(&d.email),
-        wechat: c(&d.wechat),
-        preferred_contact: c(&d.preferred_contact),
-        preferred_time: c(&d.preferred_time),
-        address: c(&d.address),
-        wishes: c(&d.wishes),
-        notes: c(&d.notes),
-        do_not_contact: d.do_not_contact,
-        membership: c(&d.membership),
-        points: d.points,
-    }
-}
-
 pub fn save(
     tx: &Transaction<'_>,
     id: i64,
@@ -239,7 +220,7 @@ fn write_details(
     d: &CustomerDetails,
     by: Actor<'_>,
 ) -> StoreResult<bool> {
-    let new = cleaned(d);
+    let new = d.cleaned();
     new.check().map_err(StoreError::Invalid)?;
     let changes = value_changes(old, &new);
     if changes.is_empty() {
@@ -347,8 +328,8 @@ pub fn merge(tx: &Transaction<'_>, keep: i64, gone: i64, by: Actor<'_>) -> Store
     Ok(merged)
 }
 
-/// The kept file takes what only the duplicate knew: a second phone, an
-/// e-mail, notes. Nothing the kept file says is overwritten.
+/// The kept file takes what only the duplicate knew (part of the merge,
+/// swept once at its end).
 fn fill_blanks(
     tx: &Transaction<'_>,
     keep: i64,
@@ -356,35 +337,7 @@ fn fill_blanks(
     dup: &CustomerDetails,
     by: Actor<'_>,
 ) -> StoreResult<()> {
-    let pick = |a: &str, b: &str| {
-        if a.is_empty() {
-            b.to_string()
-        } else {
-            a.to_string()
-        }
-    };
-    let mut d = kept.clone();
-    if d.phone2.is_empty() && dup.phone != kept.phone {
-        d.phone2 = dup.phone.clone();
-    }
-    d.email = pick(&d.email, &dup.email);
-    d.wechat = pick(&d.wechat, &dup.wechat);
-    d.address = pick(&d.address, &dup.address);
-    d.preferred_time = pick(&d.preferred_time, &dup.preferred_time);
-    d.membership = pick(&d.membership, &dup.membership);
-    d.points += dup.points;
-    d.do_not_contact |= dup.do_not_contact;
-    for (mine, theirs) in [(&mut d.wishes, &dup.wishes), (&mut d.notes, &dup.notes)] {
-        if !theirs.is_empty() && !mine.contains(theirs.as_str()) {
-            *mine = if mine.is_empty() {
-                theirs.clone()
-            } else {
-                format!("{mine}; {theirs}")
-            };
-        }
-    }
-    // Part of the merge (a manager's, swept once at its end).
-    write_details(tx, keep, kept, &d, by).map(|_| ())
+    write_details(tx, keep, kept, &kept.taking_from(dup), by).map(|_| ())
 }
 
 pub fn owner_of(conn: &Connection, vehicle_id: i64) -> StoreResult<Option<i64>> {
